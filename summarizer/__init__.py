@@ -1,0 +1,1 @@
+"""summarizer: structured, grounded briefs of news articles."""

@@ -1,0 +1,129 @@
+"""Settings, resolved in one place: explicit argument, then environment variable, then default.
+
+Environment variables read (here and nowhere else):
+
+    OPENAI_API_KEY       the API key (never logged, never written)
+    OPENAI_BASE_URL      any OpenAI-compatible server, e.g. http://localhost:8000/v1
+    SUMMARIZER_MODEL     the model name
+    SUMMARIZER_MODE      tools | json_schema | json | md_json
+    SUMMARIZER_BACKEND   auto | openai | offline
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from enum import Enum
+from typing import Any, Mapping
+
+from .errors import ConfigError
+from .grounding import UngroundedPolicy
+
+DEFAULT_MODEL = "gpt-4o-mini"
+# A local server (vLLM, Ollama, llama.cpp) needs no key, but the openai client insists on one.
+NO_KEY_PLACEHOLDER = "not-needed"
+
+
+class Backend(str, Enum):
+    auto = "auto"
+    openai = "openai"
+    offline = "offline"
+
+
+class Mode(str, Enum):
+    """How the structured reply is requested (mapped to instructor's modes in ``llm.py``)."""
+
+    tools = "tools"
+    json_schema = "json_schema"
+    json = "json"
+    md_json = "md_json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a backend needs; build it with :func:`resolve_settings`."""
+
+    backend: Backend = Backend.auto
+    model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: Mode = Mode.tools
+    temperature: float = 0.0
+    timeout: float = 60.0
+    max_output_tokens: int | None = 4096
+    max_reasks: int = 2
+    transport_attempts: int = 4
+    max_retry_wait: float = 30.0
+    deadline: float = 300.0
+    ungrounded: UngroundedPolicy = UngroundedPolicy.flag
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0 or self.deadline <= 0:
+            raise ConfigError("timeout and deadline must be positive numbers of seconds")
+        if not 0 <= self.temperature <= 2:
+            raise ConfigError(f"temperature {self.temperature} is outside 0..2")
+        if self.max_reasks < 0 or self.transport_attempts < 1:
+            raise ConfigError("max_reasks must be >= 0 and transport_attempts >= 1")
+
+    @property
+    def has_credentials(self) -> bool:
+        """Whether an API key or a server address was configured."""
+        return bool(self.api_key or self.base_url)
+
+    def resolved_backend(self) -> Backend:
+        """``auto`` becomes ``openai`` when a key or base URL is configured, else ``offline``."""
+        if self.backend is not Backend.auto:
+            return self.backend
+        return Backend.openai if self.has_credentials else Backend.offline
+
+    def key_for_client(self) -> str:
+        """The key to hand the openai client; a missing key is an error unless a base URL is set."""
+        if self.api_key:
+            return self.api_key
+        if self.base_url:
+            return NO_KEY_PLACEHOLDER
+        raise ConfigError(
+            "no API key: set OPENAI_API_KEY (or pass --api-key), or set OPENAI_BASE_URL "
+            "for a local server, or use --backend offline"
+        )
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_ENV = {
+    "api_key": "OPENAI_API_KEY",
+    "base_url": "OPENAI_BASE_URL",
+    "model": "SUMMARIZER_MODEL",
+    "mode": "SUMMARIZER_MODE",
+    "backend": "SUMMARIZER_BACKEND",
+}
+_ENUMS = {"mode": Mode, "backend": Backend, "ungrounded": UngroundedPolicy}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = _ENUMS.get(name)
+    if kind is None or isinstance(value, kind):
+        return value
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise ConfigError(f"unknown {name} {value!r}: choose one of {choices}") from None
+
+
+def resolve_settings(environ: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
+    """Settings from explicit arguments (``None`` means not given), then the environment, then defaults."""
+    environ = os.environ if environ is None else environ
+    known = {f.name for f in fields(Settings)}
+    unknown = set(explicit) - known
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for name in known:
+        value = explicit.get(name)
+        if value is None and name in _ENV:
+            value = environ.get(_ENV[name]) or None
+        if value is not None:
+            values[name] = _coerce(name, value)
+    return Settings(**values)

@@ -1,0 +1,83 @@
+"""Every error the summarizer raises, in one place.
+
+    SummarizerError                  base class; ``exit_code`` is what the CLI returns
+    ├── InputError                   bad input: empty, unreadable, not text (exit 2)
+    ├── ConfigError                  a missing or contradictory setting (exit 2)
+    ├── PromptError                  a template is missing or needs a variable not given
+    └── BackendError                 the backend failed to produce a brief (exit 1)
+        ├── TransportError           the API could not be reached or kept failing
+        ├── APIRequestError          the API refused the request (400/401/403/404)
+        └── ValidationFailedError    replies never passed validation after the re-asks
+
+Each error carries its context (attempts, the last completion, the original error)
+so callers never parse messages. Messages never contain an API key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SummarizerError(Exception):
+    """Base class of every error raised by the summarizer."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+
+class InputError(SummarizerError):
+    """The input cannot be summarized: empty, unreadable, binary, a directory."""
+
+    exit_code = 2
+
+
+class ConfigError(SummarizerError):
+    """A setting is missing, unknown, or contradicts another."""
+
+    exit_code = 2
+
+
+class PromptError(SummarizerError):
+    """A prompt template is missing or references an undefined variable."""
+
+    exit_code = 1
+
+
+class BackendError(SummarizerError):
+    """The backend could not produce a brief."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: int = 0,
+        last_completion: Any = None,
+        original: BaseException | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.attempts = attempts
+        self.last_completion = last_completion
+        self.original = original
+
+
+class TransportError(BackendError):
+    """The API could not be reached, timed out, or kept failing (429, 5xx) past the retry budget."""
+
+
+class APIRequestError(BackendError):
+    """The API refused the request (bad request, bad key, no access, unknown model); not retried."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.status_code = status_code
+
+
+class ValidationFailedError(BackendError):
+    """Every attempt returned a reply that failed validation."""

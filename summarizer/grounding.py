@@ -1,0 +1,199 @@
+"""Locating evidence excerpts in the article.
+
+An excerpt is first looked for after typographic normalisation of both texts (runs of
+whitespace and non-breaking spaces, curly and straight quotes, dash variants, case,
+zero-width characters), which counts as an exact match; failing that, an approximate
+match with rapidfuzz that must keep the same numbers, so a fabricated "US$1.9 billion"
+never grounds on the article's "US$1.8 billion". Spans are ``[start, end)`` offsets into
+the original, unnormalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+
+from rapidfuzz import fuzz
+
+from .models import AlignmentStatus, Brief, BriefDraft, GroundingIssue, GroundingReport, Span
+
+FUZZY_THRESHOLD = 90.0
+MIN_FUZZY_LENGTH = 16
+
+_QUOTES = {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u0060\u00b4"}
+_QUOTES.update({c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"})
+_DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
+_DROPPED = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_EXPANDED = {"\u2026": "..."}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalised text and, for each of its characters, the index it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    pending_space = False
+    for index, char in enumerate(text):
+        if char in _DROPPED:
+            continue
+        if char.isspace():
+            pending_space = bool(chars)
+            continue
+        if pending_space:
+            chars.append(" ")
+            origin.append(index - 1)
+            pending_space = False
+        replacement = _QUOTES.get(char) or _DASHES.get(char) or _EXPANDED.get(char)
+        if replacement is None:
+            lowered = char.lower()
+            replacement = lowered if len(lowered) == 1 else char
+        for piece in replacement:
+            chars.append(piece)
+            origin.append(index)
+    return "".join(chars), origin
+
+
+def normalize(text: str) -> str:
+    """The typographic normal form used for matching."""
+    return _normalize_with_map(text)[0]
+
+
+@dataclass
+class ArticleIndex:
+    """An article prepared once for locating many excerpts in it."""
+
+    text: str
+    normalized: str = field(init=False)
+    _origin: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.normalized, self._origin = _normalize_with_map(self.text)
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        return self._origin[start], self._origin[end - 1] + 1
+
+    def locate(self, excerpt: str) -> Span:
+        """Where ``excerpt`` sits in the article, and how well it matched."""
+        needle = normalize(excerpt).strip(" ")
+        if not needle or not self.normalized:
+            return Span(status=AlignmentStatus.not_found)
+        position = self.normalized.find(needle)
+        if position >= 0:
+            start, end = self._span(position, position + len(needle))
+            return Span(start=start, end=end, status=AlignmentStatus.exact, score=100.0)
+        if len(needle) < MIN_FUZZY_LENGTH:
+            return Span(status=AlignmentStatus.not_found)
+        alignment = fuzz.partial_ratio_alignment(
+            needle, self.normalized, score_cutoff=FUZZY_THRESHOLD
+        )
+        if alignment is None or alignment.dest_end <= alignment.dest_start:
+            return Span(status=AlignmentStatus.not_found)
+        found = self.normalized[alignment.dest_start : alignment.dest_end]
+        if Counter(_NUMBER.findall(found)) != Counter(_NUMBER.findall(needle)):
+            return Span(status=AlignmentStatus.not_found)
+        start, end = self._span(alignment.dest_start, alignment.dest_end)
+        return Span(
+            start=start, end=end, status=AlignmentStatus.fuzzy, score=round(alignment.score, 1)
+        )
+
+
+def locate(excerpt: str, article: str) -> Span:
+    """Where ``excerpt`` sits in ``article``; build an :class:`ArticleIndex` for many excerpts."""
+    return ArticleIndex(article).locate(excerpt)
+
+
+def contains(outer: str, inner: str) -> bool:
+    """Whether ``inner`` lies inside ``outer`` after typographic normalisation."""
+    return normalize(inner).strip(" ") in normalize(outer)
+
+
+class UngroundedPolicy(str, Enum):
+    """What to do with an item whose evidence is still not found after the re-asks."""
+
+    flag = "flag"
+    drop = "drop"
+
+
+def find_problems(brief: Brief | BriefDraft, index: ArticleIndex) -> list[GroundingIssue]:
+    """Every excerpt not found in the article, and every figure text not inside its evidence."""
+    problems: list[GroundingIssue] = []
+    for path, excerpt in _excerpts(brief):
+        if not index.locate(excerpt).grounded:
+            problems.append(GroundingIssue(path=path, excerpt=excerpt, problem="not found in the article"))
+    for i, figure in enumerate(brief.figures):
+        if not contains(figure.evidence, figure.text):
+            problems.append(
+                GroundingIssue(
+                    path=f"figures[{i}].text", excerpt=figure.text, problem="not inside its evidence"
+                )
+            )
+    return problems
+
+
+def _excerpts(brief: Brief | BriefDraft) -> list[tuple[str, str]]:
+    pairs = [
+        (f"topics[{i}].evidence[{j}]", excerpt)
+        for i, topic in enumerate(brief.topics)
+        for j, excerpt in enumerate(topic.evidence)
+    ]
+    pairs += [(f"figures[{i}].evidence", f.evidence) for i, f in enumerate(brief.figures)]
+    pairs += [
+        (f"security_concerns[{i}].evidence", c.evidence)
+        for i, c in enumerate(brief.security_concerns)
+    ]
+    return pairs
+
+
+def ground(
+    brief: Brief, article: str | ArticleIndex, policy: UngroundedPolicy = UngroundedPolicy.flag
+) -> tuple[Brief, GroundingReport]:
+    """A copy of ``brief`` with a span beside every evidence, and the report of how they matched.
+
+    Items whose evidence is not found keep a ``not_found`` span (``flag``) or are removed
+    (``drop``); a topic is removed only when none of its excerpts is found.
+    """
+    index = article if isinstance(article, ArticleIndex) else ArticleIndex(article)
+    report = GroundingReport()
+
+    def span_of(excerpt: str) -> Span:
+        span = index.locate(excerpt)
+        report.excerpts += 1
+        if span.status is AlignmentStatus.exact:
+            report.exact += 1
+        elif span.status is AlignmentStatus.fuzzy:
+            report.fuzzy += 1
+        else:
+            report.not_found += 1
+        return span
+
+    report.issues = find_problems(brief, index)
+    flagged = {issue.path.split("]")[0] + "]" for issue in report.issues}  # "figures[2]"
+    keep_all = policy is UngroundedPolicy.flag
+
+    topics = []
+    for i, topic in enumerate(brief.topics):
+        spans = [span_of(e) for e in topic.evidence]
+        if keep_all or any(s.grounded for s in spans):
+            topics.append(topic.model_copy(update={"evidence_spans": spans}))
+        else:
+            report.dropped_items += 1
+    figures = []
+    for i, figure in enumerate(brief.figures):
+        span = span_of(figure.evidence)
+        if keep_all or f"figures[{i}]" not in flagged:
+            figures.append(figure.model_copy(update={"evidence_span": span}))
+        else:
+            report.dropped_items += 1
+    concerns = []
+    for i, concern in enumerate(brief.security_concerns):
+        span = span_of(concern.evidence)
+        if keep_all or span.grounded:
+            concerns.append(concern.model_copy(update={"evidence_span": span}))
+        else:
+            report.dropped_items += 1
+    grounded = brief.model_copy(
+        update={"topics": topics, "figures": figures, "security_concerns": concerns}
+    )
+    return grounded, report
