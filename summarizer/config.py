@@ -7,6 +7,7 @@ Environment variables read (here and nowhere else):
     SUMMARIZER_MODEL     the model name
     SUMMARIZER_MODE      tools | json_schema | json | md_json
     SUMMARIZER_BACKEND   auto | openai | offline
+    SUMMARIZER_RAISE_ERRORS  1 to show tracebacks in the CLI
 """
 
 from __future__ import annotations
@@ -127,3 +128,9 @@ def resolve_settings(environ: Mapping[str, str] | None = None, **explicit: Any) 
         if value is not None:
             values[name] = _coerce(name, value)
     return Settings(**values)
+
+
+def raise_errors(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the CLI should re-raise errors with a traceback (``SUMMARIZER_RAISE_ERRORS=1``)."""
+    environ = os.environ if environ is None else environ
+    return environ.get("SUMMARIZER_RAISE_ERRORS", "").strip().lower() in {"1", "true", "yes"}

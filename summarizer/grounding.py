@@ -19,6 +19,8 @@ from rapidfuzz import fuzz
 
 from .models import AlignmentStatus, Brief, BriefDraft, GroundingIssue, GroundingReport, Span
 
+__all__ = ["ArticleIndex", "GroundingIssue", "GroundingReport", "UngroundedPolicy", "contains", "find_problems", "ground", "locate", "normalize"]
+
 FUZZY_THRESHOLD = 90.0
 MIN_FUZZY_LENGTH = 16
 

@@ -16,8 +16,9 @@ participant) live here, so every producer of a brief obeys them.
 from __future__ import annotations
 
 import unicodedata
+from contextvars import ContextVar
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, field_validator, model_validator
 
@@ -217,6 +218,11 @@ class _BriefRules(_Model):
         return self
 
 
+# A check a producer runs on every draft it validates (the LLM backend checks grounding
+# against the article it sent); unset, drafts are checked on their own fields only.
+DRAFT_CHECK: ContextVar[Callable[[BriefDraft], None] | None] = ContextVar("draft_check", default=None)
+
+
 class BriefDraft(_BriefRules):
     """A brief of one news article. Evidence strings are verbatim excerpts of the article."""
 
@@ -226,6 +232,13 @@ class BriefDraft(_BriefRules):
     topics: list[TopicDraft]
     figures: list[FigureDraft] = Field(description="Every quantity; not dates, ages or ordinals")
     security_concerns: list[SecurityConcernDraft]
+
+    @model_validator(mode="after")
+    def _producer_check(self) -> BriefDraft:
+        check = DRAFT_CHECK.get()
+        if check is not None:
+            check(self)
+        return self
 
 
 # --- the public brief: the draft plus what the summarizer computes --------------------

@@ -1,0 +1,121 @@
+"""The Python API: :class:`Summarizer` and the :func:`summarize` shortcut."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, Protocol
+
+from .config import Backend, Settings, resolve_settings
+from .grounding import ground
+from .inputs import check_article
+from .models import Brief, BriefMeta
+from .prompts import prompt_version
+
+
+class BriefBackend(Protocol):
+    """What a backend offers: one brief from one article, sync and async."""
+
+    name: str
+
+    def summarize(self, text: str) -> Brief: ...
+
+    async def asummarize(self, text: str) -> Brief: ...
+
+
+class OfflineBackend:
+    """The deterministic extractor: no network, no model, no key."""
+
+    name = "offline"
+
+    def __init__(self, settings: Settings) -> None:
+        from . import offline  # imported here: the LLM path never pays for its tables
+
+        self.settings = settings
+        self._extract = offline.extract
+
+    def summarize(self, text: str) -> Brief:
+        started = time.perf_counter()
+        brief, report = ground(self._extract(text), text, self.settings.ungrounded)
+        brief._meta = BriefMeta(
+            backend=self.name,
+            prompt_version=prompt_version(),
+            latency_s=round(time.perf_counter() - started, 4),
+            grounding=report,
+        )
+        return brief
+
+    async def asummarize(self, text: str) -> Brief:
+        return self.summarize(text)
+
+
+def make_backend(settings: Settings) -> BriefBackend:
+    """The backend ``settings`` ask for (``auto`` resolved)."""
+    if settings.resolved_backend() is Backend.offline:
+        return OfflineBackend(settings)
+    from .llm import LLMBackend
+
+    return LLMBackend(settings)
+
+
+class Summarizer:
+    """Turns news articles into grounded briefs.
+
+    Args:
+        backend: ``"auto"`` (default: the OpenAI-compatible backend when an API key or
+            base URL is configured, else offline), ``"openai"`` or ``"offline"``.
+        model, base_url, api_key, mode, temperature, timeout: for the OpenAI-compatible
+            backend; unset ones come from ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``,
+            ``SUMMARIZER_MODEL``, ``SUMMARIZER_MODE``, then defaults.
+        **options: any other field of :class:`summarizer.config.Settings`
+            (``max_reasks``, ``ungrounded="drop"``, ...).
+
+    Example:
+        >>> brief = Summarizer(backend="offline").summarize(text)
+        >>> brief.figures[0].value, brief.meta.prompt_version
+    """
+
+    def __init__(
+        self,
+        backend: str | Backend | None = None,
+        *,
+        model: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        mode: str | None = None,
+        temperature: float | None = None,
+        timeout: float | None = None,
+        **options: Any,
+    ) -> None:
+        self.settings = resolve_settings(
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            mode=mode,
+            temperature=temperature,
+            timeout=timeout,
+            **options,
+        )
+        self._backend = make_backend(self.settings)
+
+    @property
+    def backend(self) -> str:
+        """The backend in use: ``"openai"`` or ``"offline"``."""
+        return self._backend.name
+
+    def summarize(self, text: str) -> Brief:
+        """The brief of one article; its metadata is on ``brief.meta``."""
+        return self._backend.summarize(check_article(text))
+
+    async def asummarize(self, text: str) -> Brief:
+        """The brief of one article, without blocking the event loop."""
+        return await self._backend.asummarize(check_article(text))
+
+    def __repr__(self) -> str:
+        return f"Summarizer(backend={self.backend!r}, model={self.settings.model!r})"
+
+
+def summarize(text: str, **kwargs: Any) -> Brief:
+    """The brief of one article with a throwaway :class:`Summarizer` (same arguments)."""
+    return Summarizer(**kwargs).summarize(text)

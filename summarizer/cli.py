@@ -1,0 +1,134 @@
+"""The command line: arguments in, a brief out, library errors turned into exit codes.
+
+Exit codes: 0 success; 1 the backend failed; 2 bad input or usage. Set
+``SUMMARIZER_RAISE_ERRORS=1`` to see the traceback instead of the one-line message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .config import Backend, Mode, raise_errors
+from .errors import InputError, SummarizerError
+from .grounding import UngroundedPolicy
+from .render import RENDERERS, OutputFormat
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Structured, grounded briefs of news articles.",
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(exc: SummarizerError) -> typer.Exit:
+    if raise_errors():
+        raise exc
+    typer.echo(f"summarizer: error: {exc.message}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename, so a failure never leaves half a brief behind.
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False) as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, output)
+
+
+def _configure_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="summarizer: %(levelname)s %(name)s: %(message)s")
+    # instructor logs every failed attempt at ERROR; our own messages say it once, better.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL if verbose < 2 else logging.DEBUG)
+
+
+@app.command()
+def brief(
+    source: Annotated[str, typer.Argument(metavar="FILE|-", help="Article file, or - for standard input")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json or md")] = OutputFormat.json,
+    backend: Annotated[Backend, typer.Option(help="auto: openai when a key or base URL is set, else offline")] = Backend.auto,
+    model: Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible server [env OPENAI_BASE_URL]")] = None,
+    mode: Annotated[Optional[Mode], typer.Option(help="Structured-output mode [env SUMMARIZER_MODE]")] = None,
+    temperature: Annotated[Optional[float], typer.Option(help="Sampling temperature (default 0)")] = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Seconds per HTTP request (default 60)")] = None,
+    ungrounded: Annotated[UngroundedPolicy, typer.Option(help="flag or drop items whose evidence is not in the article")] = UngroundedPolicy.flag,
+    with_meta: Annotated[bool, typer.Option("--with-meta", help='Print {"brief", "meta"} with usage and grounding')] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of standard output")] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v info, -vv debug logs on stderr")] = 0,
+) -> None:
+    """Print the brief of one article."""
+    from .api import Summarizer
+    from .inputs import read_article
+
+    _configure_logging(verbose)
+    try:
+        text = read_article(source)
+        summarizer = Summarizer(
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            mode=mode,
+            temperature=temperature,
+            timeout=timeout,
+            ungrounded=ungrounded,
+        )
+        if backend is Backend.auto and summarizer.backend == Backend.offline.value:
+            typer.echo(
+                "summarizer: no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend "
+                "(pass --backend offline to silence this)",
+                err=True,
+            )
+        result = summarizer.summarize(text)
+        _write(RENDERERS[output_format](result, with_meta), output)
+    except SummarizerError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def schema(
+    request: Annotated[bool, typer.Option("--request", help="The schema the LLM fills, not the brief's")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (regenerates schemas/)")] = None,
+) -> None:
+    """Print the JSON Schema of the brief."""
+    from .schema import brief_json_schema, render_schema, request_json_schema
+
+    _write(render_schema(request_json_schema() if request else brief_json_schema()), output)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Brief JSON files to check")],
+) -> None:
+    """Check brief files against the JSON Schema and the contract's rules."""
+    from .schema import validate_brief_data
+
+    try:
+        for path in files:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise InputError(f"{path}: not a readable JSON file ({exc})") from None
+            if isinstance(data, dict) and set(data) == {"brief", "meta"}:
+                data = data["brief"]
+            validate_brief_data(data, str(path))
+            typer.echo(f"{path}: valid brief (schema brief-v1)", err=True)
+    except SummarizerError as exc:
+        raise _fail(exc) from None
+
+
+def main() -> None:
+    """Entry point of the ``summarizer`` command."""
+    app()

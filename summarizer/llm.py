@@ -1,0 +1,421 @@
+"""The OpenAI-compatible backend: the only code that talks to a network.
+
+Two layers, each owning one concern:
+
+* transport: every HTTP call goes through :func:`_transport_retrying`, the ONE retry
+  layer (tenacity: exponential backoff with jitter, ``retry-after-ms`` / ``Retry-After``
+  honoured, bounded attempts and time). The openai client's own retries are off
+  (``max_retries=0``) so the two never multiply.
+* validation: instructor parses each reply into :class:`BriefDraft` and re-asks with the
+  validation errors, at most ``max_reasks`` times. Evidence that is not in the article
+  is a validation error until the last attempt, where the item is kept and flagged
+  (or dropped) instead, so one bad item never loses the whole brief.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import email.utils
+import logging
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable
+
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from .config import Mode, Settings
+from .errors import APIRequestError, BackendError, SummarizerError, TransportError, ValidationFailedError
+from .grounding import ArticleIndex, GroundingIssue, find_problems, ground
+from .models import DRAFT_CHECK, Brief, BriefDraft, BriefMeta, Usage
+from .prompts import messages, prompt_version
+
+log = logging.getLogger(__name__)
+
+INSTRUCTOR_MODES: dict[Mode, instructor.Mode] = {
+    Mode.tools: instructor.Mode.TOOLS,
+    Mode.json_schema: instructor.Mode.JSON_SCHEMA,
+    Mode.json: instructor.Mode.JSON,
+    Mode.md_json: instructor.Mode.MD_JSON,
+}
+# What is fed back to the model on a re-ask is capped, so a re-ask prompt stays small.
+MAX_REPORTED_PROBLEMS = 8
+MAX_EXCERPT_CHARS = 80
+_RETRIED_STATUSES = {408, 409, 429}
+
+
+@dataclass
+class _Call:
+    """What one summarize call has seen so far; lives in a context variable."""
+
+    index: ArticleIndex
+    max_attempts: int
+    completions: int = 0
+    transport_retries: int = 0
+    usage: Usage = field(default_factory=Usage)
+    lenient_issues: list[GroundingIssue] = field(default_factory=list)
+
+    def count(self, response: Any) -> None:
+        self.completions += 1
+        usage = getattr(response, "usage", None)
+        if usage is None:
+            return
+        self.usage.prompt_tokens += usage.prompt_tokens or 0
+        self.usage.completion_tokens += usage.completion_tokens or 0
+        self.usage.total_tokens += usage.total_tokens or 0
+        details = getattr(usage, "prompt_tokens_details", None)
+        self.usage.cached_tokens += getattr(details, "cached_tokens", 0) or 0
+
+
+_CALL: ContextVar[_Call | None] = ContextVar("summarizer_llm_call", default=None)
+
+
+def _check_grounding(draft: BriefDraft) -> None:
+    """Validation hook: ungrounded evidence is an error the model is asked to fix, until the last attempt."""
+    call = _CALL.get()
+    if call is None:
+        return
+    problems = find_problems(draft, call.index)
+    if not problems:
+        return
+    if call.completions >= call.max_attempts:
+        call.lenient_issues = problems
+        return
+    shown = problems[:MAX_REPORTED_PROBLEMS]
+    lines = [f"{p.path} {p.excerpt[:MAX_EXCERPT_CHARS]!r}: {p.problem}" for p in shown]
+    more = len(problems) - len(shown)
+    if more:
+        lines.append(f"and {more} more")
+    raise ValueError(
+        "every evidence must be copied verbatim from the article, and a figure's text "
+        "must lie inside its evidence; fix: " + "; ".join(lines)
+    )
+
+
+# --- the one transport retry layer ----------------------------------------------------
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code == 429 and _error_code(exc) == "insufficient_quota":
+            return False
+        return exc.status_code in _RETRIED_STATUSES or exc.status_code >= 500
+    return False
+
+
+def _error_code(exc: openai.APIStatusError) -> str | None:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    error = body.get("error", body) if isinstance(body, dict) else {}
+    code = error.get("code") or error.get("type") if isinstance(error, dict) else None
+    return str(code) if code else None
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    """The wait a server asked for: ``retry-after-ms`` wins over ``Retry-After`` (seconds or a date)."""
+    if headers is None:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(float(millis) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(parsed.timestamp() - time.time(), 0.0)
+
+
+def _wait_policy(settings: Settings) -> Callable[[RetryCallState], float]:
+    backoff = wait_exponential_jitter(initial=0.5, max=settings.max_retry_wait, jitter=0.5)
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        response = getattr(exc, "response", None)
+        asked = retry_after_seconds(getattr(response, "headers", None))
+        if asked is not None:
+            return min(asked, settings.max_retry_wait)
+        return backoff(state)
+
+    return wait
+
+
+def _retrying_kwargs(settings: Settings) -> dict[str, Any]:
+    def before_sleep(state: RetryCallState) -> None:
+        call = _CALL.get()
+        if call is not None:
+            call.transport_retries += 1
+        exc = state.outcome.exception() if state.outcome else None
+        log.info(
+            "transport attempt %d failed (%s); retrying in %.2fs",
+            state.attempt_number,
+            _describe(exc),
+            state.upcoming_sleep,
+        )
+
+    return {
+        "stop": stop_after_attempt(settings.transport_attempts) | stop_after_delay(settings.deadline),
+        "wait": _wait_policy(settings),
+        "retry": retry_if_exception(_is_transient),
+        "before_sleep": before_sleep,
+        "reraise": True,
+    }
+
+
+def _describe(exc: BaseException | None) -> str:
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}"
+    if isinstance(exc, openai.APITimeoutError):
+        return "timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        return "connection failed"
+    return type(exc).__name__ if exc else "unknown error"
+
+
+def _backend_error(exc: BaseException, settings: Settings, attempts: int) -> SummarizerError:
+    """A library error, with a message that names the fault and never the key."""
+    if isinstance(exc, openai.APIStatusError) and not _is_transient(exc):
+        detail = _server_message(exc)
+        hint = {
+            401: "check OPENAI_API_KEY",
+            403: "the key has no access to this model or endpoint",
+            404: f"unknown model {settings.model!r} or wrong base URL",
+            429: "the account's quota is exhausted",
+        }.get(exc.status_code, "the request was refused")
+        return APIRequestError(
+            _redact(f"API refused the request (HTTP {exc.status_code}, {hint}): {detail}", settings),
+            status_code=exc.status_code,
+            attempts=attempts,
+            original=exc,
+        )
+    if isinstance(exc, openai.APIError):
+        return TransportError(
+            _redact(f"API unavailable after {attempts} attempt(s): {_describe(exc)}: {_server_message(exc)}", settings),
+            attempts=attempts,
+            original=exc,
+        )
+    return BackendError(_redact(f"backend failed: {exc}", settings), attempts=attempts, original=exc)
+
+
+def _server_message(exc: BaseException) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])[:300]
+    return str(getattr(exc, "message", exc))[:300]
+
+
+def _redact(text: str, settings: Settings) -> str:
+    key = settings.api_key
+    return text.replace(key, "[redacted]") if key else text
+
+
+# --- the backend ------------------------------------------------------------------------
+
+
+class LLMBackend:
+    """Briefs from any OpenAI-compatible server, through instructor."""
+
+    name = "openai"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._mode = INSTRUCTOR_MODES[settings.mode]
+        self._extra = self._request_options()
+
+    def _request_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"model": self.settings.model, "temperature": self.settings.temperature}
+        if self.settings.max_output_tokens:
+            options["max_tokens"] = self.settings.max_output_tokens
+        return options
+
+    def _client_options(self) -> dict[str, Any]:
+        return {
+            "api_key": self.settings.key_for_client(),
+            "base_url": self.settings.base_url,
+            "timeout": self.settings.timeout,
+            "max_retries": 0,  # the transport retry layer below is the only one
+        }
+
+    @cached_property
+    def _create(self) -> Callable[..., Any]:
+        raw = openai.OpenAI(**self._client_options()).chat.completions.create
+        options = _retrying_kwargs(self.settings)
+        adapt = self._adapt_request
+
+        def create(*args: Any, **kwargs: Any) -> Any:
+            kwargs = adapt(kwargs)
+            for attempt in Retrying(**options):
+                with attempt:
+                    response = raw(*args, **kwargs)
+            _count(response)
+            return response
+
+        return instructor.patch(create=create, mode=self._mode)
+
+    @cached_property
+    def _acreate(self) -> Callable[..., Any]:
+        raw = openai.AsyncOpenAI(**self._client_options()).chat.completions.create
+        options = _retrying_kwargs(self.settings)
+        adapt = self._adapt_request
+
+        async def create(*args: Any, **kwargs: Any) -> Any:
+            kwargs = adapt(kwargs)
+            async for attempt in AsyncRetrying(**options):
+                with attempt:
+                    response = await raw(*args, **kwargs)
+            _count(response)
+            return response
+
+        return instructor.patch(create=create, mode=self._mode)
+
+    @cached_property
+    def _strict_format(self) -> dict[str, Any]:
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": "brief", "strict": True, "schema": strict_schema(BriefDraft)},
+        }
+
+    def _adapt_request(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        # instructor's json_schema mode sends a non-strict schema; structured outputs
+        # need strict=True and a schema without keywords the strict grammar refuses.
+        if self.settings.mode is Mode.json_schema and "response_format" in kwargs:
+            kwargs = {**kwargs, "response_format": self._strict_format}
+        return kwargs
+
+    def _begin(self, text: str) -> tuple[_Call, Any]:
+        call = _Call(index=ArticleIndex(text), max_attempts=self.settings.max_reasks + 1)
+        return call, _CALL.set(call)
+
+    def _request(self, text: str) -> dict[str, Any]:
+        return {
+            "response_model": BriefDraft,
+            "messages": messages(text),
+            "max_retries": self.settings.max_reasks,  # re-asks after the first attempt
+            **self._extra,
+        }
+
+    def summarize(self, text: str) -> Brief:
+        """One brief of ``text``; raises a :class:`BackendError` subclass on failure."""
+        call, token = self._begin(text)
+        check = DRAFT_CHECK.set(_check_grounding)
+        started = time.perf_counter()
+        try:
+            draft = self._create(**self._request(text))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a library error
+            raise self._failure(exc, call) from exc
+        finally:
+            DRAFT_CHECK.reset(check)
+            _CALL.reset(token)
+        return self._finish(draft, call, time.perf_counter() - started)
+
+    async def asummarize(self, text: str) -> Brief:
+        """The async form of :meth:`summarize`."""
+        call, token = self._begin(text)
+        check = DRAFT_CHECK.set(_check_grounding)
+        started = time.perf_counter()
+        try:
+            draft = await self._acreate(**self._request(text))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise self._failure(exc, call) from exc
+        finally:
+            DRAFT_CHECK.reset(check)
+            _CALL.reset(token)
+        return self._finish(draft, call, time.perf_counter() - started)
+
+    def _finish(self, draft: BriefDraft, call: _Call, latency: float) -> Brief:
+        brief, report = ground(Brief.from_draft(draft), call.index, self.settings.ungrounded)
+        brief._meta = BriefMeta(
+            backend=self.name,
+            model=self.settings.model,
+            mode=self.settings.mode.value,
+            prompt_version=prompt_version(),
+            usage=call.usage,
+            latency_s=round(latency, 4),
+            attempts=call.completions,
+            transport_retries=call.transport_retries,
+            grounding=report,
+            warnings=[f"ungrounded after re-asks: {i.path}" for i in call.lenient_issues],
+        )
+        return brief
+
+    def _failure(self, exc: BaseException, call: _Call) -> SummarizerError:
+        cause = exc.__cause__ if isinstance(exc, InstructorRetryException) and exc.__cause__ else exc
+        if isinstance(cause, SummarizerError):
+            return cause
+        if isinstance(cause, IncompleteOutputException):
+            return ValidationFailedError(
+                f"the reply was cut off at max_tokens={self.settings.max_output_tokens} "
+                "(finish_reason 'length'); raise the output budget",
+                attempts=call.completions,
+                last_completion=getattr(cause, "last_completion", None),
+                original=cause,
+            )
+        if isinstance(cause, openai.OpenAIError):
+            return _backend_error(cause, self.settings, call.completions + call.transport_retries + 1)
+        if isinstance(exc, InstructorRetryException):
+            return ValidationFailedError(
+                _redact(
+                    f"no valid brief after {exc.n_attempts} attempt(s); last validation error: "
+                    f"{_first_lines(str(exc), 3)}",
+                    self.settings,
+                ),
+                attempts=exc.n_attempts,
+                last_completion=exc.last_completion,
+                original=exc,
+            )
+        return _backend_error(exc, self.settings, call.completions)
+
+
+def _count(response: Any) -> None:
+    call = _CALL.get()
+    if call is not None:
+        call.count(response)
+
+
+def _first_lines(text: str, count: int) -> str:
+    return " ".join(text.strip().splitlines()[:count])
+
+
+_STRICT_UNSUPPORTED = {"minLength", "maxLength", "default", "title"}
+
+
+def strict_schema(model: type[BriefDraft]) -> dict[str, Any]:
+    """``model``'s JSON Schema without keywords that strict structured outputs refuse."""
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: clean(value)
+                for key, value in node.items()
+                if key not in _STRICT_UNSUPPORTED or isinstance(value, dict)
+            }
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        return node
+
+    return clean(copy.deepcopy(model.model_json_schema()))

@@ -1,0 +1,86 @@
+"""Briefs rendered for people and programs: JSON and Markdown. Depends only on the models."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Callable
+
+from .models import Brief
+
+
+class OutputFormat(str, Enum):
+    json = "json"
+    md = "md"
+
+
+def brief_payload(brief: Brief, with_meta: bool = False) -> dict:
+    """The brief as JSON-ready data; with ``with_meta``, ``{"brief": ..., "meta": ...}``."""
+    data = brief.model_dump(mode="json")
+    if not with_meta:
+        return data
+    meta = brief.meta.model_dump(mode="json") if brief.meta else None
+    return {"brief": data, "meta": meta}
+
+
+def to_json(brief: Brief, with_meta: bool = False) -> str:
+    return json.dumps(brief_payload(brief, with_meta), indent=2, ensure_ascii=False) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    # Model output is untrusted: no live links, images, HTML or table breaks in a report.
+    for char in "\\`*_[]<>|!":
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.split())
+
+
+def _value(figure) -> str:  # type: ignore[no-untyped-def]
+    value = f"{figure.value:,}"
+    if figure.value_max is not None:
+        value += f"–{figure.value_max:,}"
+    return f"{value} {figure.unit}"
+
+
+def to_markdown(brief: Brief, with_meta: bool = False) -> str:
+    """A readable brief: headline, summary, then a section per field."""
+    e = _md_escape
+    lines = [f"# {e(brief.headline or 'Brief')}", ""]
+    if brief.summary:
+        lines += [e(brief.summary), ""]
+    lines += ["## Participants", ""]
+    for p in brief.participants:
+        details = ", ".join(e(x) for x in (p.role, p.affiliation) if x)
+        aliases = f" (also: {', '.join(e(a) for a in p.aliases)})" if p.aliases else ""
+        lines.append(f"- **{e(p.name)}**{' — ' + details if details else ''}{aliases}")
+    lines += ["", "## Topics", ""]
+    for t in brief.topics:
+        lines.append(f"- **{e(t.label)}** ({t.category.value}): “{e(t.evidence[0])}”")
+    lines += ["", "## Figures", "", "| figure | value | qualifier | measure | period | speaker |", "|---|---|---|---|---|---|"]
+    for f in brief.figures:
+        lines.append(
+            f"| {e(f.text)} | {e(_value(f))} | {f.qualifier.value} | {e(f.measure)} | "
+            f"{e(f.period or '')} | {e(f.speaker or '(the article)')} |"
+        )
+    lines += ["", "## Security concerns", ""]
+    for c in brief.security_concerns:
+        who = f" — raised by {e(c.raised_by)}" if c.raised_by else ""
+        where = f" [{e(c.region)}]" if c.region else ""
+        lines.append(f"- {e(c.issue)}{where}{who}")
+    if not brief.security_concerns:
+        lines.append("- none named")
+    if with_meta and brief.meta:
+        m = brief.meta
+        lines += [
+            "",
+            "---",
+            f"backend {m.backend}, model {m.model or '-'}, prompt {m.prompt_version}, "
+            f"{m.usage.total_tokens} tokens, {m.attempts} attempt(s), {m.latency_s:.3f}s, "
+            f"grounding {m.grounding.exact + m.grounding.fuzzy}/{m.grounding.excerpts}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS: dict[OutputFormat, Callable[[Brief, bool], str]] = {
+    OutputFormat.json: to_json,
+    OutputFormat.md: to_markdown,
+}
