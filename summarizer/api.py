@@ -22,6 +22,10 @@ class BriefBackend(Protocol):
 
     async def asummarize(self, text: str) -> Brief: ...
 
+    def close(self) -> None: ...
+
+    async def aclose(self) -> None: ...
+
 
 class OfflineBackend:
     """The deterministic extractor: no network, no model, no key."""
@@ -47,6 +51,12 @@ class OfflineBackend:
 
     async def asummarize(self, text: str) -> Brief:
         return self.summarize(text)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
 
 
 def make_backend(settings: Settings) -> BriefBackend:
@@ -112,10 +122,31 @@ class Summarizer:
         """The brief of one article, without blocking the event loop."""
         return await self._backend.asummarize(check_article(text))
 
+    def close(self) -> None:
+        """Release the backend's network connections; also done on leaving a ``with`` block."""
+        self._backend.close()
+
+    def __enter__(self) -> Summarizer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def aclose(self) -> None:
+        """Release the network connections of the sync and async clients."""
+        await self._backend.aclose()
+
+    async def __aenter__(self) -> Summarizer:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
     def __repr__(self) -> str:
         return f"Summarizer(backend={self.backend!r}, model={self.settings.model!r})"
 
 
 def summarize(text: str, **kwargs: Any) -> Brief:
     """The brief of one article with a throwaway :class:`Summarizer` (same arguments)."""
-    return Summarizer(**kwargs).summarize(text)
+    with Summarizer(**kwargs) as summarizer:
+        return summarizer.summarize(text)

@@ -148,7 +148,7 @@ def retry_after_seconds(headers: Any) -> float | None:
 
 
 def _wait_policy(settings: Settings) -> Callable[[RetryCallState], float]:
-    backoff = wait_exponential_jitter(initial=0.5, max=settings.max_retry_wait, jitter=0.5)
+    backoff = wait_exponential_jitter(multiplier=0.5, max=settings.max_retry_wait, jitter=0.5)
 
     def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -260,8 +260,27 @@ class LLMBackend:
         }
 
     @cached_property
+    def _client(self) -> openai.OpenAI:
+        return openai.OpenAI(**self._client_options())
+
+    @cached_property
+    def _aclient(self) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(**self._client_options())
+
+    def close(self) -> None:
+        """Close the connections of the sync client, if one was opened."""
+        if "_client" in self.__dict__:
+            self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the connections of both clients, if opened."""
+        self.close()
+        if "_aclient" in self.__dict__:
+            await self._aclient.close()
+
+    @cached_property
     def _create(self) -> Callable[..., Any]:
-        raw = openai.OpenAI(**self._client_options()).chat.completions.create
+        raw = self._client.chat.completions.create
         options = _retrying_kwargs(self.settings)
         adapt = self._adapt_request
 
@@ -277,7 +296,7 @@ class LLMBackend:
 
     @cached_property
     def _acreate(self) -> Callable[..., Any]:
-        raw = openai.AsyncOpenAI(**self._client_options()).chat.completions.create
+        raw = self._aclient.chat.completions.create
         options = _retrying_kwargs(self.settings)
         adapt = self._adapt_request
 
