@@ -1,0 +1,142 @@
+"""The command line: exit codes, one-line errors, no traceback, no key; the real client over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import loopback as lb
+from summarizer.cli import app
+from test_llm_backend import ARTICLE, REPLY, SENTINEL_KEY
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def article_file(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """``python -m summarizer ARGS`` as a user would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer", *args],
+        capture_output=True,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema"])
+def test_brief_against_an_openai_compatible_server_from_env(loopback, article_file, mode):
+    loopback.enqueue(lb.error(429, headers={"Retry-After": "1"}), lb.brief(REPLY, usage=(300, 120)))
+    env = {"OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": SENTINEL_KEY}
+    result = run_cli("brief", "--backend", "openai", "--mode", mode, "--with-meta", str(article_file), env=env)
+
+    assert result.returncode == 0, result.stderr.decode()
+    payload = json.loads(result.stdout)
+    assert payload["brief"]["figures"][0]["value"] == 12
+    assert payload["brief"]["figures"][0]["evidence_span"]["status"] == "exact"
+    assert payload["meta"]["usage"]["total_tokens"] == 420
+    assert payload["meta"]["mode"] == mode
+    assert len(loopback.requests) == 2
+    assert SENTINEL_KEY.encode() not in result.stdout + result.stderr
+
+
+def test_backend_failure_exits_1_with_one_line_and_no_key(loopback, article_file):
+    loopback.enqueue(lb.error(401, message=f"Incorrect API key provided: {SENTINEL_KEY}"))
+    env = {"OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": SENTINEL_KEY}
+    result = run_cli("brief", str(article_file), env=env)
+
+    assert result.returncode == 1
+    assert result.stdout == b""
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("summarizer: error: API refused the request (HTTP 401")
+    assert b"Traceback" not in result.stderr and SENTINEL_KEY.encode() not in result.stderr
+
+
+def test_raise_errors_variable_shows_the_traceback(loopback, article_file):
+    loopback.enqueue(lb.error(404))
+    env = {"OPENAI_BASE_URL": loopback.url, "SUMMARIZER_RAISE_ERRORS": "1"}
+    result = run_cli("brief", str(article_file), env=env)
+    assert result.returncode != 0 and b"Traceback" in result.stderr and b"APIRequestError" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the article is empty"),
+        (b" \n\t\n", "the article is empty"),
+        (b"\x00\x01binary", "binary data"),
+        (b"caf\xe9 au lait", "not valid UTF-8"),
+    ],
+)
+def test_bad_input_exits_2_with_a_one_line_reason(tmp_path, content, message):
+    path = tmp_path / "input.txt"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["brief", "--backend", "offline", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr and str(path) in result.stderr
+
+
+def test_missing_file_and_directory_exit_2(tmp_path):
+    missing = runner.invoke(app, ["brief", str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    folder = runner.invoke(app, ["brief", str(tmp_path)])
+    assert folder.exit_code == 2 and "is a directory" in folder.stderr
+
+
+def test_unknown_option_value_is_a_usage_error():
+    result = runner.invoke(app, ["brief", "--mode", "xml", "x.txt"])
+    assert result.exit_code == 2
+
+
+def test_openai_backend_without_configuration_says_how_to_fix(article_file):
+    result = runner.invoke(app, ["brief", "--backend", "openai", str(article_file)])
+    assert result.exit_code == 2 and "set OPENAI_API_KEY" in result.stderr
+
+
+def test_stdin_and_output_file_and_markdown(loopback, tmp_path):
+    loopback.enqueue(lb.brief(REPLY))
+    out = tmp_path / "deep" / "brief.md"
+    env = {"OPENAI_BASE_URL": loopback.url}
+    result = run_cli("brief", "-", "--format", "md", "-o", str(out), env=env, stdin=ARTICLE.encode())
+    assert result.returncode == 0, result.stderr.decode()
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Brazil and Portugal foreign ministers meet in Lisbon")
+    assert "| 12 percent | 12 percent | exact |" in text and "Tomas Aveiro" in text
+    # No key was configured, only a local server: the placeholder key is sent, never a real one.
+    assert loopback.requests[0].headers["authorization"] == "Bearer not-needed"
+
+
+def test_schema_command_prints_the_committed_schema():
+    from conftest import ROOT
+
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert result.stdout == (ROOT / "schemas" / "brief.v1.schema.json").read_text(encoding="utf-8")
+    request = json.loads(runner.invoke(app, ["schema", "--request"]).stdout)
+    assert "evidence_span" not in json.dumps(request) and request["title"] == "BriefDraft"
+
+
+def test_validate_command(tmp_path, seed_gold):
+    from test_models import without_optional_markers
+
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(without_optional_markers(seed_gold)), encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
+    bad = tmp_path / "bad.json"
+    broken = without_optional_markers(seed_gold)
+    broken["figures"][0]["speaker"] = "Nobody"
+    bad.write_text(json.dumps(broken), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2 and "must name a listed participant" in result.stderr
