@@ -16,6 +16,9 @@ from typing import Annotated, Optional
 
 import typer
 
+# typer carries its own copy of click; its usage errors are caught to print one line.
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
 from .config import Backend, Mode, raise_errors
 from .errors import InputError, SummarizerError
 from .grounding import UngroundedPolicy
@@ -131,4 +134,16 @@ def validate(
 
 def main() -> None:
     """Entry point of the ``summarizer`` command."""
-    app()
+    try:
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+        code = 2
+    except UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "summarizer"
+        message = " ".join(exc.format_message().split())
+        typer.echo(f"summarizer: error: {message} (see '{command} --help')", err=True)
+        code = exc.exit_code
+    except typer.Abort:
+        code = 130
+    sys.exit(code or 0)

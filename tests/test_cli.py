@@ -95,9 +95,13 @@ def test_missing_file_and_directory_exit_2(tmp_path):
     assert folder.exit_code == 2 and "is a directory" in folder.stderr
 
 
-def test_unknown_option_value_is_a_usage_error():
-    result = runner.invoke(app, ["brief", "--mode", "xml", "x.txt"])
-    assert result.exit_code == 2
+def test_usage_errors_exit_2_with_one_line():
+    result = run_cli("brief", "--mode", "xml", "x.txt")
+    assert result.returncode == 2
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and "Invalid value for '--mode'" in lines[0] and "summarizer brief --help" in lines[0]
+    missing = run_cli("brief")
+    assert missing.returncode == 2 and "Missing argument 'FILE|-'" in missing.stderr.decode()
 
 
 def test_openai_backend_without_configuration_says_how_to_fix(article_file):
