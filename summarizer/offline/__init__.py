@@ -1,0 +1,69 @@
+"""The offline backend: a deterministic, rule-based extractor of briefs (no network, no model).
+
+``extract(text)`` reads one news article and returns a :class:`summarizer.models.Brief`
+with every field filled from the article itself; every evidence string is an exact
+excerpt of ``text``, so grounding finds it as ``exact``. Spans are left to the caller.
+
+Modules, one job each:
+
+    text         paragraphs, sentences, quotations and clauses as character offsets
+    countries    country names, aliases and demonyms (with pycountry's official names)
+    lexicon      word lists of news style: titles, verbs of saying, units, keywords
+    numbers      numbers cited as quantities: value, unit, qualifier
+    figures      figures of the brief: evidence clause, measure, period, speaker
+    people       people and organizations, roles, affiliations, aliases
+    attribution  who said what: speech events and quotation speakers
+    topics       topics by keyword tables
+    security     security concerns
+    headline     extractive headline and summary
+"""
+
+from __future__ import annotations
+
+from ..models import Brief, Participant
+from .attribution import Attribution
+from .figures import build_figures
+from .headline import headline, summary
+from .people import Participant as _Draft
+from .people import find_organizations, find_people
+from .security import build_concerns
+from .text import Document
+from .topics import build_topics
+
+__all__ = ["extract"]
+
+
+def extract(text: str) -> Brief:
+    """The brief of one article, built by rules only; deterministic for a given text."""
+    doc = Document(text)
+    people = find_people(text)
+    organizations = find_organizations(text)
+    attribution = Attribution(doc, people + organizations)
+    # organizations are kept only when they speak or act ("the Kremlin said")
+    acting = attribution.actors()
+    kept = people + [o for i, o in enumerate(organizations, start=len(people)) if i in acting]
+    if len(kept) != len(people) + len(organizations):
+        attribution = Attribution(doc, kept)
+    figures = build_figures(doc, attribution)
+    concerns = build_concerns(doc, attribution)
+    topics = build_topics(doc)
+    mentions = [(m.start, m.end, m.who) for m in attribution.mentions]
+    figure_starts = [text.find(f.evidence) for f in figures]
+    return Brief(
+        headline=headline(doc) or None,
+        summary=summary(doc, mentions, figure_starts) or None,
+        participants=[_public(p) for p in kept],
+        topics=topics,
+        figures=figures,
+        security_concerns=concerns,
+    )
+
+
+def _public(p: _Draft) -> Participant:
+    return Participant(
+        name=p.name,
+        aliases=list(p.aliases),
+        role=p.role,
+        affiliation=p.affiliation,
+        kind=p.kind,
+    )

@@ -1,0 +1,232 @@
+"""Who said what: speech events, the speaker of each quotation, and the speaker at any position.
+
+A speech event is a verb of saying with its subject: a participant's mention before it
+("Putin noted", "Rahmon, for his part, reportedly noted", "the Russian leader was cited as
+saying"), after it (',” said Putin'), or "according to X". "He"/"She" stand for the last
+person who spoke. A quotation takes the speaker named right after it in its sentence,
+else the one named before it in its sentence, else the last speaker of the same or the
+previous paragraph (quotes that run on). Anything else in a sentence with a speech event
+is reported speech of that event's speaker. People outrank organizations
+("Rahmon said, according to the Kremlin" is Rahmon's).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .patterns import alternation
+from .people import Participant
+from .text import Document
+
+_SPACE = r"[ \u00a0]+"
+
+
+def _alt(words) -> str:
+    return alternation(words)
+
+
+_SPEECH_VERB = re.compile(rf"(?<![\w-])(?:{_alt(lx.SPEECH_VERBS)})(?![\w-])")
+_ACTION_VERB = re.compile(rf"(?<![\w-])(?:{_alt(lx.ORG_ACTION_VERBS)})(?![\w-])")
+_ACCORDING = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}$")
+# What may stand between a subject and its verb: ", for his part," and adverbs or auxiliaries.
+_GAP = re.compile(
+    r"^(?:,[^,.;“”\"]{1,40},)?"
+    r"(?:\s+(?:\w+ly|also|further|then|later|again|has|have|had|was|were|is|are|would|will|had|"
+    r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
+    r"\s+$"
+)
+_INVERTED_LEAD = re.compile(r"[,”\"]\s*$")
+_PRONOUN = re.compile(r"\b(?:He|She|he|she)\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    who: int  # index into participants; -1 for a pronoun not yet resolved
+
+
+@dataclass(frozen=True)
+class Event:
+    """A verb of saying (or an organization's act) and who did it."""
+
+    verb_start: int
+    verb_end: int
+    who: int
+    speech: bool
+    reporting: bool = True  # "said", not "urged": what follows is the speaker's statement
+
+    @property
+    def anchor(self) -> int:
+        return self.verb_start
+
+
+class Attribution:
+    """Speech events and speakers of one article."""
+
+    def __init__(self, doc: Document, participants: list[Participant]) -> None:
+        self.doc = doc
+        self.participants = participants
+        self.mentions = self._find_mentions()
+        self.events = self._find_events()
+        self.quote_speakers = self._attribute_quotes()
+
+    # --- mentions ----------------------------------------------------------------------
+
+    def _find_mentions(self) -> list[Mention]:
+        forms: dict[str, int] = {}
+        for index, p in enumerate(self.participants):
+            for form in [p.name, *p.aliases]:
+                for variant in (form, form[:1].upper() + form[1:]):
+                    forms.setdefault(variant, index)
+        if not forms:
+            return []
+        pattern = re.compile(rf"(?<![\w-])(?:{_alt(forms)})(?![\w-])")
+        folded = {" ".join(k.split()): v for k, v in forms.items()}
+        mentions = [Mention(m.start(), m.end(), folded[" ".join(m.group().split())])
+                    for m in pattern.finditer(self.doc.text)]
+        mentions += [Mention(m.start(), m.end(), -1) for m in _PRONOUN.finditer(self.doc.text)]
+        return sorted(mentions, key=lambda m: m.start)
+
+    def is_person(self, who: int) -> bool:
+        return who >= 0 and self.participants[who].kind == "person"
+
+    # --- events ------------------------------------------------------------------------
+
+    def _find_events(self) -> list[Event]:
+        text = self.doc.text
+        verbs = [(m, True) for m in _SPEECH_VERB.finditer(text)] + [(m, False) for m in _ACTION_VERB.finditer(text)]
+        verbs.sort(key=lambda v: v[0].start())
+        events: list[Event] = []
+        last_person = -1
+        for verb, speech in verbs:
+            subject = self._subject_before(verb.start())
+            if subject is None and speech and _INVERTED_LEAD.search(text, 0, verb.start()):
+                subject = self._subject_after(verb.end())
+            if subject is None:
+                continue
+            who = subject.who
+            if who == -1:  # a pronoun: the last person named (outside quotes), else the last who spoke
+                who = self._last_person_before(subject.start)
+                if who < 0:
+                    who = last_person
+                if who < 0:
+                    continue
+            if not speech and self.is_person(who):
+                continue
+            verb_text = " ".join(verb.group().split())
+            events.append(Event(verb.start(), verb.end(), who, speech, verb_text in lx.REPORTING_VERBS))
+            if self.is_person(who) and speech:
+                last_person = who
+        for m in self.mentions:
+            if m.who >= 0 and _ACCORDING.search(text, max(0, m.start - 20), m.start):
+                events.append(Event(m.start, m.end, m.who, True))
+            elif m.who >= 0 and re.search(rf"\b[Aa]ccording{_SPACE}to{_SPACE}[Tt]he{_SPACE}$",
+                                          text[max(0, m.start - 24):m.start]):
+                events.append(Event(m.start, m.end, m.who, True))
+        return sorted(events, key=lambda e: e.verb_start)
+
+    def _subject_before(self, pos: int) -> Mention | None:
+        text = self.doc.text
+        sentence = self.doc.sentence_at(pos)
+        for m in reversed(self.mentions):
+            if m.end > pos:
+                continue
+            if m.end < pos - 70 or m.start < sentence.start:
+                break
+            if _GAP.match(text[m.end:pos]):
+                return m
+        return None
+
+    def _subject_after(self, pos: int) -> Mention | None:
+        text = self.doc.text
+        for m in self.mentions:
+            if m.start < pos:
+                continue
+            if m.start > pos + 60:
+                break
+            between = text[pos:m.start]
+            # ', said Foreign Minister Ana Souza': only title words may intervene
+            if re.fullmatch(r"[ \u00a0]+(?:(?:the|[A-Z][\w.-]*|[a-z]+ minister|spokes\w+)[ \u00a0]+){0,5}", between):
+                return m
+            return None
+        return None
+
+    def _last_person_before(self, pos: int) -> int:
+        """The person named last before ``pos``, skipping possessives ("Rahmon's attention") and quotes."""
+        text = self.doc.text
+        for m in reversed(self.mentions):
+            if m.start >= pos or not self.is_person(m.who):
+                continue
+            if text[m.end:m.end + 2] in ("’s", "'s") or self.doc.quote_at(m.start) is not None:
+                continue
+            return m.who
+        return -1
+
+    # --- quotations --------------------------------------------------------------------
+
+    def _attribute_quotes(self) -> dict[int, int | None]:
+        groups: dict[int, list] = {}
+        for q in self.doc.quotes:
+            groups.setdefault(q.group, []).append(q)
+        speakers: dict[int, int | None] = {}
+        for group, regions in groups.items():
+            speakers[group] = self._quote_speaker(regions[0].start, regions[-1].end)
+        return speakers
+
+    def _quote_speaker(self, start: int, end: int) -> int | None:
+        doc = self.doc
+        inside = [e for e in self.events if e.speech and start <= e.verb_start < end]
+        outside = [e for e in self.events if e.speech and e not in inside]
+        after_sentence = doc.sentence_at(max(start, end - 1))
+        after = [e for e in outside if end <= e.verb_start < after_sentence.end
+                 and doc.quote_at(e.verb_start) is None]
+        before_sentence = doc.sentence_at(start)
+        before = [e for e in outside if before_sentence.start <= e.verb_start < start]
+        close_after = [e for e in after if e.verb_start - end < 80]
+        for pool, pick in ((close_after, min), (before, max), (after, min)):
+            chosen = self._pick(pool, pick)
+            if chosen is not None:
+                return chosen
+        # a quote that stands alone: the last speaker of this or the previous paragraph
+        paragraph = before_sentence.paragraph
+        earlier = [e for e in outside if e.verb_start < start
+                   and doc.sentence_at(e.verb_start).paragraph >= paragraph - 1]
+        return self._pick(earlier, max)
+
+    def _pick(self, pool: list[Event], pick) -> int | None:
+        if not pool:
+            return None
+        people = [e for e in pool if self.is_person(e.who)]
+        chosen = pick(people or pool, key=lambda e: e.verb_start)
+        return chosen.who
+
+    # --- queries -----------------------------------------------------------------------
+
+    def speaker_at(self, pos: int, reporting_only: bool = True) -> Participant | None:
+        """Who states what is written at ``pos``: the quote's speaker, or the reporting verb's subject.
+
+        With ``reporting_only`` (figures) only verbs that report a statement count ("said",
+        not "urged"); concerns also take acts of speech ("expressed concern", "warned").
+        """
+        quote = self.doc.quote_at(pos)
+        if quote is not None and self.quote_speakers.get(quote.group) is not None:
+            return self.participants[self.quote_speakers[quote.group]]
+        if quote is not None:
+            return None
+        sentence = self.doc.sentence_at(pos)
+        pool = [e for e in self.events if e.speech and (e.reporting or not reporting_only)
+                and sentence.start <= e.verb_start < sentence.end
+                and self.doc.quote_at(e.verb_start) is None]
+        people = [e for e in pool if self.is_person(e.who)] or pool
+        if not people:
+            return None
+        before = [e for e in people if e.verb_start <= pos]
+        chosen = max(before, key=lambda e: e.verb_start) if before else min(people, key=lambda e: e.verb_start)
+        return self.participants[chosen.who]
+
+    def actors(self) -> set[int]:
+        """Participants that speak or act somewhere in the article."""
+        return {e.who for e in self.events}

@@ -1,0 +1,322 @@
+"""From numbers found in the text to figures of the brief: evidence, measure, period, speaker."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Figure, Qualifier
+from . import lexicon as lx
+from .attribution import Attribution
+from .countries import COUNTRIES
+from .numbers import RawFigure, find_figures
+from .text import Document, clause_around, squash
+
+_MONTHS = "|".join(lx.MONTHS)
+_PERIOD = re.compile(
+    r"(?P<rel>\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in
+                                sorted(lx.RELATIVE_PERIODS, key=len, reverse=True)) + r"))(?![\w])"
+    r"|(?P<part>\b(?:in|during|for|by|over|through)\s+the\s+(?:first|second|third|fourth|last|past)\s+"
+    r"(?:quarter|half|(?:\w+\s+)?months|(?:\w+\s+)?weeks)(?:\s+of\s+(?:\d{4}|this\s+year|last\s+year))?)"
+    r"|(?P<since>\b(?:since|by|until|through|before)\s+(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?\d{4})\b"
+    r"|(?P<span>\b(?:between|from)\s+\d{4}\s+(?:and|to)\s+\d{4}|\b\d{4}\s*[-–]\s*\d{2,4})\b"
+    r"|(?P<year>\b(?:(?:in|during|for)\s+)?(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?(?:19|20)\d{2})\b"
+    r"|(?P<month>\b(?:in|during|since)\s+(?:" + _MONTHS + r"))\b",
+    re.IGNORECASE,
+)
+_COMPARISON = re.compile(r"(?:\bover|\bcompared\s+(?:with|to)|\bthan|\bfrom|\bagainst|\bversus|\bvs\.?)\s+$",
+                         re.IGNORECASE)
+_NP_STOP = {
+    "the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his", "her", "my", "your",
+    "of", "in", "on", "at", "by", "for", "from", "to", "with", "and", "or", "but", "than", "as", "into",
+    "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "could", "can", "may",
+    "it", "they", "we", "he", "she", "i", "you", "there", "which", "who", "that", "so", "also", "not",
+    "said", "says", "noted", "while", "when", "because", "about", "around", "some", "nearly", "almost",
+    "more", "less", "over", "under", "up", "down", "just", "only", "still", "even", "last", "next",
+    "year", "year’s", "year's", "month", "week", "today’s", "today's", "now", "already", "estimated",
+    "total", "expected", "reportedly", "seeing", "see", "saw", "both", "all", "each", "such",
+}
+_PASSIVE = re.compile(r"^\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been|will\s+be)\s+"
+                      r"(?P<rest>\w+ed\b[^,;.:]{0,40}|\w+[^,;.:\s]*\s+back\b|sent\b[^,;.:]{0,40}|paid\b[^,;.:]{0,40}|"
+                      r"spent\b[^,;.:]{0,40}|lost\b[^,;.:]{0,40}|built\b[^,;.:]{0,40})", re.IGNORECASE)
+# "... back to Tajikistan" after an amount that is the object of a verb
+_OBJECT_REST = re.compile(r"^\s+((?:back\s+)?(?:to|in|into|for|on)\s+[^,;.:]{1,40}?)"
+                          r"(?=\s+(?:in|last|this|since|by|and|but|so|over|during|until)\b|[,;.:]|$)")
+# "45-percent growth", "$500 million of investment", "a 250-kilometre railway line"
+_NOUN_AFTER = re.compile(r"^\s+(?:of\s+|in\s+|worth\s+of\s+)?"
+                         r"(?P<noun>[a-z][a-z-]+(?:\s+(?!(?:in|of|for|on|to|and|was|were|is|are|by)\b)[a-z][a-z-]+)?)"
+                         r"(?P<pp>\s+(?:in|of|for|on)\s+[^,;.:]{1,40}?)?"
+                         r"(?=\s+(?:in|last|this|since|by|and|but|so|was|were|is|are|over|from|to)\b|[,;.:]|$)")
+_PP_AFTER = re.compile(r"\s+((?:from|in|of|on|at|for|with|across)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+)"
+                       r"(?=\s+(?:live|lives|work|works|are|were|was|is|have|has|had|who|which|that|will|would|"
+                       r"reach|reached|and|in|last|this|since|by|during|a|per|every|each|once|to)\b|[,;.:]|$)")
+
+
+def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
+    """The brief's figures, each with its clause as evidence."""
+    text = doc.text
+    figures = []
+    seen: set[tuple[int, int]] = set()
+    raws = find_figures(text)
+    # time expressions of the sentences that hold figures, found once; each figure filters its range
+    spans = sorted({(doc.sentence_at(r.start).start, doc.sentence_at(r.start).end) for r in raws})
+    periods = [m for lo, hi in spans for m in _PERIOD.finditer(text, lo, hi)]
+    for raw in raws:
+        if (raw.start, raw.end) in seen:
+            continue
+        seen.add((raw.start, raw.end))
+        c_start, c_end = clause_around(doc, raw.start, raw.end)
+        evidence = text[c_start:c_end]
+        speaker = attribution.speaker_at(raw.start)
+        figures.append(Figure(
+            text=text[raw.start:raw.end],
+            value=raw.value,
+            value_max=raw.value_max,
+            unit=raw.unit,
+            qualifier=Qualifier(raw.qualifier),
+            measure=measure(text, raw, c_start, c_end),
+            period=period(doc, raw, c_start, c_end, raws, periods),
+            speaker=speaker.name if speaker else None,
+            evidence=evidence,
+        ))
+    return figures
+
+
+# --- period ----------------------------------------------------------------------------
+
+
+def period(doc: Document, raw: RawFigure, c_start: int, c_end: int, others: list[RawFigure],
+           matches: list[re.Match] | None = None) -> str | None:
+    """The time expression of the figure's clause, else of its sentence; comparison bases
+    ("over 2020", "than last year") are not periods, and outside the clause a time
+    expression nearer to another figure belongs to that figure."""
+    sentence = doc.sentence_at(raw.start)
+    neighbours = [f for f in others if sentence.start <= f.start < sentence.end]
+    if matches is None:
+        matches = list(_PERIOD.finditer(doc.text))
+    in_sentence = [m for m in matches if sentence.start <= m.start() and m.end() <= sentence.end]
+    for lo, hi, in_clause in ((c_start, c_end, True), (sentence.start, sentence.end, False)):
+        found = []
+        for m in (m for m in in_sentence if lo <= m.start() and m.end() <= hi):
+            if raw.start <= m.start() < raw.end or _COMPARISON.search(doc.text, max(0, m.start() - 20), m.start()):
+                continue
+            if any(f.start <= m.start() < f.end for f in neighbours):
+                continue
+            distance = _distance(m, raw)
+            if not in_clause and any(_distance(m, f) < distance for f in neighbours if f is not raw):
+                continue
+            found.append((distance + (0 if m.end() <= raw.start else 5), m))
+        if found:
+            return _period_text(min(found, key=lambda f: f[0])[1])
+    return None
+
+
+def _distance(m: re.Match, figure: RawFigure) -> int:
+    return figure.start - m.end() if m.end() <= figure.start else max(0, m.start() - figure.end)
+
+
+def _period_text(m: re.Match) -> str:
+    value = squash(m.group())
+    if m.group("year"):
+        value = re.sub(r"^(?i:in|during|for)\s+", "", value)
+    if value[:1].isupper() and not re.match(r"(?:" + _MONTHS + r")\b", value):
+        value = value[0].lower() + value[1:]
+    return value
+
+
+# --- measure ---------------------------------------------------------------------------
+
+_AUX = {"had", "has", "have", "was", "were", "is", "are", "been", "be", "will", "would", "could", "can", "may",
+        "might", "should", "did", "does", "do", "also", "already", "now", "reportedly", "to", "expected", "set",
+        "likely", "due", "projected", "forecast", "going", "able"}
+_PREPOSITIONS = {"of", "between", "with", "from", "in", "on", "for", "to", "along", "across", "through", "into",
+                 "among", "at"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "that"}
+_SOFT = _PREPOSITIONS | _DETERMINERS | {"and"}
+_HARD = {"said", "says", "noted", "told", "added", "which", "who", "whom", "but", "while", "because",
+         "as", "so", "if", "when", "where", "how", "what", "whose", "than", "it", "they", "we", "he", "she", "i",
+         "you", "there", "is", "are", "was", "were", "has", "have", "had", "will", "would", "could", "can",
+         "not", "by", "up", "down", "over", "under", "about", "around", "nearly", "almost", "some", "more",
+         "less", "estimated", "expected", "reportedly", "also", "now", "already", "since", "after", "before",
+         "want", "wants", "plan", "plans", "aim", "aims", "hope", "hopes", "seek", "seeks", "intend", "expect",
+         "expects", "sent", "spent", "paid", "built", "made", "gave", "took", "held", "signed", "announced",
+         "million", "billion", "thousand", "trillion", "percent", "cent", "per", "bn", "mln", "m"} \
+    | {v for v in lx.LEVEL_VERBS if " " not in v}
+_PRONOUNS = {"it", "they", "we", "he", "she", "i", "you", "this", "that", "them", "us"}
+_TIME_WORDS = {"year", "years", "month", "months", "week", "weeks", "today", "yesterday", "last", "next",
+               "this", "quarter", "half", "first", "second"} | {m.lower() for m in lx.MONTHS}
+_LINK_BEFORE = {"to", "at", "of", "worth", "totalling", "totaling", "valued", "reaching"}
+_BASE_CHANGE = {"raise": "increase", "boost": "increase", "increase": "increase", "lift": "increase",
+                "cut": "cut", "reduce": "reduction", "double": "increase", "expand": "expansion", "grow": "growth",
+                "bring": None, "reach": None}
+# Verbs whose object is an amount of money -> the noun of that amount.
+_MONEY_VERBS = {"invest": "investment", "invested": "investment", "investing": "investment",
+                "spend": "spending", "spent": "spending", "provide": "funding", "provided": "funding",
+                "allocate": "funding", "allocated": "funding", "pledged": "pledge", "pledge": "pledge",
+                "lend": "loan", "lent": "loan", "paid": "payment", "pay": "payment", "cost": "cost",
+                "costs": "cost", "earned": "earnings", "earn": "earnings", "raised": "funds raised",
+                "borrow": "borrowing", "borrowed": "borrowing", "owes": "debt", "owed": "debt",
+                "donated": "donation", "granted": "grant", "received": "receipts", "sold": "sales",
+                "exported": "exports", "imported": "imports", "budgeted": "budget"}
+# Units of measure: the measure is what is measured ("tonnes of oil"), not the unit.
+_MEASURE_UNITS = {"tonne", "ton", "barrel", "kilometre", "metre", "mile", "nautical mile", "cubic metre",
+                  "square kilometre", "megawatt", "gigawatt", "kilogram", "hectare", "litre"}
+_QUALIFIER_TAIL = {"an", "a", "estimated", "some", "about", "around", "nearly", "almost", "roughly",
+                   "approximately", "more", "than", "less", "fewer", "at", "least", "up", "as", "many", "much",
+                   "over", "under", "just", "by"}
+_WORD_RE = re.compile(r"[\w’'$€£%.-]*\w")
+_LEVEL = {v for v in lx.LEVEL_VERBS if " " not in v}
+_NOT_NOUNS = {"back", "away", "out", "last", "next", "this", "that", "every", "each", "per", "a", "an",
+              *lx.UNITS_WORDS, *lx.TENS_WORDS}
+_BREAK_RE = re.compile(r"[,;:“”\"()–—]")
+_SHARE_OF = re.compile(r"\s+of\s+((?:[\w’'-]+\s+){0,4}?[\w’'-]+)(?=\s+(?:in|last|this|since|by|and|but|was|were|is|are)\b|[,;.:]|$)")
+
+
+def measure(text: str, raw: RawFigure, c_start: int, c_end: int, sentence_start: int | None = None) -> str:
+    """What the figure counts, from the words around it in its clause."""
+    after = text[raw.end:c_end]
+    before_tokens = [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text, c_start, raw.start)]
+    money = len(raw.unit) == 3 and raw.unit.isupper()
+    result = _measure(text, raw, after, before_tokens, money)
+    return result or ("amount" if money else raw.unit.replace("_", " "))
+
+
+def _proper(word: str) -> bool:
+    return COUNTRIES.is_place_word(re.sub(r"[’']s$", "", word)) or word.isupper()
+
+
+def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -> str | None:
+    if raw.noun:  # "2,000 Russian troops from ..."
+        head = squash(text[raw.end:raw.tail_end]).strip(" -")
+        pp = _PP_AFTER.match(text, raw.tail_end)
+        if pp or raw.unit not in _MEASURE_UNITS:
+            return head + (" " + squash(pp.group(1)) if pp else "")
+        after = text[raw.tail_end:raw.tail_end + len(after)]
+    if raw.unit == "percent":
+        share = _SHARE_OF.match(after)
+        if share:  # "3-5% of Germany's total foreign trade"
+            return f"share of {squash(share.group(1))}"
+    noun = _NOUN_AFTER.match(after)
+    adjective = re.search(r"-[A-Za-z]+$", text[raw.start:raw.end]) is not None  # "a 250-kilometre railway"
+    if noun and noun.group("noun").split()[0] not in _NP_STOP | _NOT_NOUNS \
+            and not noun.group("noun").endswith("ed") and (raw.unit not in _MEASURE_UNITS or adjective):
+        head = noun.group("noun") + (" " + squash(noun.group("pp")) if noun.group("pp") else "")
+        if noun.group("noun") in set(lx.CHANGE_VERBS.values()) and not noun.group("pp"):
+            subject = _np_before(text, tokens, len(tokens))
+            if subject and not subject.endswith("ing"):
+                return f"{head} in {subject}"
+        return head
+    own = text[raw.start:raw.end].split()[0].lower()  # "topped US$1 billion", "doubled"
+    while tokens and tokens[-1][0].lower() in _QUALIFIER_TAIL and tokens[-1][0].lower() != own:
+        if tokens[-1][0].lower() == "by" and len(tokens) > 1 and _change(tokens[-2][0]):
+            break
+        tokens = tokens[:-1]
+    link = tokens[-1][0].lower() if tokens else ""
+    if own in lx.CHANGE_VERBS or own in {"topped", "exceeded", "surpassed", "tops"}:
+        subject = _np_before(text, tokens, len(tokens))
+        change = lx.CHANGE_VERBS.get(own)
+        if subject:
+            return f"{change} in {subject}" if change and own not in {"topped", "exceeded", "surpassed"} else subject
+    if money and link in _MONEY_VERBS:  # "invested more than €900 million in wind farms"
+        rest = _OBJECT_REST.match(after)
+        return _MONEY_VERBS[link] + (" " + squash(rest.group(1)) if rest else "")
+    if link in _LINK_BEFORE and link != "to":  # "a border of about 2,300 km", "projects worth $1.2bn"
+        subject = _np_before(text, tokens, len(tokens) - 1)
+        if subject:
+            return subject
+    verbs = [i for i, t in enumerate(tokens) if _change(t[0]) is not None or _is_level(t[0])]
+    if verbs:
+        v = verbs[-1]
+        change = _change(tokens[v][0])
+        if link == "to":
+            between = _np_span(text, tokens, v + 1, len(tokens) - 1)
+            if between:  # "raise bilateral trade to $15 billion"
+                return between
+            subject = _np_before(text, tokens, v)
+            if subject:
+                return subject  # "trade rose 14 percent to $4.6 billion": the level, not the change
+        subject = _np_before(text, tokens, v)
+        if subject:
+            return f"{change} in {subject}" if change else subject
+    passive = _PASSIVE.match(after)
+    if passive:
+        return f"{'amount' if money else raw.unit} {squash(passive.group('rest'))}"
+    if tokens and tokens[-1][0].islower() and tokens[-1][0].lower() not in _NP_STOP | _LEVEL:
+        rest = _OBJECT_REST.match(after)
+        if rest:  # "they sent US$1.8 billion back to Tajikistan"
+            return f"{'amount' if money else raw.unit} {tokens[-1][0]} {squash(rest.group(1))}"
+    if raw.noun:
+        return squash(text[raw.end:raw.tail_end]).strip(" -")
+    return _np_before(text, tokens, len(tokens))
+
+
+def _change(word: str) -> str | None:
+    w = word.lower()
+    return lx.CHANGE_VERBS.get(w) or _BASE_CHANGE.get(w)
+
+
+def _is_level(token: str) -> bool:
+    return token.lower() in {v for v in lx.LEVEL_VERBS if " " not in v} - {"is", "are", "was", "were"}
+
+
+def _np_before(text: str, tokens: list, index: int) -> str | None:
+    """The noun phrase ending right before ``tokens[index]``: "trade between the two countries".
+
+    Auxiliaries before the verb are skipped; a determiner ends the phrase unless a
+    preposition precedes it ("trade between the two countries"); a coordinated verb
+    ("... topped $1 billion and increased") takes the clause's subject.
+    """
+    i = index - 1
+    while i >= 0 and tokens[i][0].lower() in _AUX:
+        i -= 1
+    if i >= 0 and tokens[i][0].lower() == "and":
+        return _clause_subject(text, tokens[:i])
+    end = i + 1
+    start = end
+    while i >= 0 and end - i <= 10:
+        word = tokens[i][0]
+        lower = word.lower()
+        gap = text[tokens[i][2]:tokens[i + 1][1]] if i + 1 < len(tokens) else ""
+        if _BREAK_RE.search(gap) or lower in _HARD or lower in _SPEECH or any(c.isdigit() for c in word) \
+                or word[:1] in "$€£" or _change(word) and lower not in {"cut", "increase", "growth"}:
+            break
+        start = i
+        if lower in _DETERMINERS and not (i > 0 and tokens[i - 1][0].lower() in _PREPOSITIONS):
+            break
+        i -= 1
+    return _np_span(text, tokens, start, end)
+
+
+def _clause_subject(text: str, tokens: list) -> str | None:
+    """The first noun phrase of the clause: "This year's trade volumes topped..." -> "trade volumes"."""
+    i = 0
+    while i < len(tokens) and (tokens[i][0].lower() in _SOFT | _HARD | _TIME_WORDS
+                               or re.sub(r"[’']s$", "", tokens[i][0].lower()) in _TIME_WORDS):
+        i += 1
+    j = i
+    while j < len(tokens) and not (tokens[j][0].lower() in _HARD or _change(tokens[j][0]) or _is_level(tokens[j][0])
+                                   or any(c.isdigit() for c in tokens[j][0])):
+        j += 1
+    return _np_span(text, tokens, i, j)
+
+
+_SPEECH = set(lx.SPEECH_VERBS)
+
+
+def _np_span(text: str, tokens: list, start: int, end: int) -> str | None:
+    """``tokens[start:end]`` as a phrase, without leading/trailing function and time words."""
+    span = tokens[start:end]
+    for t in span:
+        if any(c.isdigit() for c in t[0]) or t[0][:1] in "$€£":
+            return None
+    while span and (span[0][0].lower() in _SOFT | _TIME_WORDS | _HARD or span[0][0].lower().rstrip("’'s") in _TIME_WORDS
+                    or _change(span[0][0])):
+        span = span[1:]
+    while span and span[-1][0].lower() in _SOFT | _HARD:
+        span = span[:-1]
+    if not span or (len(span) == 1 and span[0][0].lower() in _PRONOUNS):
+        return None
+    phrase = squash(text[span[0][1]:span[-1][2]])
+    lead = text[max(0, span[0][1] - 3):span[0][1]].strip(" \u00a0“\"‘'")
+    if (not lead or lead[-1] in ".!?\n") and phrase[:1].isupper() and not _proper(span[0][0]):
+        phrase = phrase[0].lower() + phrase[1:]  # capitalised only because it starts the sentence
+    return phrase

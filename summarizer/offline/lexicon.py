@@ -1,0 +1,491 @@
+"""Word lists of English news style, kept apart from the code that uses them.
+
+Everything here is data: titles of officials, organizations that act or speak, verbs of
+saying, qualifiers of numbers, currencies, and the keyword tables of topics and
+security concerns. Regexes built from these lists are compiled once by their users.
+"""
+
+from __future__ import annotations
+
+# --- officials -------------------------------------------------------------------------
+
+# Written title (lower case) -> canonical role title. Longest forms are tried first.
+TITLES: dict[str, str] = {
+    "president": "President",
+    "president-elect": "President-elect",
+    "vice president": "Vice President",
+    "vice-president": "Vice President",
+    "prime minister": "Prime Minister",
+    "premier": "Prime Minister",
+    "deputy prime minister": "Deputy Prime Minister",
+    "first deputy prime minister": "First Deputy Prime Minister",
+    "foreign minister": "Foreign Minister",
+    "foreign affairs minister": "Foreign Minister",
+    "minister of foreign affairs": "Foreign Minister",
+    "minister for foreign affairs": "Foreign Minister",
+    "external affairs minister": "Foreign Minister",
+    "minister of external affairs": "Foreign Minister",
+    "deputy foreign minister": "Deputy Foreign Minister",
+    "top diplomat": "Foreign Minister",
+    "foreign secretary": "Foreign Secretary",
+    "secretary of state": "Secretary of State",
+    "defence minister": "Defence Minister",
+    "defense minister": "Defence Minister",
+    "minister of defence": "Defence Minister",
+    "minister of defense": "Defence Minister",
+    "defence secretary": "Defence Secretary",
+    "defense secretary": "Defence Secretary",
+    "secretary of defense": "Defence Secretary",
+    "interior minister": "Interior Minister",
+    "finance minister": "Finance Minister",
+    "minister of finance": "Finance Minister",
+    "economy minister": "Economy Minister",
+    "trade minister": "Trade Minister",
+    "energy minister": "Energy Minister",
+    "minister of energy": "Energy Minister",
+    "labour minister": "Labour Minister",
+    "labor minister": "Labour Minister",
+    "health minister": "Health Minister",
+    "education minister": "Education Minister",
+    "justice minister": "Justice Minister",
+    "minister": "Minister",
+    "deputy minister": "Deputy Minister",
+    "chancellor": "Chancellor",
+    "king": "King",
+    "queen": "Queen",
+    "emir": "Emir",
+    "crown prince": "Crown Prince",
+    "prince": "Prince",
+    "sheikh": "Sheikh",
+    "sultan": "Sultan",
+    "secretary-general": "Secretary-General",
+    "secretary general": "Secretary-General",
+    "deputy secretary-general": "Deputy Secretary-General",
+    "director-general": "Director-General",
+    "director general": "Director-General",
+    "ambassador": "Ambassador",
+    "envoy": "Envoy",
+    "special envoy": "Special Envoy",
+    "spokesperson": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesman": "spokesperson",
+    "press secretary": "press secretary",
+    "national security adviser": "National Security Adviser",
+    "national security advisor": "National Security Adviser",
+    "gen.": "General",
+    "general": "General",
+    "lt. gen.": "Lieutenant General",
+    "lieutenant general": "Lieutenant General",
+    "maj. gen.": "Major General",
+    "major general": "Major General",
+    "admiral": "Admiral",
+    "adm.": "Admiral",
+    "col.": "Colonel",
+    "colonel": "Colonel",
+    "commander": "Commander",
+    "chief of staff": "Chief of Staff",
+    "chief of the general staff": "Chief of the General Staff",
+    "army chief": "Army Chief",
+    "senator": "Senator",
+    "sen.": "Senator",
+    "governor": "Governor",
+    "mayor": "Mayor",
+    "speaker": "Speaker",
+    "parliament speaker": "Speaker of Parliament",
+    "chairman": "Chairman",
+    "chairwoman": "Chairwoman",
+    "central bank governor": "Central Bank Governor",
+    "commissioner": "Commissioner",
+    "high representative": "High Representative",
+    "foreign policy chief": "High Representative for Foreign Affairs",
+    "pope": "Pope",
+    "patriarch": "Patriarch",
+    "supreme leader": "Supreme Leader",
+    "opposition leader": "Opposition Leader",
+    "leader": "Leader",
+    "mr.": "",
+    "mrs.": "",
+    "ms.": "",
+    "dr.": "",
+}
+
+# Titles whose holder belongs to a state; a person with one of these and no stated
+# country falls back to the article's most mentioned free country.
+STATE_TITLES = {
+    "President", "Vice President", "Prime Minister", "Deputy Prime Minister", "First Deputy Prime Minister",
+    "Foreign Minister", "Deputy Foreign Minister", "Foreign Secretary", "Secretary of State",
+    "Defence Minister", "Defence Secretary", "Interior Minister", "Finance Minister", "Economy Minister",
+    "Trade Minister", "Energy Minister", "Labour Minister", "Health Minister", "Education Minister",
+    "Justice Minister", "Minister", "Deputy Minister", "Chancellor", "King", "Queen", "Emir",
+    "Crown Prince", "Sultan", "Ambassador",
+}
+
+# Words that stand for "the head of state or government" in "the Russian leader".
+LEADER_WORDS = {"leader", "head of state", "president", "prime minister", "premier", "chancellor",
+                "king", "emir", "monarch"}
+HEAD_TITLES = {"President", "Prime Minister", "Chancellor", "King", "Queen", "Emir", "Sultan",
+               "Crown Prince", "Supreme Leader"}
+
+# Departments that precede "spokesperson" ("Foreign Ministry spokesperson X").
+MINISTRIES: dict[str, str] = {
+    "foreign ministry": "Ministry of Foreign Affairs",
+    "ministry of foreign affairs": "Ministry of Foreign Affairs",
+    "foreign affairs ministry": "Ministry of Foreign Affairs",
+    "foreign office": "Foreign Office",
+    "state department": "State Department",
+    "defence ministry": "Ministry of Defence",
+    "defense ministry": "Ministry of Defence",
+    "ministry of defence": "Ministry of Defence",
+    "ministry of defense": "Ministry of Defence",
+    "interior ministry": "Ministry of the Interior",
+    "finance ministry": "Ministry of Finance",
+    "economy ministry": "Ministry of Economy",
+    "energy ministry": "Ministry of Energy",
+    "trade ministry": "Ministry of Trade",
+    "emergencies ministry": "Ministry of Emergencies",
+    "health ministry": "Ministry of Health",
+    "justice ministry": "Ministry of Justice",
+    "government": "Government",
+    "presidential office": "Presidential Office",
+    "embassy": "Embassy",
+    "army": "Army",
+    "military": "Military",
+    "armed forces": "Armed Forces",
+    "central bank": "Central Bank",
+    "parliament": "Parliament",
+}
+
+# Organizations that make statements or act, with the country they belong to (None for
+# international bodies, whose affiliation is themselves). First form is the name.
+ORGANIZATIONS: list[tuple[list[str], str | None]] = [
+    (["the Kremlin", "Kremlin"], "Russia"),
+    (["the White House", "White House"], "United States"),
+    (["the State Department", "State Department", "US State Department", "U.S. State Department"], "United States"),
+    (["the Pentagon", "Pentagon"], "United States"),
+    (["Downing Street"], "United Kingdom"),
+    (["the Foreign Office", "Foreign Office"], "United Kingdom"),
+    (["the Élysée", "Élysée", "the Elysee", "Elysee", "the Élysée Palace", "Élysée Palace"], "France"),
+    (["Quai d'Orsay", "Quai d’Orsay"], "France"),
+    (["Zhongnanhai"], "China"),
+    (["NATO", "North Atlantic Treaty Organization", "the alliance"], None),
+    (["the European Union", "European Union", "EU"], None),
+    (["the European Commission", "European Commission", "Brussels"], None),
+    (["the European Council", "European Council"], None),
+    (["the United Nations", "United Nations", "UN", "U.N."], None),
+    (["the UN Security Council", "UN Security Council", "Security Council"], None),
+    (["the CIS", "CIS", "Commonwealth of Independent States"], None),
+    (["the CSTO", "CSTO", "Collective Security Treaty Organization"], None),
+    (["the SCO", "SCO", "Shanghai Cooperation Organisation", "Shanghai Cooperation Organization"], None),
+    (["ASEAN", "Association of Southeast Asian Nations"], None),
+    (["the OSCE", "OSCE", "Organization for Security and Co-operation in Europe"], None),
+    (["the IAEA", "IAEA", "International Atomic Energy Agency"], None),
+    (["the WHO", "World Health Organization"], None),
+    (["the IMF", "IMF", "International Monetary Fund"], None),
+    (["the World Bank", "World Bank"], None),
+    (["the WTO", "WTO", "World Trade Organization"], None),
+    (["OPEC"], None),
+    (["the African Union", "African Union"], None),
+    (["the Arab League", "Arab League"], None),
+    (["the Gulf Cooperation Council", "Gulf Cooperation Council", "GCC"], None),
+    (["BRICS"], None),
+    (["the Eurasian Economic Union", "Eurasian Economic Union", "EAEU"], None),
+    (["the International Criminal Court", "International Criminal Court", "ICC"], None),
+    (["the International Committee of the Red Cross", "ICRC", "Red Cross"], None),
+    (["UNHCR", "the UN refugee agency"], None),
+    (["UNICEF"], None),
+    (["the World Food Programme", "World Food Programme", "WFP"], None),
+    (["the OECD", "OECD"], None),
+    (["the Council of Europe", "Council of Europe"], None),
+    (["the European Central Bank", "European Central Bank", "ECB"], None),
+    (["the Taliban", "Taliban"], "Afghanistan"),
+    (["Hamas"], None),
+    (["Hezbollah"], None),
+]
+
+# Capitalised words that head organization or place names, never a person's name.
+NON_NAME_WORDS = {
+    "The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "We", "They", "I", "You",
+    "His", "Her", "Its", "Our", "Their", "But", "And", "Or", "So", "If", "In", "On", "At", "By", "For",
+    "From", "To", "With", "As", "After", "Before", "During", "While", "When", "Since", "Under", "Over",
+    "Ministry", "Department", "Office", "Council", "Committee", "Agency", "Service", "Bank", "Commission",
+    "Union", "Organization", "Organisation", "Forces", "Force", "Army", "Navy", "Government", "Parliament",
+    "Kremlin", "House", "Palace", "Assembly", "Court", "Party", "Fund", "Group", "Corporation", "Company",
+    "University", "Institute", "Centre", "Center", "Summit", "Forum", "Embassy", "Street", "Square",
+    "Airport", "Port", "Region", "Province", "State", "States", "Republic", "Kingdom", "Federation",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
+    "Nov", "Dec", "St", "St.", "Mount", "Lake", "River", "Sea", "Ocean", "Gulf", "Strait", "North",
+    "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western", "New", "Old",
+    "Minister", "President", "Prime", "Foreign", "Deputy", "Secretary", "General", "Chief", "Spokesperson",
+    "Spokesman", "Spokeswoman", "Ambassador", "Chancellor", "King", "Queen", "Emir", "Prince", "Crown",
+    "Mr", "Mrs", "Ms", "Dr", "Gen", "According", "Meanwhile", "However", "Also", "Earlier", "Later",
+    "Today", "Yesterday", "Tomorrow", "Last", "Next", "Reuters", "AP", "AFP", "TASS", "Xinhua", "Interfax",
+    "COVID", "Covid", "Agreement", "Treaty", "Declaration", "Accord", "Pact", "Initiative", "Plan",
+    "Programme", "Program", "Pipeline", "Stream", "Road", "Belt", "Corridor", "Railway", "Dam",
+    "Plant", "Station", "Field", "Project", "Conference", "Talks", "Games", "Day", "Week", "Year",
+}
+
+# Lower-case particles allowed inside a personal name ("Mohammed bin Salman", "Ursula von der Leyen").
+NAME_PARTICLES = ("bin", "ibn", "al", "al-", "el", "de", "da", "di", "du", "van", "von", "der", "den",
+                  "la", "le", "dos", "das", "ben", "abu")
+
+# --- saying ----------------------------------------------------------------------------
+
+SPEECH_VERBS = (
+    "said", "says", "say", "told", "tells", "added", "adds", "noted", "notes", "stressed", "stresses",
+    "emphasized", "emphasised", "emphasizes", "emphasises", "underlined", "underscored", "pointed out",
+    "stated", "states", "declared", "announced", "announces", "explained", "warned", "warns", "insisted",
+    "argued", "remarked", "observed", "recalled", "confirmed", "confirms", "acknowledged", "assured",
+    "urged", "urges", "asserted", "claimed", "commented", "replied", "responded", "wrote", "writes",
+    "reiterated", "highlighted", "believes", "estimated", "estimates", "reported", "reports",
+    "cited as saying", "quoted as saying", "was cited as saying", "was quoted as saying", "went on to say",
+    "told reporters", "told journalists", "informed", "expressed", "voiced", "called for", "proposed",
+    "suggested", "predicted", "forecast", "projected", "complained", "accused", "condemned", "welcomed",
+    "praised", "denied", "rejected", "vowed",
+)
+# Verbs whose object is a statement of fact ("X said trade rose"): a figure after them in
+# the sentence is X's. Acts of speech such as "urged" or "condemned" do not report figures.
+REPORTING_VERBS = {
+    "said", "says", "say", "told", "tells", "added", "adds", "noted", "notes", "stressed", "stresses",
+    "emphasized", "emphasised", "emphasizes", "emphasises", "underlined", "underscored", "pointed out",
+    "stated", "states", "declared", "announced", "announces", "explained", "warned", "warns", "insisted",
+    "argued", "remarked", "observed", "recalled", "confirmed", "confirms", "acknowledged", "assured",
+    "asserted", "claimed", "commented", "replied", "responded", "wrote", "writes", "reiterated",
+    "highlighted", "believes", "estimated", "estimates", "reported", "reports", "cited as saying",
+    "quoted as saying", "was cited as saying", "was quoted as saying", "went on to say", "told reporters",
+    "told journalists", "informed", "predicted", "forecast", "projected", "according to",
+}
+# Verbs by which an organization acts (so it counts as a participant).
+ORG_ACTION_VERBS = (
+    "imposed", "approved", "adopted", "decided", "deployed", "launched", "signed", "issued", "released",
+    "suspended", "expelled", "sent", "offered", "summoned", "published", "ordered", "allocated",
+)
+# Continuations of a speech act with no new subject: ", noting that ..." belongs to the speaker.
+SPEECH_PARTICIPLES = ("noting", "adding", "saying", "stressing", "stating", "warning", "explaining",
+                      "emphasizing", "emphasising", "pointing out", "recalling", "insisting", "arguing",
+                      "underlining", "urging", "calling for")
+
+# --- numbers ---------------------------------------------------------------------------
+
+# phrase -> (qualifier, keep in the figure's text)
+QUALIFIERS_BEFORE: dict[str, tuple[str, bool]] = {
+    "about": ("approximately", True), "around": ("approximately", True),
+    "roughly": ("approximately", True), "some": ("approximately", True),
+    "approximately": ("approximately", True), "approx.": ("approximately", True),
+    "circa": ("approximately", True), "an estimated": ("approximately", False),
+    "estimated": ("approximately", False), "an approximate": ("approximately", False),
+    # "nearly 500" and "almost 500" say the true value is close to 500 (from below); the
+    # contract has no "close to, below" value, and "approximately" keeps the magnitude,
+    # which is what a reader compares, so they map to approximately.
+    "nearly": ("approximately", True), "almost": ("approximately", True),
+    "close to": ("approximately", True), "just about": ("approximately", True),
+    "more than": ("more_than", True), "over": ("more_than", True), "above": ("more_than", True),
+    "just over": ("more_than", True), "in excess of": ("more_than", True),
+    "upwards of": ("more_than", True), "exceeding": ("more_than", True), "exceeded": ("more_than", True),
+    "topped": ("more_than", True), "tops": ("more_than", True), "surpassed": ("more_than", True),
+    "well over": ("more_than", True), "well above": ("more_than", True),
+    "less than": ("less_than", True), "fewer than": ("less_than", True), "under": ("less_than", True),
+    "below": ("less_than", True), "just under": ("less_than", True), "short of": ("less_than", True),
+    "at least": ("at_least", True), "no fewer than": ("at_least", True), "no less than": ("at_least", True),
+    "not less than": ("at_least", True), "a minimum of": ("at_least", True),
+    "up to": ("up_to", True), "as many as": ("up_to", True), "as much as": ("up_to", True),
+    "a maximum of": ("up_to", True), "at most": ("up_to", True), "no more than": ("up_to", True),
+    "not more than": ("up_to", True),
+}
+QUALIFIERS_AFTER: dict[str, str] = {"or more": "at_least", "plus": "more_than", "or so": "approximately",
+                                    "odd": "approximately"}
+
+UNITS_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+              "eighty": 80, "ninety": 90}
+SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+               "trillion": 1_000_000_000_000}
+# Written scales after a number: "1.2 mln", "€2.4bn", "£300m", "5k".
+SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9,
+          "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "trn": 1e12, "tn": 1e12}
+MULTIPLIER_VERBS = {"twice": 2, "three times": 3, "doubled": 2, "double": 2, "doubling": 2, "tripled": 3, "triple": 3, "trebled": 3,
+                    "tripling": 3, "quadrupled": 4, "quadruple": 4, "halved": 0.5, "halve": 0.5,
+                    "halving": 0.5}
+
+# Currency symbols and words -> ISO 4217. Codes themselves ("USD 5 million") come from pycountry.
+CURRENCY_SYMBOLS = {"US$": "USD", "U.S.$": "USD", "$": "USD", "A$": "AUD", "C$": "CAD", "HK$": "HKD",
+                    "S$": "SGD", "NZ$": "NZD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₹": "INR",
+                    "₺": "TRY", "₩": "KRW", "₴": "UAH", "₸": "KZT", "Rs": "INR", "Rs.": "INR"}
+CURRENCY_WORDS = {
+    "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD", "euros": "EUR",
+    "euro": "EUR", "pounds sterling": "GBP", "pounds": "GBP", "sterling": "GBP", "rubles": "RUB",
+    "roubles": "RUB", "ruble": "RUB", "rouble": "RUB", "yuan": "CNY", "renminbi": "CNY", "yen": "JPY",
+    "rupees": "INR", "lira": "TRY", "liras": "TRY", "somoni": "TJS", "tenge": "KZT", "hryvnias": "UAH",
+    "hryvnia": "UAH", "manat": "AZN", "riyals": "SAR", "dirhams": "AED", "won": "KRW",
+    "swiss francs": "CHF", "francs": "CHF", "soms": "KGS", "sums": "UZS", "lari": "GEL", "drams": "AMD",
+    "rand": "ZAR", "reais": "BRL", "pesos": "MXN", "zlotys": "PLN", "kroner": "NOK", "kronor": "SEK",
+    "dinars": "IQD", "rials": "IRR", "taka": "BDT", "ringgit": "MYR", "baht": "THB", "dong": "VND",
+}
+
+# Counted nouns: irregular singulars and abbreviations.
+IRREGULAR_SINGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child",
+                      "personnel": "personnel", "staff": "staff", "police": "police", "feet": "foot",
+                      "lives": "life", "cattle": "cattle", "sheep": "sheep", "aircraft": "aircraft",
+                      "series": "series", "species": "species", "data": "data"}
+UNIT_ABBREVIATIONS = {"km": "kilometre", "kms": "kilometre", "sq km": "square kilometre", "kg": "kilogram",
+                      "mw": "megawatt", "gw": "gigawatt", "kwh": "kilowatt-hour", "mwh": "megawatt-hour",
+                      "gwh": "gigawatt-hour", "twh": "terawatt-hour", "bpd": "barrel per day",
+                      "b/d": "barrel per day", "mt": "tonne", "t": "tonne", "cu m": "cubic metre",
+                      "tons": "ton", "kilometers": "kilometre", "kilometres": "kilometre"}
+# Nouns after a number that make it a duration or an age, not a quantity the brief wants.
+DURATION_NOUNS = {"second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade",
+                  "century", "weekend", "night", "term", "round", "time", "o'clock"}
+# Words after a number that show it is not counting anything ("one of", "two sides").
+NOT_COUNTED = {"of", "another", "other", "side", "sides", "hand", "way", "thing", "things", "point",
+               "party", "parties", "option", "step", "occasion", "on", "by", "more", "again", "each",
+               "too", "such", "day", "and", "or"}
+# Capitalised or lower-case labels before a number that make it an identifier.
+IDENTIFIER_WORDS = {"article", "clause", "resolution", "section", "chapter", "paragraph", "point",
+                    "no.", "no", "number", "flight", "room", "highway", "route", "block", "phase",
+                    "stage", "level", "group", "category", "class", "type", "model", "version",
+                    "season", "episode", "unit", "building", "gate", "line", "item", "annex",
+                    "protocol", "platform", "page", "table", "figure", "step", "round", "day",
+                    "week", "term", "vol.", "code", "grade", "tier", "zone", "sector", "district"}
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+          "Sept", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# Verbs of change before a figure -> the noun of the change, for a figure's measure.
+CHANGE_VERBS = {
+    "fell": "fall", "fall": "fall", "falls": "fall", "dropped": "drop", "drops": "drop", "declined": "decline",
+    "decreased": "decrease", "shrank": "contraction", "contracted": "contraction", "slumped": "slump",
+    "plunged": "plunge", "rose": "rise", "rises": "rise", "risen": "rise", "grew": "growth", "grown": "growth",
+    "grows": "growth", "increased": "increase", "increases": "increase", "jumped": "jump", "surged": "surge",
+    "climbed": "rise", "soared": "surge", "fallen": "fall", "dropping": "drop", "falling": "fall",
+    "rising": "rise", "growing": "growth", "declining": "decline", "increasing": "increase", "expanded": "expansion", "gained": "gain", "lost": "loss",
+    "doubled": "increase", "tripled": "increase", "halved": "decrease", "widened": "widening",
+    "narrowed": "narrowing", "cut": "cut", "reduced": "reduction", "raised": "increase", "boosted": "increase",
+}
+# Verbs of level: the figure is the value of the subject itself.
+LEVEL_VERBS = ("topped", "reached", "totalled", "totaled", "totals", "amounted to", "amounts to",
+               "stood at", "stands at", "exceeded", "exceeds", "surpassed", "was", "were", "is", "are",
+               "hit", "came to", "reach", "top", "exceed", "passed", "equalled", "equaled")
+
+# --- time ------------------------------------------------------------------------------
+
+RELATIVE_PERIODS = (
+    "last year", "this year", "next year", "last month", "this month", "next month", "last week",
+    "this week", "last quarter", "this quarter", "the previous year", "the year before", "a year earlier",
+    "a year ago", "the past year", "the past decade", "the current year",
+    "the first quarter", "the second quarter", "the third quarter", "the fourth quarter",
+    "the first half", "the second half", "the first six months", "the first nine months",
+    "year-on-year", "year on year", "over the past year", "so far this year", "since the start of the year",
+)
+
+# --- topics ----------------------------------------------------------------------------
+
+# category -> [(keyword regex, label word)]. Keywords are matched case-insensitively as
+# whole words; the label of a topic is built from the label words of its strongest hits.
+TOPIC_KEYWORDS: dict[str, list[tuple[str, str]]] = {
+    "diplomacy": [
+        (r"talks", "talks"), (r"summit", "summit"), (r"(?:official |state )?visit(?:s|ed|ing)?", "visit"),
+        (r"met(?: with)?", "meeting"), (r"meetings?", "meeting"), (r"(?:bilateral |diplomatic )?relations", "bilateral relations"),
+        (r"counterparts?", "bilateral relations"), (r"bilateral", "bilateral relations"),
+        (r"diplomatic", "diplomacy"), (r"diplomacy", "diplomacy"), (r"negotiations?", "negotiations"),
+        (r"allies|ally|alliance", "alliances"), (r"partners(?:hip)?", "partnership"),
+        (r"phone (?:call|conversation)|telephone (?:call|conversation)|spoke by phone", "phone call"),
+        (r"ambassadors?|embass(?:y|ies)|envoys?", "diplomatic contacts"),
+        (r"cooperation", "cooperation"), (r"memorandum|treaty|accord", "agreements"),
+        (r"mediat(?:e|ion|or)", "mediation"), (r"ceasefire talks|peace talks|peace process", "peace process"),
+    ],
+    "economy_trade": [
+        (r"trade|trading", "trade"), (r"trade volumes?|trade turnover", "trade"), (r"exports?|exported|imports?|imported", "exports and imports"),
+        (r"tariffs?|customs duties|duties", "tariffs"), (r"investments?|investors?|invest(?:ed)?", "investment"),
+        (r"economic|economy|economies", "economic relations"), (r"GDP|growth forecast|inflation", "economy"),
+        (r"sanctions", "sanctions"), (r"markets?", "markets"), (r"loans?|credit line|debt", "finance"),
+        (r"budget", "budget"), (r"prices?", "prices"), (r"business(?:es)?|companies|firms", "business"),
+        (r"remittances?", "remittances"),
+    ],
+    "security_defense": [
+        (r"security", "security"), (r"borders?", "border security"), (r"military", "military cooperation"),
+        (r"weapons?|arms|missiles?|drones?|ammunition", "arms supplies"), (r"armed forces|troops|soldiers", "armed forces"),
+        (r"defen[cs]e|defensive", "defence"), (r"terroris[mt]s?|extremis[mt]s?|militants?|insurgents?", "terrorism"),
+        (r"threats?", "threats"), (r"military base|bases", "military base"), (r"attacks?|strikes?|shelling", "attacks"),
+        (r"war|conflict|hostilities|fighting|clashes", "conflict"), (r"ceasefire|truce", "ceasefire"),
+        (r"exercises|drills", "military exercises"), (r"nuclear weapons?|warheads?", "nuclear weapons"),
+    ],
+    "energy": [
+        (r"gas|LNG", "gas"), (r"oil|crude|barrels?", "oil"), (r"pipelines?", "pipelines"),
+        (r"nuclear (?:power|plant|reactor|energy)", "nuclear power"), (r"electricity|power grid|power plants?", "electricity"),
+        (r"energy", "energy"), (r"renewables?|solar|wind (?:power|farms?)|hydropower|hydroelectric", "renewables"),
+        (r"coal", "coal"), (r"OPEC\+?", "oil"), (r"refiner(?:y|ies)", "oil"),
+    ],
+    "migration_labor": [
+        (r"migrants?|migration|migratory", "migration"), (r"workers?|workforce", "labour migration"),
+        (r"labou?r", "labour migration"), (r"live and work|work in", "labour migration"),
+        (r"remittances?|sent back|money transfers", "remittances"), (r"diaspora", "diaspora"),
+        (r"work permits?|visas?|visa-free", "visas and permits"), (r"jobs?|employment|unemployment", "employment"),
+    ],
+    "culture_education": [
+        (r"language", "language"), (r"universit(?:y|ies)|schools?|education|educational", "education"),
+        (r"students?|study|studying", "education"), (r"(?:language |training |education(?:al)? )courses?|courses|teaching|teachers?", "teaching"),
+        (r"culture|cultural", "culture"), (r"heritage|museums?|arts?", "culture"), (r"sports?|tourism|tourists", "tourism and sport"),
+        (r"scholarships?|exchanges?", "exchanges"),
+    ],
+    "health": [(r"pandemic|COVID(?:-19)?|coronavirus|vaccines?|vaccination", "pandemic"),
+               (r"health|hospitals?|medical|medicines?|epidemic|outbreak|disease", "health")],
+    "infrastructure_transport": [
+        (r"railways?|rail|roads?|highways?|bridges?|ports?|airports?", "transport infrastructure"),
+        (r"transport|transit|logistics|corridors?|shipping|freight|cargo", "transport and transit"),
+        (r"infrastructure|construction", "infrastructure"),
+    ],
+    "environment_climate": [
+        (r"climate|emissions?|carbon|warming", "climate"), (r"environment(?:al)?|pollution", "environment"),
+        (r"water resources|glaciers?|drought|floods?", "water and natural hazards"),
+    ],
+    "humanitarian": [
+        (r"humanitarian", "humanitarian aid"), (r"refugees?|displaced|evacuat(?:ed|ion)", "refugees"),
+        (r"aid|relief|food (?:aid|supplies|shortages)|famine", "aid"), (r"civilians?|casualties", "civilians"),
+    ],
+    "law_governance": [
+        (r"elections?|vote|referendum|ballots?", "elections"), (r"constitution(?:al)?|laws?|legislation|bill", "legislation"),
+        (r"courts?|judges?|trial|prosecutors?|sentenced", "courts"), (r"corruption", "corruption"),
+        (r"human rights|rule of law|opposition", "rights and governance"),
+    ],
+    "technology": [
+        (r"technolog(?:y|ies)|digital|artificial intelligence|AI|cyber|semiconductors?|chips|satellites?|space",
+         "technology"),
+    ],
+}
+
+# --- security concerns -----------------------------------------------------------------
+
+# Threats: the named danger itself.
+THREAT_CUES = (
+    r"threats?", r"risks?", r"instability", r"unstable", r"destabili[sz](?:e|ing|ation)", r"terroris[mt]s?",
+    r"terrorist attacks?", r"extremis[mt]s?", r"militants?", r"insurgen(?:ts?|cy)", r"attacks?", r"strikes?",
+    r"drone strikes?", r"missile (?:launch|launches|tests?|strikes?)", r"shelling", r"bombing", r"explosions?",
+    r"clashes", r"fighting", r"hostilities", r"violence", r"war", r"armed conflict", r"conflict",
+    r"escalation", r"tensions?", r"incursions?", r"invasion", r"smuggling", r"drug trafficking", r"trafficking",
+    r"cyber-?attacks?", r"crisis", r"alarm", r"provocations?", r"aggression", r"occupation",
+    r"situation on the border", r"border situation", r"border incidents?", r"ceasefire violations?",
+    r"nuclear (?:programme|program|weapons?|threat|escalation)", r"enrichment", r"sabotage", r"espionage",
+    r"piracy", r"hijack(?:ing|ed)", r"kidnapp(?:ing|ed)", r"hostages?", r"casualties", r"killed", r"wounded",
+    r"injur(?:ed|ing|ies)", r"water cannon", r"collisions?", r"rammed", r"harass(?:ment|ed|ing)",
+    r"threaten(?:s|ed|ing)?", r"dangerous manoeuvres", r"dangerous maneuvers",
+)
+# Measures: what is done against a threat.
+MEASURE_CUES = (
+    r"weapons", r"arms (?:deliveries|supplies|shipments)", r"military base", r"air base", r"naval base",
+    r"troops? (?:were |was |have been |has been )?(?:deployed|sent|stationed)", r"deploy(?:ed|ment|ing)",
+    r"air defen[cs]e(?: systems?)?", r"missile defen[cs]e", r"military (?:aid|assistance|equipment)",
+    r"(?:joint )?(?:military )?exercises", r"drills", r"patrols?", r"peacekeep(?:ers|ing)", r"sanctions",
+    r"security guarantees", r"counter-?terrorism", r"border (?:guards?|reinforcement|controls?|fortifications?)",
+    r"reinforce(?:d|ment)?", r"ceasefire", r"truce", r"demining", r"security (?:measures|operation|zone)",
+    r"armed forces", r"military presence",
+)
+# "<Demonym> problem/issue/crisis/question": a named problem tied to a place.
+NAMED_PROBLEM_NOUNS = ("problem", "issue", "crisis", "question", "conflict", "threat", "war", "situation",
+                       "front", "settlement")

@@ -1,0 +1,393 @@
+"""Numbers cited as quantities: where they are, their value, unit and qualifier.
+
+Two passes. First the number cores (digits such as "1,200" or "1.5", and number words
+such as "twenty-five" or "a million"); then, around each core, the words that give it
+meaning: a currency sign or code before it, a qualifier ("more than", "an estimated")
+before that, and after it a scale ("billion", "bn", "m"), a unit ("percent", "euros",
+"-fold") or a counted noun ("people", "tonnes"). Dates, years, times, ordinals, ages,
+durations and identifiers ("Article 5", "S-400", "Nord Stream 2") are dropped here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pycountry
+from text_to_num import text2num
+
+from . import lexicon as lx
+from .countries import COUNTRIES
+from .patterns import alternation
+
+
+@dataclass
+class RawFigure:
+    """One number found in the text, before measure, period and speaker are added."""
+
+    start: int  # span of the figure's text, qualifier included when it is kept
+    end: int
+    value: int | float
+    value_max: int | float | None
+    unit: str
+    qualifier: str
+    noun: str | None = None  # the counted noun as written ("people"), if any
+    tail_end: int = 0  # end of the number and its unit/noun, for the measure
+
+
+def _alternation(words) -> str:
+    return "(?:" + alternation(words) + ")"
+
+
+_FIRST_NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS])
+_NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS, "hundred", "thousand", "million", "billion",
+                             "trillion"])
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_CORE = re.compile(
+    rf"(?P<digits>(?<![\w.,:/]){_DIGITS})"
+    rf"|(?P<words>\b(?:(?:half\s+)?an?\s+(?:dozen|hundred|thousand|million|billion|trillion)"
+    rf"|{_FIRST_NUMBER_WORD}(?:(?:\s+and\s+|\s+|-){_NUMBER_WORD})*|dozen)\b)",
+    re.IGNORECASE,
+)
+_ISO_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
+_CURRENCY_BEFORE = re.compile(
+    "(?:" + "|".join((r"\b" if s[0].isalpha() else "") + re.escape(s)
+                     for s in sorted(lx.CURRENCY_SYMBOLS, key=len, reverse=True) if not s.startswith("Rs"))
+    + r"|\b(?:" + "|".join(_ISO_CODES) + r"|Rs\.?)(?:\s|\u00a0)?)$"
+)
+_QUALIFIER_BEFORE = re.compile(r"\b(" + _alternation(lx.QUALIFIERS_BEFORE) + r")\s+$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\b(between|from)\s+$", re.IGNORECASE)
+
+_SCALE = re.compile(r"(?:\s|\u00a0)?(million|billion|trillion|thousand|mln|bln|mn|bn|trn|tn)\b|(m|b|k|M|B|K)\b",
+                    re.IGNORECASE)
+_PERCENT = re.compile(r"(?:\s|\u00a0)?%|(?:\s|\u00a0|-)?per(?:\s|-)?cent\b|(?:\s|\u00a0|-)?pct\b", re.IGNORECASE)
+_POINTS = re.compile(r"(?:\s|-)percentage(?:\s|-)points?\b|\s?p\.p\.|\s?pp\b", re.IGNORECASE)
+_BASIS_POINTS = re.compile(r"\s+basis\s+points?\b", re.IGNORECASE)
+_FOLD = re.compile(r"-?fold\b", re.IGNORECASE)
+_TIMES = re.compile(r"\s+times(?=\s+(?:more|higher|larger|greater|bigger|less|lower|smaller|as|the|over|faster|"
+                    r"cheaper|fewer)\b)", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"\s+(" + _alternation(lx.CURRENCY_WORDS) + r"|" + "|".join(_ISO_CODES) + r")\b",
+                             re.IGNORECASE)
+_UNIT_ABBREVIATION = re.compile(r"(?:\s|\u00a0)?(" + _alternation(
+    [k for k in lx.UNIT_ABBREVIATIONS if k not in {"t", "mt"}] + ["bcm", "tcm"]) + r")\b", re.IGNORECASE)
+_HYPHEN_UNIT = re.compile(r"-(kilomet(?:re|er)|km|mile|metre|meter|tonne|ton|megawatt|MW|gigawatt|GW|hectare|litre|"
+                          r"barrel|kilogram|kg|storey|seat|bed|member|strong)\b", re.IGNORECASE)
+_AFTER_QUALIFIER = re.compile(r"\s+or\s+more\b|-?plus\b|\+|\s+or\s+so\b|-odd\b", re.IGNORECASE)
+_RANGE_JOIN = re.compile(r"\s*[-–—]\s*|\s+to\s+", re.IGNORECASE)
+_AND_JOIN = re.compile(r"\s+and\s+", re.IGNORECASE)
+_WORD = re.compile(r"(?:\s+|-)([A-Za-z][A-Za-z’'-]*)")
+_MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(lx.MONTHS) + r")\.?\s+$")
+_MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + "|".join(lx.MONTHS) + r")\b")
+_TIME_AFTER = re.compile(r"^(?::\d|\s?(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|UTC\b|hrs\b|o['’]clock))", re.IGNORECASE)
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b")
+_HYPHEN_ADJECTIVE = re.compile(r"^-(?:year|day|month|week|hour|minute|decade|century)s?(?:-old)?\b|^\s+years?\s+old\b",
+                               re.IGNORECASE)
+# "doubled", "more than doubled", "plans to double", "roughly double the number", "twice as"
+_MULTIPLIER = re.compile(
+    r"\b(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)"
+    r"|(?P<fold>(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold)"
+    r"|(?P<adj>double|triple|twice|three\s+times)(?=\s+(?:the|as)\b)"
+    r"|(?P<inf>double|triple|quadruple|halve))\b",
+    re.IGNORECASE,
+)
+_DETERMINERS = {"the", "these", "those", "both", "all", "its", "their", "our", "his", "her", "every", "each",
+                "no", "any", "this", "that", "my", "your", "whose", "which", "first", "last", "other"}
+_NOUN_STOP = {
+    "of", "in", "on", "at", "by", "for", "from", "to", "with", "and", "or", "but", "than", "as", "into",
+    "over", "under", "per", "a", "an", "the", "this", "that", "these", "those", "who", "which", "whom",
+    "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "could", "can", "may",
+    "might", "must", "should", "shall", "did", "do", "does", "not", "it", "they", "we", "he", "she", "also",
+    "so", "up", "down", "back", "more", "less", "after", "before", "since", "during", "while", "when",
+    "if", "then", "there", "here", "out", "off", "about", "around", "between", "among", "against",
+}
+
+
+def singular(noun: str) -> str:
+    """The singular of a counted noun: "people" -> "person", "casualties" -> "casualty"."""
+    word = noun.lower()
+    if word in lx.IRREGULAR_SINGULAR:
+        return lx.IRREGULAR_SINGULAR[word]
+    if word in lx.UNIT_ABBREVIATIONS:
+        return lx.UNIT_ABBREVIATIONS[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _looks_plural(word: str) -> bool:
+    w = word.lower()
+    return w in lx.IRREGULAR_SINGULAR or (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 2)
+
+
+def parse_digits(raw: str) -> Decimal:
+    """"1,200" -> 1200, "1.5" -> 1.5 (commas before three digits separate thousands)."""
+    return Decimal(raw.replace(",", ""))
+
+
+def parse_words(raw: str) -> Decimal | None:
+    """"twenty-five" -> 25, "a million" -> 1000000, "half a million" -> 500000, "a dozen" -> 12."""
+    words = raw.lower().replace("-", " ").split()
+    factor = Decimal(1)
+    if words[:1] == ["half"]:
+        factor, words = Decimal("0.5"), words[1:]
+    if words and words[0] in {"a", "an"}:
+        words = ["one", *words[1:]]
+    if words == ["dozen"] or words == ["one", "dozen"]:
+        return Decimal(12) * factor
+    try:
+        return Decimal(text2num(" ".join(words), "en")) * factor
+    except ValueError:
+        if len(words) == 1 and words[0] in lx.UNITS_WORDS:
+            return Decimal(lx.UNITS_WORDS[words[0]]) * factor
+        return None
+
+
+def as_number(value: Decimal) -> int | float:
+    """An int when integral (1800000000, not 1.8e9), else a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@dataclass
+class _Tail:
+    end: int
+    scale: Decimal
+    unit: str | None
+    noun: str | None
+    qualifier: str | None
+    text_end: int  # end of the words kept in the figure's text
+
+
+def _tail(text: str, pos: int, value: Decimal) -> _Tail:
+    """What follows a number core: scale, unit or counted noun, trailing qualifier."""
+    scale, unit, noun, qualifier = Decimal(1), None, None, None
+    m = _SCALE.match(text, pos)
+    if m:
+        word = (m.group(1) or m.group(2)).lower()
+        scale, pos = Decimal(str(lx.SCALES[word])), m.end()
+    text_end = pos
+    for pattern, name in ((_PERCENT, "percent"), (_POINTS, "percentage_points"), (_BASIS_POINTS, "basis_point"),
+                          (_FOLD, "times"), (_TIMES, "times")):
+        m = pattern.match(text, pos)
+        if m:
+            unit, pos = name, m.end()
+            text_end = pos
+            break
+    if unit is None:
+        m = _CURRENCY_AFTER.match(text, pos)
+        if m:
+            word = m.group(1).lower()
+            unit = lx.CURRENCY_WORDS.get(" ".join(word.split())) or m.group(1).upper()
+            pos = text_end = m.end()
+    if unit is None:
+        m = _UNIT_ABBREVIATION.match(text, pos)
+        if m:
+            word = m.group(1).lower()
+            if word in {"bcm", "tcm"}:
+                scale *= Decimal(10**9 if word == "bcm" else 10**12)
+                unit = "cubic metre"
+            else:
+                unit = lx.UNIT_ABBREVIATIONS[" ".join(word.split())]
+            pos = text_end = m.end()
+    if unit is None:
+        m = _HYPHEN_UNIT.match(text, pos)
+        if m:  # "a 250-kilometre railway"
+            word = m.group(1).lower()
+            unit = "person" if word == "strong" else lx.UNIT_ABBREVIATIONS.get(word) or singular(word)
+            pos = text_end = m.end()
+    m = _AFTER_QUALIFIER.match(text, pos)
+    if m:
+        qualifier = lx.QUALIFIERS_AFTER.get(m.group().strip(" -").lower(), "more_than")
+        pos = text_end = m.end()
+    if unit is None:
+        noun, pos = _counted_noun(text, pos, value)
+        if noun is not None:
+            unit = singular(noun)
+            m = _AFTER_QUALIFIER.match(text, pos)
+            if m and qualifier is None and not m.group().startswith(("+", "-", "plus")):  # "50 tanks or more"
+                qualifier = lx.QUALIFIERS_AFTER.get(" ".join(m.group().split()).lower(), "more_than")
+    return _Tail(pos, scale, unit, noun, qualifier, text_end)
+
+
+def _counted_noun(text: str, pos: int, value: Decimal) -> tuple[str | None, int]:
+    """The noun a number counts: the first plural among the next three words ("2,000 Russian troops")."""
+    words = []
+    cursor = pos
+    for _ in range(3):
+        m = _WORD.match(text, cursor)
+        if not m:
+            break
+        word = m.group(1).rstrip("’'")
+        if word.lower() in _NOUN_STOP:
+            break
+        words.append((word, m.end()))
+        cursor = m.end()
+        if value != 1 and _looks_plural(word):
+            break
+    for i, (word, end) in enumerate(words):
+        lower = word.lower()
+        if lower in lx.NOT_COUNTED:
+            return None, pos
+        if (value == 1 and i == 0 and lower not in COUNTRIES.by_demonym) or _looks_plural(word):
+            # "cubic metres", "square kilometres" keep their modifier
+            if i > 0 and words[i - 1][0].lower() in {"cubic", "square", "nautical"}:
+                return f"{words[i - 1][0].lower()} {word}", end
+            return word, end
+    return None, pos
+
+
+def find_figures(text: str) -> list[RawFigure]:
+    """Every number in ``text`` cited as a quantity, in order."""
+    cores = list(_CORE.finditer(text))
+    figures: list[RawFigure] = []
+    skip_until = -1
+    for index, core in enumerate(cores):
+        if core.start() < skip_until:
+            continue
+        figure = _read(text, core, cores[index + 1] if index + 1 < len(cores) else None)
+        if figure is None:
+            continue
+        figures.append(figure)
+        skip_until = figure.tail_end
+    taken = [(f.start, f.end) for f in figures]
+    for m in _MULTIPLIER.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        key = next(k for k in ("verb", "fold", "adj", "inf") if m.group(k))
+        verb = " ".join(m.group(key).lower().split())
+        if key == "fold":  # "twofold" -> 2
+            word = verb[:-4]
+            multiple = lx.UNITS_WORDS.get(word) or lx.TENS_WORDS.get(word) or lx.SCALE_WORDS[word]
+        else:
+            multiple = lx.MULTIPLIER_VERBS[verb]
+        if key == "inf" and not re.search(r"\b(?:to|will|would|could|\w+'ll)\s+$", text[max(0, m.start() - 12):m.start()],
+                                          re.IGNORECASE):
+            continue
+        start, end = m.start(), m.end()
+        q = _QUALIFIER_BEFORE.search(text, max(0, start - 24), start) if key != "inf" else None
+        qualifier = lx.QUALIFIERS_BEFORE[" ".join(q.group(1).lower().split())][0] if q else "exact"
+        if q:
+            start = q.start(1)
+        figures.append(RawFigure(start, end, as_number(Decimal(str(multiple))), None,
+                                 "times", qualifier, None, end))
+    figures.sort(key=lambda f: f.start)
+    return figures
+
+
+def _read(text: str, core: re.Match, following: re.Match | None) -> RawFigure | None:
+    start, end = core.span()
+    raw = core.group()
+    is_words = core.group("words") is not None
+    before = text[max(0, start - 60):start]
+    after = text[end:end + 40]
+    # identifiers and dates
+    if not is_words:
+        if re.search(r"[A-Za-z]-?$", before) or re.match(r"[A-Za-z]{2,}", after) and not _SCALE.match(after) \
+                and not _PERCENT.match(after) and not _FOLD.match(after) and not _UNIT_ABBREVIATION.match(after):
+            return None
+        if _ORDINAL_AFTER.match(after) or _TIME_AFTER.match(after) or re.search(r"\d:$", before):
+            return None
+        if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after):
+            return None
+    if _HYPHEN_ADJECTIVE.match(after):
+        return None
+    value = parse_words(raw) if is_words else parse_digits(raw)
+    if value is None:
+        return None
+
+    # left context: currency, then qualifier or "between"
+    fig_start = start
+    currency = None
+    m = _CURRENCY_BEFORE.search(before, max(0, len(before) - 8))
+    if m:
+        symbol = m.group().strip()
+        currency = lx.CURRENCY_SYMBOLS.get(symbol) or symbol.upper().rstrip(".")
+        if currency == "RS":
+            currency = "INR"
+        fig_start = start - len(m.group())
+    lead = text[max(0, fig_start - 40):fig_start]
+    qualifier, keep_qualifier = "exact", False
+    q = _QUALIFIER_BEFORE.search(lead)
+    ranged_by = _BETWEEN.search(lead)
+    if q:
+        qualifier, keep_qualifier = lx.QUALIFIERS_BEFORE[" ".join(q.group(1).lower().split())]
+
+    tail = _tail(text, end, value)
+    value_max = None
+    fig_end = tail.text_end
+    # ranges: "3-5%", "3 to 5 percent", "between 3 and 5 percent", "from 10 to 12 million tonnes"
+    if following is not None and following.group("digits") is not None:
+        join = (_AND_JOIN if ranged_by and ranged_by.group(1).lower() == "between" else _RANGE_JOIN).match(text, tail.end)
+        window = max(0, following.start() - 8)
+        gap_currency = _CURRENCY_BEFORE.search(text, window, following.start())
+        has_gap_currency = bool(gap_currency and join and gap_currency.start() >= join.end())
+        join_end = gap_currency.start() if has_gap_currency else following.start()
+        same_money = not has_gap_currency or (currency is not None and currency == (
+            lx.CURRENCY_SYMBOLS.get(gap_currency.group().strip()) or gap_currency.group().strip().upper()))
+        if join and join.end() == join_end and same_money:
+            is_from = ranged_by is not None and ranged_by.group(1).lower() == "from"
+            if not is_from or tail.unit is None:
+                upper = parse_digits(following.group())
+                second = _tail(text, following.end(), upper)
+                unit_ok = (tail.unit is None and not (currency and second.unit)) or tail.unit == second.unit
+                if unit_ok and (second.unit or tail.unit or currency) and not _looks_like_year_pair(value, upper):
+                    scale = second.scale if tail.scale == 1 else tail.scale
+                    tail = _Tail(second.end, scale, second.unit or tail.unit, second.noun or tail.noun,
+                                 second.qualifier, second.text_end)
+                    value_max = upper * second.scale
+                    fig_end = second.text_end
+                    if ranged_by:
+                        fig_start = min(fig_start, ranged_by.start() + (fig_start - len(lead)))
+    unit = currency or tail.unit
+    if tail.qualifier:
+        qualifier = tail.qualifier
+    if unit is None:
+        return None  # a bare number counts nothing we can name
+    if unit in lx.DURATION_NOUNS:
+        return None
+    if not currency and tail.scale == 1 and _is_year(raw, value) and unit not in {"percent", "times"}:
+        return None
+    if not currency and tail.unit not in {"percent", "percentage_points", "times"} and tail.scale == 1:
+        if _is_identifier(before) or (is_words and not _counted_word_number(raw, before, value)):
+            return None
+    if keep_qualifier and q is not None:
+        fig_start = min(fig_start, fig_start - len(lead) + q.start(1))
+    scaled = value * tail.scale
+    upper_scaled = value_max if value_max is not None else None
+    return RawFigure(fig_start, fig_end, as_number(scaled),
+                     as_number(upper_scaled) if upper_scaled is not None else None, unit, qualifier, tail.noun,
+                     max(tail.end, fig_end))
+
+
+def _is_year(raw: str, value: Decimal) -> bool:
+    return raw.isdigit() and len(raw) == 4 and 1800 <= value <= 2100
+
+
+def _looks_like_year_pair(a: Decimal, b: Decimal) -> bool:
+    return 1800 <= a <= 2100 and 1800 <= b <= 2100
+
+
+def _is_identifier(before: str) -> bool:
+    """"Article 5", "Resolution 2231", "Nord Stream 2": a label, not a quantity."""
+    m = re.search(r"([A-Za-z.]+)\s*$", before)
+    if not m:
+        return False
+    word = m.group(1)
+    if word.lower() in lx.IDENTIFIER_WORDS:
+        return True
+    # a capitalised word right before a bare number, not at a sentence start
+    sentence_start = re.search(r"(?:^|[.!?\"“]\s*)" + re.escape(word) + r"\s*$", before)
+    return (word[:1].isupper() and word.lower() not in lx.QUALIFIERS_BEFORE and not sentence_start
+            and word not in COUNTRIES.by_demonym)
+
+
+def _counted_word_number(raw: str, before: str, value: Decimal) -> bool:
+    """Number words count something unless they refer ("the two leaders") or are "one"."""
+    if raw.lower() in {"one", "a", "an"}:
+        return False
+    prev = re.search(r"(\w+)\s*$", before)
+    return not (prev and prev.group(1).lower() in _DETERMINERS)

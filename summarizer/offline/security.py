@@ -1,0 +1,158 @@
+"""Security concerns: threats, risks and instability named, and measures taken against them.
+
+A sentence is cut into units at quotation marks, semicolons and participial
+continuations (", noting that ..."), because those are where a new statement starts.
+Each unit with a threat or measure cue gives one concern, however many cues it has, so
+adjacent keyword hits do not multiply. Generic cues ("risk", "tensions", "concern") need
+a security word in the same sentence, so "inflation risks" is not a security concern.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import SecurityConcern
+from . import lexicon as lx
+from .attribution import Attribution
+from .countries import COUNTRIES, REGIONS
+from .patterns import alternation
+from .people import _COUNTRY_NAMES, _DEMONYMS
+from .text import Document, squash, tidy
+
+_THREAT = re.compile(r"(?<![\w-])(?:" + "|".join(lx.THREAT_CUES) + r")(?![\w-])", re.IGNORECASE)
+_MEASURE = re.compile(r"(?<![\w-])(?:" + "|".join(lx.MEASURE_CUES) + r")(?![\w-])", re.IGNORECASE)
+_GENERIC = {"threaten", "threatens", "threatened", "threatening", "threat", "threats", "risk", "risks", "tension", "tensions", "crisis", "alarm", "conflict",
+            "concern", "instability", "unstable", "escalation", "deploy", "deployed", "deployment",
+            "deploying", "reinforce", "reinforced", "reinforcement", "sanctions", "killed", "wounded"}
+_CONTEXT = re.compile(
+    r"(?<![\w-])(?:security|border|borders|military|armed|weapons?|arms|troops|soldiers|terror\w*|militant\w*|"
+    r"war|attack\w*|missiles?|drones?|defen[cs]e|army|navy|insurgen\w*|extremis\w*|nuclear|violence|fighting|"
+    r"ceasefire|shelling|police|forces)(?![\w-])",
+    re.IGNORECASE,
+)
+_REGION_NAMES = alternation(REGIONS)
+# "the Afghan problem", "the Syrian crisis", "the situation in Sudan", "the war in Gaza"
+_NAMED_PROBLEM = re.compile(
+    rf"(?:\b[Tt]he\s+)?(?P<place>{_DEMONYMS}|{_COUNTRY_NAMES})\s+(?:{'|'.join(lx.NAMED_PROBLEM_NOUNS)})\b"
+    rf"|\b(?:[Tt]he\s+)?(?:situation|crisis|conflict|war|fighting|violence|unrest|insurgency)\s+in\s+(?:the\s+)?"
+    rf"(?P<place2>{_REGION_NAMES}|{_COUNTRY_NAMES})\b"
+)
+_REGION = re.compile(rf"\b(?P<place>{_REGION_NAMES}|"
+                     rf"{_COUNTRY_NAMES}|{_DEMONYMS})\b")
+_BORDER = re.compile(rf"\bborders?\s+(?:with|between)\s+(?:the\s+)?(?P<a>{_COUNTRY_NAMES})(?:\s+and\s+(?P<b>{_COUNTRY_NAMES}))?"
+                     rf"|\b(?P<c>{_COUNTRY_NAMES}|{_DEMONYMS})(?:-(?P<d>{_COUNTRY_NAMES}|{_DEMONYMS}))?\s+border\b")
+_PREPOSITION = re.compile(r"\b(?:in|on|at|near|along|across|inside|into|over|off|from|to|of)\s+(?:the\s+)?$")
+_UNIT_BREAK = re.compile(
+    r"[“”\"«»]|;\s+|,\s+(?:noting|adding|saying|stressing|stating|warning|explaining|emphasi[sz]ing|pointing out|"
+    r"recalling|insisting)\b(?:\s+that)?"
+)
+_DASH_ASIDE = re.compile(r"\s+[–—-]\s+[^–—]{1,80}?\s+[–—-]\s+")
+_INTRO = re.compile(r"^(?:Based on|According to|In line with|Under|As part of|In addition to|Given)\b[^,]{0,60},\s+")
+_CUT = re.compile(r"\s+(?:so that|in order to|because|which|while|as well as|instead of)\s+|,\s+(?:and|but|which|while|as)\s+"
+                  r"|\s+and\s+(?=is\b|are\b|was\b|were\b|has\b|have\b|will\b|to\b|\w+ed\b)")
+MAX_ISSUE_WORDS = 14
+
+
+def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConcern]:
+    """One concern per statement unit that names a threat or a measure against one."""
+    text = doc.text
+    concerns: list[SecurityConcern] = []
+    for sentence in doc.sentences:
+        has_context = bool(_CONTEXT.search(text, sentence.start, sentence.end))
+        for lo, hi in _units(text, sentence.start, sentence.end):
+            cues = sorted([m for m in _THREAT.finditer(text, lo, hi)] + [m for m in _MEASURE.finditer(text, lo, hi)],
+                          key=lambda m: m.start())
+            named = _NAMED_PROBLEM.search(text, lo, hi)
+            strong = [m for m in cues if m.group().lower() not in _GENERIC]
+            if not (named or strong or (cues and has_context)):
+                continue
+            s, e = tidy(text, lo, hi)
+            if len(text[s:e].split()) < 4:
+                continue
+            anchor = named.start() if named else cues[0].start()
+            speaker = attribution.speaker_at(anchor, reporting_only=False)
+            own = speaker.affiliation if speaker else None
+            concerns.append(SecurityConcern(
+                issue=_issue(text, s, e, named, (strong or cues)[0] if cues else None),
+                region=_region(text, s, e, named, own),
+                raised_by=speaker.name if speaker else None,
+                evidence=text[s:e],
+            ))
+    return concerns
+
+
+def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    units, cursor = [], start
+    for m in _UNIT_BREAK.finditer(text, start, end):
+        if m.start() > cursor:
+            units.append((cursor, m.start()))
+        cursor = m.end()
+    if end > cursor:
+        units.append((cursor, end))
+    return [u for u in units if any(c.isalpha() for c in text[u[0]:u[1]])]
+
+
+_BACK_STOP = {"that", "which", "who", "whom", "said", "says", "noted", "added", "stressed", "told", "warned",
+              "of", "on", "in", "at", "to", "for", "over", "since", "from", "with", "by", "about", "against",
+              "and", "but", "or", "while", "because", "as", "if", "when"}
+_SUBJECT_PRONOUNS = {"we", "they", "he", "she", "it", "i"}
+_TRAILING_FUNCTION = re.compile(r"(?:\s+(?:to|the|of|and|a|an|in|on|at|for|with|by|that|which|is|are|was|were|so))+$",
+                                re.IGNORECASE)
+
+
+def _issue(text: str, start: int, end: int, named: re.Match | None, cue: re.Match | None) -> str:
+    """A short description: the named problem, or the phrase around the first cue.
+
+    From the cue, the phrase reaches back over its noun phrase and auxiliaries (to a
+    preposition, a conjunction or a subject pronoun) and forward to a clause boundary,
+    at most 14 words; dashed asides are dropped.
+    """
+    if named:
+        return squash(named.group())
+    unit = squash(_DASH_ASIDE.sub(" ", text[start:end]))
+    if cue is not None:
+        m = re.search(re.escape(squash(cue.group())), unit)
+        if m:
+            words_before = unit[:m.start()].split()
+            kept: list[str] = []
+            for word in reversed(words_before[-6:]):
+                bare = word.lower().strip(",;:“”\"")
+                if word.endswith((",", ";", ":")) or bare in _BACK_STOP:
+                    break
+                kept.insert(0, word)
+                if bare in _SUBJECT_PRONOUNS:
+                    break
+            unit = " ".join([*kept, unit[m.start():]])
+    unit = _INTRO.sub("", unit)
+    cut = _CUT.search(unit)
+    while cut and len(unit[:cut.start()].split()) < 5:
+        cut = _CUT.search(unit, cut.end())
+    if cut:
+        unit = unit[:cut.start()]
+    unit = " ".join(unit.split()[:MAX_ISSUE_WORDS])
+    unit = _TRAILING_FUNCTION.sub("", unit.rstrip(" ,;:.–—-”\""))
+    return unit[:1].upper() + unit[1:] if unit else squash(text[start:end])
+
+
+def _region(text: str, start: int, end: int, named: re.Match | None, own: str | None) -> str | None:
+    """The place of the concern: a named problem's place, a border, a place after a preposition,
+    else any place other than the speaker's own country."""
+    if named:
+        return _place(named.group("place") or named.group("place2"))
+    border = _BORDER.search(text, start, end)
+    if border:
+        places = [COUNTRIES.resolve(p) for p in border.group("a", "b", "c", "d") if p]
+        places = [p for p in places if p]
+        if places:
+            return "–".join(places) + " border" if len(places) > 1 else f"{places[0]} border"
+    places = [m for m in _REGION.finditer(text, start, end) if m.group("place") not in COUNTRIES.by_demonym]
+    after_preposition = [m for m in places if _PREPOSITION.search(text, max(0, m.start() - 12), m.start())]
+    others = [m for m in places if _place(m.group("place")) != own]
+    for pool in (after_preposition, others):
+        if pool:
+            return _place(pool[0].group("place"))
+    return None
+
+
+def _place(surface: str) -> str:
+    return surface if surface in REGIONS else COUNTRIES.resolve(surface) or surface
