@@ -412,13 +412,14 @@ TOPIC_KEYWORDS: dict[str, list[tuple[str, str]]] = {
         (r"security", "security"), (r"borders?", "border security"), (r"military", "military cooperation"),
         (r"weapons?|arms|missiles?|drones?|ammunition", "arms supplies"), (r"armed forces|troops|soldiers", "armed forces"),
         (r"defen[cs]e|defensive", "defence"), (r"terroris[mt]s?|extremis[mt]s?|militants?|insurgents?", "terrorism"),
+        (r"armed groups?|militias?|rebels?|jihadists?", "armed groups"),
         (r"threats?", "threats"), (r"military base|bases", "military base"), (r"attacks?|strikes?|shelling", "attacks"),
         (r"war|conflict|hostilities|fighting|clashes", "conflict"), (r"ceasefire|truce", "ceasefire"),
         (r"exercises|drills", "military exercises"), (r"nuclear weapons?|warheads?", "nuclear weapons"),
     ],
     "energy": [
         (r"gas|LNG", "gas"), (r"oil|crude|barrels?", "oil"), (r"pipelines?", "pipelines"),
-        (r"nuclear (?:power|plant|reactor|energy)", "nuclear power"), (r"electricity|power grid|power plants?", "electricity"),
+        (r"nuclear (?:power|plant|reactor|energy)", "nuclear power"), (r"electricity|power grid|power plants?|power lines?|transmission lines?|(?:mega|giga)watts?", "electricity"),
         (r"energy", "energy"), (r"renewables?|solar|wind (?:power|farms?)|hydropower|hydroelectric", "renewables"),
         (r"coal", "coal"), (r"OPEC\+?", "oil"), (r"refiner(?:y|ies)", "oil"),
     ],
@@ -465,7 +466,8 @@ TOPIC_KEYWORDS: dict[str, list[tuple[str, str]]] = {
 # Threats: the named danger itself.
 THREAT_CUES = (
     r"threats?", r"risks?", r"instability", r"unstable", r"destabili[sz](?:e|ing|ation)", r"terroris[mt]s?",
-    r"terrorist attacks?", r"extremis[mt]s?", r"militants?", r"insurgen(?:ts?|cy)", r"attacks?", r"strikes?",
+    r"terrorist attacks?", r"extremis[mt]s?", r"militants?", r"insurgen(?:ts?|cy)", r"armed groups?",
+    r"militias?", r"rebels?", r"jihadists?", r"attacks?", r"strikes?",
     r"drone strikes?", r"missile (?:launch|launches|tests?|strikes?)", r"shelling", r"bombing", r"explosions?",
     r"clashes", r"fighting", r"hostilities", r"violence", r"war", r"armed conflict", r"conflict",
     r"escalation", r"tensions?", r"incursions?", r"invasion", r"smuggling", r"drug trafficking", r"trafficking",
