@@ -14,15 +14,15 @@ Two layers, each owning one concern:
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import email.utils
 import logging
 import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import instructor
 import openai
@@ -242,6 +242,7 @@ class LLMBackend:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        settings.key_for_client()  # a missing key is a ConfigError now, not at the first article
         self._mode = INSTRUCTOR_MODES[settings.mode]
         self._extra = self._request_options()
 
@@ -324,9 +325,18 @@ class LLMBackend:
             kwargs = {**kwargs, "response_format": self._strict_format}
         return kwargs
 
-    def _begin(self, text: str) -> tuple[_Call, Any]:
+    @contextmanager
+    def _tracked(self, text: str) -> Iterator[_Call]:
+        """Count this call's completions and check its grounding; turn any failure into a library error."""
         call = _Call(index=ArticleIndex(text), max_attempts=self.settings.max_reasks + 1)
-        return call, _CALL.set(call)
+        call_token, check_token = _CALL.set(call), DRAFT_CHECK.set(_check_grounding)
+        try:
+            yield call
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a library error
+            raise self._failure(exc, call) from exc
+        finally:
+            DRAFT_CHECK.reset(check_token)
+            _CALL.reset(call_token)
 
     def _request(self, text: str) -> dict[str, Any]:
         return {
@@ -338,32 +348,16 @@ class LLMBackend:
 
     def summarize(self, text: str) -> Brief:
         """One brief of ``text``; raises a :class:`BackendError` subclass on failure."""
-        call, token = self._begin(text)
-        check = DRAFT_CHECK.set(_check_grounding)
         started = time.perf_counter()
-        try:
+        with self._tracked(text) as call:
             draft = self._create(**self._request(text))
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a library error
-            raise self._failure(exc, call) from exc
-        finally:
-            DRAFT_CHECK.reset(check)
-            _CALL.reset(token)
         return self._finish(draft, call, time.perf_counter() - started)
 
     async def asummarize(self, text: str) -> Brief:
         """The async form of :meth:`summarize`."""
-        call, token = self._begin(text)
-        check = DRAFT_CHECK.set(_check_grounding)
         started = time.perf_counter()
-        try:
+        with self._tracked(text) as call:
             draft = await self._acreate(**self._request(text))
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            raise self._failure(exc, call) from exc
-        finally:
-            DRAFT_CHECK.reset(check)
-            _CALL.reset(token)
         return self._finish(draft, call, time.perf_counter() - started)
 
     def _finish(self, draft: BriefDraft, call: _Call, latency: float) -> Brief:

@@ -52,3 +52,10 @@ def test_empty_text_is_refused_before_any_call(loopback):
     with pytest.raises(summarizer.InputError, match="empty"):
         summarizer.Summarizer(backend="openai", base_url=loopback.url).summarize("   ")
     assert loopback.requests == []
+
+
+def test_openai_backend_without_key_fails_at_construction():
+    import pytest
+
+    with pytest.raises(summarizer.ConfigError, match="set OPENAI_API_KEY"):
+        summarizer.Summarizer(backend="openai")
