@@ -1,6 +1,7 @@
 """The command line: arguments in, a brief out, library errors turned into exit codes.
 
-Exit codes: 0 success; 1 the backend failed; 2 bad input or usage. Set
+Exit codes: 0 success; 1 the backend failed; 2 bad input or usage; 3 an eval fell
+below its baseline. Set
 ``SUMMARIZER_RAISE_ERRORS=1`` to see the traceback instead of the one-line message.
 """
 
@@ -11,6 +12,7 @@ import logging
 import os
 import sys
 import tempfile
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,7 +22,7 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from .config import Backend, Mode, raise_errors
-from .errors import InputError, SummarizerError
+from .errors import ConfigError, InputError, SummarizerError
 from .grounding import UngroundedPolicy
 from .render import RENDERERS, OutputFormat
 
@@ -130,6 +132,69 @@ def validate(
             typer.echo(f"{path}: valid brief (schema brief-v1)", err=True)
     except SummarizerError as exc:
         raise _fail(exc) from None
+
+
+EXIT_REGRESSION = 3
+
+
+class EvalFormat(str, Enum):
+    md = "md"
+    json = "json"
+    none = "none"
+
+
+@app.command("eval")
+def eval_command(
+    dataset: Annotated[list[Path], typer.Option("--dataset", "-d", help="Folder of <id>.txt + <id>.gold.json (repeatable)")],
+    predictions: Annotated[Optional[Path], typer.Option(help="Score these JSONL briefs instead of running a backend")] = None,
+    save_predictions: Annotated[Optional[Path], typer.Option(help="Keep the briefs produced, as JSONL")] = None,
+    backend: Annotated[Backend, typer.Option(help="Backend to run when no --predictions are given")] = Backend.auto,
+    model: Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible server [env OPENAI_BASE_URL]")] = None,
+    mode: Annotated[Optional[Mode], typer.Option(help="Structured-output mode [env SUMMARIZER_MODE]")] = None,
+    repeat: Annotated[int, typer.Option(help="Run a nondeterministic backend N times; report mean and spread")] = 1,
+    value_tolerance: Annotated[float, typer.Option(help="Relative tolerance for figure values")] = 0.005,
+    baseline: Annotated[Optional[Path], typer.Option(help="Fail (exit 3) when a gated metric falls below this baseline")] = None,
+    bless_baseline: Annotated[bool, typer.Option("--bless", help="Rewrite --baseline with this run's scores")] = False,
+    report_dir: Annotated[Path, typer.Option(help="Where report.json, report.md and report.html go")] = Path("out/eval"),
+    output_format: Annotated[EvalFormat, typer.Option("--format", "-f", help="What to print on stdout")] = EvalFormat.md,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v info, -vv debug logs")] = 0,
+) -> None:
+    """Score briefs against hand-labeled fixtures, write reports, and gate on a baseline."""
+    from . import evaluate as ev
+    from .api import Summarizer
+
+    _configure_logging(verbose)
+    try:
+        if bless_baseline and baseline is None:
+            raise ConfigError("--bless needs --baseline FILE to write")
+        fixtures = ev.load_dataset(*dataset)
+        options: dict = {"repeat": repeat, "tolerance": value_tolerance, "datasets": [str(d) for d in dataset]}
+        if predictions is not None:
+            report, produced = ev.evaluate(fixtures, predictions=ev.read_predictions(predictions), **options)
+        else:
+            with Summarizer(backend=backend, model=model, base_url=base_url, mode=mode) as summarizer:
+                report, produced = ev.evaluate(fixtures, summarizer=summarizer, **options)
+        if save_predictions is not None:
+            ev.write_predictions(save_predictions, produced)
+        fallen = []
+        if baseline is not None and not bless_baseline:
+            fallen = ev.check_baseline(report, baseline)
+        paths = ev.write_reports(report, fixtures, report_dir)
+        if bless_baseline:
+            ev.bless(report, baseline)
+            typer.echo(f"summarizer: blessed {baseline}", err=True)
+    except SummarizerError as exc:
+        raise _fail(exc) from None
+    if output_format is EvalFormat.json:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    elif output_format is EvalFormat.md:
+        sys.stdout.write(ev.render_markdown(report))
+    typer.echo(f"summarizer: reports in {', '.join(str(p) for p in paths)}", err=True)
+    for regression in fallen:
+        typer.echo(f"summarizer: regression: {regression}", err=True)
+    if fallen:
+        raise typer.Exit(EXIT_REGRESSION)
 
 
 def main() -> None:

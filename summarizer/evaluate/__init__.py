@@ -1,0 +1,74 @@
+"""The eval harness: gold fixtures on disk, predictions from any backend or a file,
+field-by-field matching and metrics, reports, and a regression gate.
+
+    fixtures = load_dataset("evals/fixtures")
+    report = evaluate(fixtures, summarizer=Summarizer(backend="offline"))
+    report["fields"]["figures"]["f1"]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..api import Summarizer
+from ..errors import ConfigError
+from .baseline import Regression, bless, load_baseline, regressions
+from .dataset import Fixture, GoldBrief, load_dataset
+from .matching import DEFAULT_VALUE_TOLERANCE
+from .predictions import Prediction, read_predictions, write_predictions
+from .report_html import render_html
+from .report_md import render_markdown
+from .runner import predict, score, with_repeats
+
+__all__ = [
+    "Fixture", "GoldBrief", "Prediction", "Regression", "bless", "check_baseline", "evaluate",
+    "load_dataset", "read_predictions", "render_markdown", "write_predictions", "write_reports",
+]
+
+
+def evaluate(
+    fixtures: Sequence[Fixture],
+    *,
+    summarizer: Summarizer | None = None,
+    predictions: dict[str, Prediction] | None = None,
+    repeat: int = 1,
+    tolerance: float = DEFAULT_VALUE_TOLERANCE,
+    datasets: Sequence[str] = (),
+) -> tuple[dict[str, Any], list[Prediction]]:
+    """Score ``summarizer``'s briefs (run ``repeat`` times) or given ``predictions``; the report and the last run's predictions."""
+    if (summarizer is None) == (predictions is None):
+        raise ConfigError("give either a summarizer to run or predictions to score, not both")
+    if repeat < 1:
+        raise ConfigError("--repeat must be at least 1")
+    about: dict[str, Any] = {"dataset": list(datasets)}
+    if summarizer is None:
+        about["backend"] = "predictions file"
+        return score(fixtures, predictions or {}, tolerance, **about), list((predictions or {}).values())
+    about.update(backend=summarizer.backend, model=summarizer.settings.model if summarizer.backend != "offline" else None)
+    reports, produced = [], []
+    for _ in range(repeat):
+        produced = predict(fixtures, summarizer.summarize)
+        reports.append(score(fixtures, {p.id: p for p in produced}, tolerance, **about))
+    versions = {p.brief.meta.prompt_version for p in produced if p.brief and p.brief.meta}
+    for report in reports:
+        report["prompt_version"] = sorted(versions)[0] if len(versions) == 1 else sorted(versions)
+    return (with_repeats(reports) if repeat > 1 else reports[0]), produced
+
+
+def check_baseline(report: dict[str, Any], baseline_path: Path) -> list[Regression]:
+    """Gated metrics that fell below the baseline; also recorded in ``report["regressions"]``."""
+    fallen = regressions(report, load_baseline(baseline_path))
+    report["regressions"] = [str(r) for r in fallen]
+    return fallen
+
+
+def write_reports(report: dict[str, Any], fixtures: Sequence[Fixture], folder: Path) -> list[Path]:
+    """``report.json``, ``report.md`` and ``report.html`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "report.json", folder / "report.md", folder / "report.html"]
+    paths[0].write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths[1].write_text(render_markdown(report), encoding="utf-8")
+    paths[2].write_text(render_html(report, fixtures), encoding="utf-8")
+    return paths

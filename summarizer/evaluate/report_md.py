@@ -1,0 +1,80 @@
+"""The Markdown summary of an eval report, fit for a CI job summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .scoring import FIELDS
+
+WORST = 5
+
+
+def _cell(text: Any) -> str:
+    # Model output is untrusted: no live links, images, HTML or table breaks.
+    value = "" if text is None else str(text)
+    for char in "\\`*_[]<>|!":
+        value = value.replace(char, "\\" + char)
+    return " ".join(value.split())
+
+
+def _fields_table(fields: dict[str, Any]) -> list[str]:
+    lines = ["| field | precision | recall | F1 | macro F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|---|"]
+    for name in FIELDS:
+        f = fields[name]
+        lines.append(
+            f"| {name} | {f['precision']:.3f} | {f['recall']:.3f} | **{f['f1']:.3f}** | {f['macro_f1']:.3f} "
+            f"| {f['tp']} | {f['fp']} | {f['fn']} |"
+        )
+    return lines
+
+
+def _label(item: dict[str, Any] | None) -> str:
+    if not item:
+        return ""
+    for key in ("name", "text", "label", "issue"):
+        if key in item:
+            value = item[key]
+            if key == "text":
+                value = f"{value} ({item.get('value')} {item.get('unit')})"
+            return _cell(value)
+    return ""
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """Tables per field and split, attribute accuracy, regressions, and the worst articles."""
+    lines = [f"# Eval: {report.get('backend', '?')} on {report['n_articles']} articles", ""]
+    lines += _fields_table(report["fields"])
+    lines += ["", f"Grounding rate: **{report['grounding_rate']:.3f}** of predicted excerpts found in the article."]
+    for name, stats in report.get("repeat", {}).get("metrics", {}).items():
+        lines.append(f"- {name}: mean {stats['mean']:.4f}, stdev {stats['stdev']:.4f} over {report['repeat']['runs']} runs")
+    for split, summary in report.get("splits", {}).items():
+        lines += ["", f"## Split `{split}` ({summary['n_articles']} articles)", ""]
+        lines += _fields_table(summary["fields"])
+    lines += ["", "## Attribute accuracy on matched pairs", "", "| attribute | accuracy | pairs |", "|---|---|---|"]
+    for name, a in report["attributes"].items():
+        accuracy = "-" if a["accuracy"] is None else f"{a['accuracy']:.3f}"
+        lines.append(f"| {name} | {accuracy} | {a['n']} |")
+    overlap = report.get("text_overlap", {})
+    if any(v.get("n") for v in overlap.values()):
+        lines += ["", "Lexical overlap with gold (ROUGE-1 F, reported, not gated): " + ", ".join(
+            f"{k} {v['rouge1_f']:.3f} (n={v['n']})" for k, v in overlap.items() if v.get("n"))]
+    if report.get("regressions"):
+        lines += ["", "## Regressions against the baseline", ""]
+        lines += [f"- {_cell(r)}" for r in report["regressions"]]
+    if report.get("failed_articles"):
+        lines += ["", "## Failed articles", ""]
+        lines += [f"- {_cell(a['id'])}: {_cell(a['error'])}" for a in report["failed_articles"]]
+    worst = sorted(report["articles"], key=lambda a: sum(a["fields"][f]["f1"] for f in FIELDS))[:WORST]
+    lines += ["", f"## Worst {len(worst)} articles", ""]
+    for article in worst:
+        mean = sum(article["fields"][f]["f1"] for f in FIELDS) / len(FIELDS)
+        lines.append(f"### {_cell(article['id'])} (mean F1 {mean:.3f})")
+        for field, items in article["items"].items():
+            missed = [_label(i["gold"]) for i in items if i["verdict"] == "missed"]
+            invented = [_label(i["pred"]) for i in items if i["verdict"] == "invented"]
+            if missed:
+                lines.append(f"- {field} missed: " + "; ".join(missed))
+            if invented:
+                lines.append(f"- {field} invented: " + "; ".join(invented))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,58 @@
+"""Running an eval: predictions from a backend (or a file), scored against a dataset."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any, Callable, Sequence
+
+from ..errors import SummarizerError
+from ..models import Brief
+from .baseline import GATED, metric
+from .dataset import Fixture
+from .predictions import Prediction
+from .scoring import ArticleScore, build_report, score_article
+
+
+def predict(fixtures: Sequence[Fixture], summarize: Callable[[str], Brief]) -> list[Prediction]:
+    """One prediction per fixture; a failed article is recorded, never fatal to the run."""
+    predictions = []
+    for fixture in fixtures:
+        try:
+            predictions.append(Prediction(fixture.id, summarize(fixture.text)))
+        except SummarizerError as exc:
+            predictions.append(Prediction(fixture.id, None, f"{type(exc).__name__}: {exc.message}"))
+    return predictions
+
+
+def score(
+    fixtures: Sequence[Fixture], predictions: dict[str, Prediction], tolerance: float, **about: Any
+) -> dict[str, Any]:
+    """The report of ``predictions`` against ``fixtures``; a missing prediction scores as an empty brief."""
+    scores: list[ArticleScore] = []
+    for fixture in fixtures:
+        prediction = predictions.get(fixture.id)
+        if prediction is None:
+            scores.append(score_article(fixture, None, tolerance, error="no prediction for this id"))
+        else:
+            scores.append(score_article(fixture, prediction.brief, tolerance, error=prediction.error))
+    extra = sorted(set(predictions) - {f.id for f in fixtures})
+    report = build_report(scores, value_tolerance=tolerance, **about)
+    report["unknown_prediction_ids"] = extra
+    return report
+
+
+def with_repeats(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first run's report, with mean and spread of each gated metric over all runs."""
+    report = dict(reports[0])
+    spread = {}
+    for name in GATED:
+        values = [v for v in (metric(r, name) for r in reports) if v is not None]
+        if values:
+            spread[name] = {
+                "mean": round(statistics.fmean(values), 4),
+                "stdev": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,
+                "min": min(values),
+                "max": max(values),
+            }
+    report["repeat"] = {"runs": len(reports), "metrics": spread}
+    return report
