@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed
 # PIP_CONSTRAINT (not -c) so the pins also hold inside pip's isolated build environment.
 PIP_INSTALL = PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install --quiet
 
-.PHONY: install demo test schema clean
+# The seed article and its gold stay in ../shared; it is scored from there when present.
+SEED := $(wildcard ../shared/seed-article.gold.json)
+EVAL := $(BIN)/summarizer eval --backend offline --format md
+
+.PHONY: install demo test eval schema clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +27,14 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory eval
+
+# The offline backend on the fixtures (and the seed), gated on the blessed baselines.
+eval: install
+	$(EVAL) --dataset evals/fixtures --baseline evals/baseline.json --report-dir out/eval/fixtures
+ifneq ($(SEED),)
+	$(EVAL) --dataset ../shared --baseline evals/baseline.seed.json --report-dir out/eval/seed
+endif
 
 schema: install
 	$(BIN)/summarizer schema -o schemas/brief.v1.schema.json
