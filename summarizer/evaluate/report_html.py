@@ -77,7 +77,8 @@ def render_html(report: dict[str, Any], fixtures: Sequence[Fixture]) -> str:
     """The whole report as one HTML page."""
     by_id = {f.id: f for f in fixtures}
     sections = []
-    for article in report["articles"]:
+    worst_first = sorted(report["articles"], key=lambda a: sum(a["fields"][f]["f1"] for f in FIELDS))
+    for rank, article in enumerate(worst_first):
         fixture = by_id.get(article["id"])
         if fixture is None:
             continue
@@ -94,7 +95,7 @@ def render_html(report: dict[str, Any], fixtures: Sequence[Fixture]) -> str:
         error = f"<p class=missed>error: {escape(article['error'])}</p>" if article.get("error") else ""
         mean = sum(article["fields"][f]["f1"] for f in FIELDS) / len(FIELDS)
         sections.append(
-            f"<details><summary>{escape(article['id'])} — mean F1 {mean:.3f}"
+            f"<details{' open' if rank == 0 else ''}><summary>{escape(article['id'])} — mean F1 {mean:.3f}"
             f"{' — split ' + escape(article['split']) if article.get('split') else ''}</summary>{error}"
             f"{_scores_table(article['fields'])}<div class=article>{_highlighted(fixture, article)}</div>"
             f"{''.join(tables)}</details>"
@@ -110,5 +111,5 @@ def render_html(report: dict[str, Any], fixtures: Sequence[Fixture]) -> str:
         f"<style>{_STYLE}</style></head><body><h1>{title}</h1>{_scores_table(report['fields'])}"
         f"<p>Grounding rate {report['grounding_rate']:.3f}</p>{splits}"
         f"<p class=legend><span class=g>gold evidence</span><span class=p>predicted evidence</span>"
-        f"<span class=gp>both</span></p><h2>Articles</h2>{''.join(sections)}</body></html>\n"
+        f"<span class=gp>both</span></p><h2>Articles, worst first</h2>{''.join(sections)}</body></html>\n"
     )
