@@ -32,7 +32,7 @@ _ACTION_VERB = re.compile(rf"(?<![\w-])(?:{_alt(lx.ORG_ACTION_VERBS)})(?![\w-])"
 _ACCORDING = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}$")
 # What may stand between a subject and its verb: ", for his part," and adverbs or auxiliaries.
 _GAP = re.compile(
-    r"^(?:,[^,.;“”\"]{1,40},)?"
+    r"^(?:,[^,.;“”\"]{1,40},|,\s+(?:which|who))?"
     r"(?:\s+(?:\w+ly|also|further|then|later|again|has|have|had|was|were|is|are|would|will|had|"
     r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
     r"\s+$"

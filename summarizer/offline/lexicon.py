@@ -50,6 +50,17 @@ TITLES: dict[str, str] = {
     "justice minister": "Justice Minister",
     "minister": "Minister",
     "deputy minister": "Deputy Minister",
+    "vice minister": "Vice Minister",
+    "vice-minister": "Vice Minister",
+    "state secretary": "State Secretary",
+    "undersecretary": "Undersecretary",
+    "under-secretary": "Undersecretary",
+    "under secretary": "Undersecretary",
+    "permanent secretary": "Permanent Secretary",
+    "permanent representative": "Permanent Representative",
+    "deputy permanent representative": "Deputy Permanent Representative",
+    "high commissioner": "High Commissioner",
+    "deputy ambassador": "Deputy Ambassador",
     "chancellor": "Chancellor",
     "king": "King",
     "queen": "Queen",
@@ -107,6 +118,23 @@ TITLES: dict[str, str] = {
     "mrs.": "",
     "ms.": "",
     "dr.": "",
+}
+
+# Nouns that head a descriptive role in an apposition ("Ana Souza, a senior analyst at the
+# X Institute," / "the chairman of the Y Authority, Ana Souza,"). Lower case; matched as words.
+ROLE_NOUNS = {
+    "analyst", "director", "director-general", "head", "chief", "executive", "representative", "secretary",
+    "chairman", "chairwoman", "chairperson", "chair", "president", "vice-president", "founder",
+    "co-founder", "cofounder", "professor", "researcher", "fellow", "economist", "spokesperson",
+    "spokesman", "spokeswoman", "adviser", "advisor", "manager", "officer", "commissioner", "envoy",
+    "ambassador", "minister", "official", "coordinator", "expert", "scholar", "deputy", "governor",
+    "mayor", "editor", "lawyer", "physician", "diplomat", "commander", "strategist", "consultant",
+    "lecturer", "negotiator", "counsellor", "counselor", "attaché", "attache", "undersecretary",
+    "under-secretary", "rapporteur", "prosecutor", "judge", "chancellor", "premier", "ceo", "cfo", "coo",
+    "partner", "trustee", "member", "leader", "administrator", "inspector", "registrar", "president-elect",
+    "secretary-general", "general", "admiral", "colonel", "lawmaker", "legislator", "senator", "mp",
+    "correspondent", "historian", "specialist", "principal", "dean", "superintendent", "controller",
+    "treasurer", "auditor", "ombudsman", "mediator", "observer", "delegate", "emissary",
 }
 
 # Titles whose holder belongs to a state; a person with one of these and no stated
@@ -224,6 +252,21 @@ NON_NAME_WORDS = {
     "COVID", "Covid", "Agreement", "Treaty", "Declaration", "Accord", "Pact", "Initiative", "Plan",
     "Programme", "Program", "Pipeline", "Stream", "Road", "Belt", "Corridor", "Railway", "Dam",
     "Plant", "Station", "Field", "Project", "Conference", "Talks", "Games", "Day", "Week", "Year",
+    "Authority", "Observatory", "Network", "Foundation", "Corp", "Ltd", "Inc", "Association", "Society",
+    "Secretariat", "Directorate", "Bureau", "Administration", "Cape", "Affairs",
+}
+
+# Head nouns of organization names: a run of capitalised words ending in one is an organization
+# ("the Suez Canal Authority", "Nordvik Agri Ltd"), never a person.
+ORG_HEADS = {
+    "Ministry", "Department", "Office", "Council", "Committee", "Agency", "Service", "Bank", "Commission",
+    "Union", "Organization", "Organisation", "Forces", "Force", "Army", "Navy", "Government", "Parliament",
+    "Assembly", "Court", "Party", "Fund", "Group", "Corporation", "Company", "University", "Institute",
+    "Centre", "Center", "Embassy", "Authority", "Observatory", "Network", "Foundation", "Corp", "Corp.",
+    "Ltd", "Ltd.", "Inc", "Inc.", "Association", "Society", "Trust", "Secretariat", "Mission", "Directorate",
+    "Bureau", "Administration", "Coalition", "Alliance", "Front", "Movement", "Programme", "Program",
+    "Board", "Federation", "Consortium", "Holdings", "Airlines", "Guard", "Police", "Academy", "School",
+    "College", "Hospital", "Tribunal", "Chamber", "Exchange", "Forum", "Initiative", "Observatory",
 }
 
 # Lower-case particles allowed inside a personal name ("Mohammed bin Salman", "Ursula von der Leyen").
@@ -242,7 +285,8 @@ SPEECH_VERBS = (
     "cited as saying", "quoted as saying", "was cited as saying", "was quoted as saying", "went on to say",
     "told reporters", "told journalists", "informed", "expressed", "voiced", "called for", "proposed",
     "suggested", "predicted", "forecast", "projected", "complained", "accused", "condemned", "welcomed",
-    "praised", "denied", "rejected", "vowed",
+    "praised", "denied", "rejected", "vowed", "insists", "accuses", "denies", "rejects", "described",
+    "describes", "welcomes", "condemns",
 )
 # Verbs whose object is a statement of fact ("X said trade rose"): a figure after them in
 # the sentence is X's. Acts of speech such as "urged" or "condemned" do not report figures.
@@ -260,6 +304,12 @@ REPORTING_VERBS = {
 ORG_ACTION_VERBS = (
     "imposed", "approved", "adopted", "decided", "deployed", "launched", "signed", "issued", "released",
     "suspended", "expelled", "sent", "offered", "summoned", "published", "ordered", "allocated",
+    "increased", "stepped up", "recorded", "cut off", "disowned", "financed", "funded", "provided", "pledged",
+    "sanctioned", "seized", "detained", "arrested", "attacked", "captured", "occupied", "blocked", "withdrew",
+    "evacuated", "intercepted", "shot down", "fired", "struck", "agreed", "accepted", "reset",
+    # after "will", "would", "has": "NATO will step up patrols"
+    "step up", "deploy", "send", "impose", "provide", "increase", "summon", "brief", "share", "fund", "expel",
+    "suspend", "withdraw",
 )
 # Continuations of a speech act with no new subject: ", noting that ..." belongs to the speaker.
 SPEECH_PARTICIPLES = ("noting", "adding", "saying", "stressing", "stating", "warning", "explaining",
@@ -477,6 +527,17 @@ THREAT_CUES = (
     r"piracy", r"hijack(?:ing|ed)", r"kidnapp(?:ing|ed)", r"hostages?", r"casualties", r"killed", r"wounded",
     r"injur(?:ed|ing|ies)", r"water cannon", r"collisions?", r"rammed", r"harass(?:ment|ed|ing)",
     r"threaten(?:s|ed|ing)?", r"dangerous manoeuvres", r"dangerous maneuvers",
+    # cyber and information threats
+    r"hack(?:ers?|ed|ing|s)?", r"intrusions?", r"cyber(?:-| )?(?:attacks?|incidents?|activit(?:y|ies)|operations?|threats?|espionage|campaigns?)",
+    r"malicious", r"leak(?:ed|s)?", r"doctored", r"disinformation", r"influence operations?", r"interference",
+    r"data breach(?:es)?", r"stolen", r"theft",
+    # armed violence and its toll
+    r"siege", r"besieged", r"looted", r"fired on", r"sexual violence", r"displaced", r"displacement",
+    r"famine", r"(?:land)?mines", r"missiles?", r"drones?", r"air ?strikes?", r"airstrikes?", r"bombardment",
+    r"arms embargo", r"embargo", r"sanctions evasion", r"kidnappings?", r"pirates", r"hijacking attempts?",
+    r"recruit(?:ed|ing|ment|s)?", r"fighters", r"impunity", r"incidents?", r"fragile", r"danger(?:ous)?",
+    r"smuggl(?:ers?|ed|e)", r"drugs?", r"contested", r"warships?", r"frigates?", r"navies", r"fleets?",
+    r"extra-regional", r"ballistic", r"nuclear", r"aggression", r"coup", r"unrest",
 )
 # Measures: what is done against a threat.
 MEASURE_CUES = (
@@ -487,6 +548,13 @@ MEASURE_CUES = (
     r"security guarantees", r"counter-?terrorism", r"border (?:guards?|reinforcement|controls?|fortifications?)",
     r"reinforce(?:d|ment)?", r"ceasefire", r"truce", r"demining", r"security (?:measures|operation|zone)",
     r"armed forces", r"military presence",
+    r"escort(?:ed|s|ing)?", r"air policing", r"observers", r"monitoring (?:mechanism|committee|mission)",
+    r"stabili[sz]ation force", r"contingent", r"troops", r"soldiers", r"(?:naval|military|joint|search-and-rescue|"
+    r"anti-submarine|maritime) (?:exercise|drill|mission|operation)s?", r"naval (?:mission|forces?|presence)",
+    r"surveillance", r"evacuat(?:ed|ion|e)", r"deter(?:rence|red|s)?", r"counter(?:ing|ed)?", r"defend",
+    r"passwords?", r"technical indicators", r"intelligence(?:-| )sharing", r"sharing of intelligence",
+    r"humanitarian (?:pause|corridors?)", r"draft resolution", r"security council", r"withdraw(?:al)?",
+    r"pull-?back", r"demilitari[sz](?:ed|ation)", r"no-fly zone", r"buffer zone", r"freedom of navigation",
 )
 # "<Demonym> problem/issue/crisis/question": a named problem tied to a place.
 NAMED_PROBLEM_NOUNS = ("problem", "issue", "crisis", "question", "conflict", "threat", "war", "situation",

@@ -24,10 +24,21 @@ _MEASURE = re.compile(r"(?<![\w-])(?:" + "|".join(lx.MEASURE_CUES) + r")(?![\w-]
 _GENERIC = {"threaten", "threatens", "threatened", "threatening", "threat", "threats", "risk", "risks", "tension", "tensions", "crisis", "alarm", "conflict",
             "concern", "instability", "unstable", "escalation", "deploy", "deployed", "deployment",
             "deploying", "reinforce", "reinforced", "reinforcement", "sanctions", "killed", "wounded"}
+# Cues that name a threat or a measure only beside a security word ("troops", "incidents", "stolen").
+_GENERIC_PATTERN = re.compile(
+    r"(?:incidents?|fragile|danger(?:ous)?|recruit\w*|fighters|drugs?|contested|observers|troops|soldiers|"
+    r"counter\w*|defend|passwords?|withdraw\w*|security council|nuclear|displace\w*|stolen|theft|leak\w*|"
+    r"interference|draft resolution|evacuat\w*|surveillance|contingent|warships?|frigates?|navies|fleets?|"
+    r"deter\w*|doctored|malicious|intrusions?|embargo|ballistic|coup|unrest|technical indicators|"
+    r"aggression|impunity|extra-regional|pull-?back|withdrawal|escort\w*|smuggl\w*)",
+    re.IGNORECASE,
+)
 _CONTEXT = re.compile(
     r"(?<![\w-])(?:security|border|borders|military|armed|weapons?|arms|troops|soldiers|terror\w*|militant\w*|"
     r"war|attack\w*|missiles?|drones?|defen[cs]e|army|navy|insurgen\w*|extremis\w*|nuclear|violence|fighting|"
-    r"ceasefire|shelling|police|forces)(?![\w-])",
+    r"ceasefire|shelling|police|forces|cyber\w*|hack\w*|intrusions?|navy|naval|navies|warships?|maritime|"
+    r"sanctions|truce|siege|famine|militia\w*|rebels?|armed|pirates|piracy|espionage|intelligence|"
+    r"embargo|frontier|coast guard|occupied|besieged|humanitarian)(?![\w-])",
     re.IGNORECASE,
 )
 _REGION_NAMES = alternation(REGIONS)
@@ -43,7 +54,7 @@ _BORDER = re.compile(rf"\bborders?\s+(?:with|between)\s+(?:the\s+)?(?P<a>{_COUNT
                      rf"|\b(?P<c>{_COUNTRY_NAMES}|{_DEMONYMS})(?:-(?P<d>{_COUNTRY_NAMES}|{_DEMONYMS}))?\s+border\b")
 _PREPOSITION = re.compile(r"\b(?:in|on|at|near|along|across|inside|into|over|off|from|to|of)\s+(?:the\s+)?$")
 _UNIT_BREAK = re.compile(
-    r"[“”\"«»]|;\s+|,\s+(?:noting|adding|saying|stressing|stating|warning|explaining|emphasi[sz]ing|pointing out|"
+    r"(?<!\w )(?<!\w\u00a0)(?:[“«]|\"(?=\S))|[”»]|(?<=\S)\"|;\s+|,\s+and\s+(?=that\b|(?:the|its|their|his|her)\s)|,\s+(?:noting|adding|saying|stressing|stating|warning|explaining|emphasi[sz]ing|pointing out|"
     r"recalling|insisting)\b(?:\s+that)?"
 )
 _DASH_ASIDE = re.compile(r"\s+[–—-]\s+[^–—]{1,80}?\s+[–—-]\s+")
@@ -51,6 +62,7 @@ _INTRO = re.compile(r"^(?:Based on|According to|In line with|Under|As part of|In
 _CUT = re.compile(r"\s+(?:so that|in order to|because|which|while|as well as|instead of)\s+|,\s+(?:and|but|which|while|as)\s+"
                   r"|\s+and\s+(?=is\b|are\b|was\b|were\b|has\b|have\b|will\b|to\b|\w+ed\b)")
 MAX_ISSUE_WORDS = 14
+_QUOTE_MARK = re.compile(r"[“”\"«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
 
 def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConcern]:
@@ -58,12 +70,15 @@ def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConc
     text = doc.text
     concerns: list[SecurityConcern] = []
     for sentence in doc.sentences:
+        if _is_title(doc, sentence):
+            continue
         has_context = bool(_CONTEXT.search(text, sentence.start, sentence.end))
         for lo, hi in _units(text, sentence.start, sentence.end):
             cues = sorted([m for m in _THREAT.finditer(text, lo, hi)] + [m for m in _MEASURE.finditer(text, lo, hi)],
                           key=lambda m: m.start())
             named = _NAMED_PROBLEM.search(text, lo, hi)
-            strong = [m for m in cues if m.group().lower() not in _GENERIC]
+            cues = [m for m in cues if not _not_a_cue(text, m, sentence.start)]
+            strong = [m for m in cues if m.group().lower() not in _GENERIC and not _GENERIC_PATTERN.fullmatch(m.group())]
             if not (named or strong or (cues and has_context)):
                 continue
             s, e = tidy(text, lo, hi)
@@ -79,6 +94,37 @@ def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConc
                 evidence=text[s:e],
             ))
     return concerns
+
+
+# "since the war began", "before the war": a time, not a concern
+_TIME_OF_EVENT = re.compile(
+    r"\b(?:since|before|after|until|when)\s+(?:the|this|that|last\s+year['’]s)\s+(?:\w+\s+)?(?:war|fighting|conflict|attacks?|"
+    r"crisis|invasion|clashes|hostilities|violence)(?:\s+(?:began|started|erupted|broke\s+out|ended))?\b",
+    re.IGNORECASE,
+)
+# "such incursions", "these attacks": a threat already named before
+_BACK_REFERENCE = re.compile(r"\b(?:such|these|those|similar|the\s+same)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _not_a_cue(text: str, cue: re.Match, sentence_start: int) -> bool:
+    """A cue that does not name a concern: part of a proper name ("the National Armed Forces",
+    "Security Council"), a time ("since the war began") or a back-reference ("such incursions")."""
+    if cue.group()[:1].isupper() and cue.start() > sentence_start and not re.search(
+            r"[“\"‘(]\s*$", text[max(0, cue.start() - 2):cue.start()]):
+        return True
+    for m in _TIME_OF_EVENT.finditer(text, max(0, cue.start() - 40), min(len(text), cue.end() + 30)):
+        if m.start() <= cue.start() < m.end():
+            return True
+    return bool(_BACK_REFERENCE.search(text, max(0, cue.start() - 20), cue.start()))
+
+
+def _is_title(doc: Document, sentence) -> bool:
+    """A title line: the whole first paragraph, short, without a full stop."""
+    if sentence.paragraph != 0 or len(doc.paragraphs) < 2:
+        return False
+    p_start, p_end = doc.paragraphs[0]
+    body = doc.text[p_start:p_end].strip()
+    return len(body.split()) <= 20 and not body.endswith((".", "!", "?", "”", "\"", "’"))
 
 
 def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -109,7 +155,7 @@ def _issue(text: str, start: int, end: int, named: re.Match | None, cue: re.Matc
     """
     if named:
         return squash(named.group())
-    unit = squash(_DASH_ASIDE.sub(" ", text[start:end]))
+    unit = squash(_QUOTE_MARK.sub("", _DASH_ASIDE.sub(" ", text[start:end])))
     if cue is not None:
         m = re.search(re.escape(squash(cue.group())), unit)
         if m:

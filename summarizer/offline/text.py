@@ -62,11 +62,16 @@ class Document:
     def __post_init__(self) -> None:
         self.paragraphs = split_paragraphs(self.text)
         self.sentences = [s for i, p in enumerate(self.paragraphs) for s in split_sentences(self.text, p, i)]
-        if self.sentences:  # "MOSCOW, June 5 (Reuters) - " is not part of the lead sentence
-            first = self.sentences[0]
+        # "MOSCOW, June 5 (Reuters) - " is not part of the lead sentence, which may follow a title line
+        for i, first in enumerate(self.sentences):
+            if first.paragraph > 1:
+                break
+            if i > 0 and self.sentences[i - 1].paragraph == first.paragraph:
+                continue
             dateline = DATELINE.match(self.text, first.start, first.end)
             if dateline and dateline.end() < first.end:
-                self.sentences[0] = Sentence(dateline.end(), first.end, first.paragraph)
+                self.sentences[i] = Sentence(dateline.end(), first.end, first.paragraph)
+                break
         self.quotes = find_quotes(self.text, self.paragraphs)
         self._sentence_starts = [s.start for s in self.sentences]
         self._quote_starts = [q.start for q in self.quotes]
