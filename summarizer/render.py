@@ -27,7 +27,8 @@ def to_json(brief: Brief, with_meta: bool = False) -> str:
     return json.dumps(brief_payload(brief, with_meta), indent=2, ensure_ascii=False) + "\n"
 
 
-def _md_escape(text: str) -> str:
+def md_escape(text: str) -> str:
+    """Untrusted text made inert in Markdown, on one line."""
     # Model output is untrusted: no live links, images, HTML or table breaks in a report.
     for char in "\\`*_[]<>|!":
         text = text.replace(char, "\\" + char)
@@ -43,7 +44,7 @@ def _value(figure) -> str:  # type: ignore[no-untyped-def]
 
 def to_markdown(brief: Brief, with_meta: bool = False) -> str:
     """A readable brief: headline, summary, then a section per field."""
-    e = _md_escape
+    e = md_escape
     lines = [f"# {e(brief.headline or 'Brief')}", ""]
     if brief.summary:
         lines += [e(brief.summary), ""]

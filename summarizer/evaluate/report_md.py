@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..render import md_escape
 from .scoring import FIELDS
 
 WORST = 5
 
 
 def _cell(text: Any) -> str:
-    # Model output is untrusted: no live links, images, HTML or table breaks.
-    value = "" if text is None else str(text)
-    for char in "\\`*_[]<>|!":
-        value = value.replace(char, "\\" + char)
-    return " ".join(value.split())
+    return md_escape("" if text is None else str(text))
 
 
 def _fields_table(fields: dict[str, Any]) -> list[str]:
