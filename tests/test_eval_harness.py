@@ -250,3 +250,22 @@ def test_html_report_escapes_model_output(dataset, tmp_path):
     # gold and predicted evidence coincide here, so both highlights mark the same text
     assert '<span class="gp">Trade grew 8 percent last year and reached US$6.2 billion</span>' in html
     assert "](http" not in md_path.read_text(encoding="utf-8")
+
+
+def test_saved_predictions_score_the_same_without_a_backend(dataset, tmp_path):
+    saved = tmp_path / "preds.jsonl"
+    common = ["eval", "-d", str(dataset), "--format", "json", "--report-dir", str(tmp_path / "r")]
+    produced = runner.invoke(app, common + ["--backend", "offline", "--save-predictions", str(saved)])
+    assert produced.exit_code == 0, produced.stderr
+    lines = [json.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["lima"] and lines[0]["meta"]["backend"] == "offline"
+    rescored = runner.invoke(app, common + ["--predictions", str(saved)])
+    assert rescored.exit_code == 0, rescored.stderr
+    assert json.loads(rescored.stdout)["fields"] == json.loads(produced.stdout)["fields"]
+
+
+def test_bad_predictions_line_is_refused_with_its_number(dataset, tmp_path):
+    saved = tmp_path / "preds.jsonl"
+    saved.write_text('{"id": "lima", "brief": {}}\n{"id": "lima"\n', encoding="utf-8")
+    result = runner.invoke(app, ["eval", "-d", str(dataset), "--predictions", str(saved), "--format", "none"])
+    assert result.exit_code == 2 and f"{saved}:2: not valid JSON" in result.stderr
