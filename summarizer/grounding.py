@@ -69,15 +69,23 @@ class ArticleIndex:
     text: str
     normalized: str = field(init=False)
     _origin: list[int] = field(init=False, repr=False)
+    _found: dict[str, Span] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.normalized, self._origin = _normalize_with_map(self.text)
+        self._found: dict[str, Span] = {}
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         return self._origin[start], self._origin[end - 1] + 1
 
     def locate(self, excerpt: str) -> Span:
         """Where ``excerpt`` sits in the article, and how well it matched."""
+        found = self._found.get(excerpt)
+        if found is None:
+            found = self._found[excerpt] = self._locate(excerpt)
+        return found
+
+    def _locate(self, excerpt: str) -> Span:
         needle = normalize(excerpt).strip(" ")
         if not needle or not self.normalized:
             return Span(status=AlignmentStatus.not_found)

@@ -26,6 +26,8 @@ from typing import Any, Callable, Iterator
 
 import instructor
 import openai
+from pydantic import ConfigDict
+from instructor import openai_schema
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from tenacity import (
     AsyncRetrying,
@@ -51,6 +53,32 @@ INSTRUCTOR_MODES: dict[Mode, instructor.Mode] = {
     Mode.json: instructor.Mode.JSON,
     Mode.md_json: instructor.Mode.MD_JSON,
 }
+
+
+class _CachedSchema:
+    """Builds the JSON Schema of a model once; later calls get a copy (callers may mutate it)."""
+
+    _schemas: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        if key not in _CachedSchema._schemas:
+            _CachedSchema._schemas[key] = super().model_json_schema(*args, **kwargs)  # type: ignore[misc]
+        return copy.deepcopy(_CachedSchema._schemas[key])
+
+
+class BriefRequest(_CachedSchema, openai_schema(BriefDraft)):  # type: ignore[misc]
+    """The response model handed to instructor, prepared once per process.
+
+    instructor wraps a plain model in a new class on every call and rebuilds its JSON
+    Schema each time (milliseconds of CPU per article); a model that already is an
+    instructor schema class is used as it is, and its schema is built once.
+    """
+
+    model_config = ConfigDict(title="brief")
+
+
 # What is fed back to the model on a re-ask is capped, so a re-ask prompt stays small.
 MAX_REPORTED_PROBLEMS = 8
 MAX_EXCERPT_CHARS = 80
@@ -340,7 +368,7 @@ class LLMBackend:
 
     def _request(self, text: str) -> dict[str, Any]:
         return {
-            "response_model": BriefDraft,
+            "response_model": BriefRequest,
             "messages": messages(text),
             "max_retries": self.settings.max_reasks,  # re-asks after the first attempt
             **self._extra,

@@ -92,7 +92,7 @@ def test_request_carries_system_prompt_first_article_last_and_the_settings(loopb
     assert roles == ["system", "user"]
     assert ARTICLE in body["messages"][1]["content"]
     assert ARTICLE not in body["messages"][0]["content"]
-    assert body["tools"][0]["function"]["name"] == "BriefDraft"
+    assert body["tools"][0]["function"]["name"] == "brief"
     tool_schema = str(body["tools"][0]["function"]["parameters"])
     assert "evidence_span" not in tool_schema and "schema_version" not in tool_schema
 
