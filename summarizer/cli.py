@@ -137,6 +137,12 @@ def validate(
 EXIT_REGRESSION = 3
 
 
+def _add_batch() -> None:
+    from .batch_cli import batch_app
+
+    app.add_typer(batch_app, name="batch")
+
+
 class EvalFormat(str, Enum):
     md = "md"
     json = "json"
@@ -195,6 +201,9 @@ def eval_command(
         typer.echo(f"summarizer: regression: {regression}", err=True)
     if fallen:
         raise typer.Exit(EXIT_REGRESSION)
+
+
+_add_batch()
 
 
 def main() -> None:

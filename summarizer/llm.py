@@ -189,12 +189,17 @@ def _wait_policy(settings: Settings) -> Callable[[RetryCallState], float]:
     return wait
 
 
-def _retrying_kwargs(settings: Settings) -> dict[str, Any]:
+def _retrying_kwargs(settings: Settings, limiter: Any = None) -> dict[str, Any]:
     def before_sleep(state: RetryCallState) -> None:
         call = _CALL.get()
         if call is not None:
             call.transport_retries += 1
         exc = state.outcome.exception() if state.outcome else None
+        if limiter is not None and isinstance(exc, openai.APIStatusError):
+            limiter.observe(exc.response.headers)
+            if exc.status_code == 429:
+                # every worker waits this out together, instead of each retrying on its own
+                limiter.pause(state.upcoming_sleep)
         log.info(
             "transport attempt %d failed (%s); retrying in %.2fs",
             state.attempt_number,
@@ -268,8 +273,9 @@ class LLMBackend:
 
     name = "openai"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, limiter: Any = None) -> None:
         self.settings = settings
+        self.limiter = limiter  # a batch.ratelimit.RateLimiter shared by a batch's workers
         settings.key_for_client()  # a missing key is a ConfigError now, not at the first article
         self._mode = INSTRUCTOR_MODES[settings.mode]
         self._extra = self._request_options()
@@ -325,15 +331,29 @@ class LLMBackend:
 
     @cached_property
     def _acreate(self) -> Callable[..., Any]:
-        raw = self._aclient.chat.completions.create
-        options = _retrying_kwargs(self.settings)
+        limiter = self.limiter
+        completions = self._aclient.chat.completions
+        options = _retrying_kwargs(self.settings, limiter)
         adapt = self._adapt_request
+
+        async def send(*args: Any, **kwargs: Any) -> Any:
+            if limiter is None:
+                return await completions.create(*args, **kwargs)
+            estimate = estimate_tokens(kwargs)
+            await limiter.acquire(estimate)
+            raw = await completions.with_raw_response.create(*args, **kwargs)
+            limiter.observe(raw.headers)
+            response = raw.parse()
+            usage = getattr(response, "usage", None)
+            if usage is not None:
+                limiter.settle(estimate, usage.total_tokens or estimate)
+            return response
 
         async def create(*args: Any, **kwargs: Any) -> Any:
             kwargs = adapt(kwargs)
             async for attempt in AsyncRetrying(**options):
                 with attempt:
-                    response = await raw(*args, **kwargs)
+                    response = await send(*args, **kwargs)
             _count(response)
             return response
 
@@ -430,6 +450,13 @@ class LLMBackend:
                 original=exc,
             )
         return _backend_error(exc, self.settings, call.completions)
+
+
+def estimate_tokens(request: dict[str, Any]) -> float:
+    """A request's tokens before it is sent: about 4 characters a token, plus the output budget."""
+    characters = sum(len(str(m.get("content") or "")) for m in request.get("messages", []))
+    characters += len(str(request.get("tools") or request.get("response_format") or ""))
+    return characters / 4 + min(request.get("max_tokens") or 1000, 1000)
 
 
 def _count(response: Any) -> None:

@@ -338,3 +338,4 @@ class BriefMeta(_Model):
     transport_retries: int = 0
     grounding: GroundingReport = Field(default_factory=GroundingReport)
     warnings: list[str] = Field(default_factory=list)
+    cached: bool = Field(default=False, description="served from the local cache: no API call")

@@ -1,0 +1,1 @@
+"""Batch jobs: many articles in one run, online or through a provider batch API."""

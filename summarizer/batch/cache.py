@@ -1,0 +1,94 @@
+"""A local SQLite cache of briefs, so a re-run of a job makes no API call.
+
+The key is a hash of everything that determines a brief: the article's text, the
+prompt version, the schema version, the backend, model, mode and sampling settings.
+The API key, the base URL's credentials and the article text itself are never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..models import SCHEMA_VERSION, Brief, BriefMeta
+from ..prompts import prompt_version
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS briefs (
+    key TEXT PRIMARY KEY,
+    brief TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    created REAL NOT NULL
+)
+"""
+
+
+def default_cache_path() -> Path:
+    """``$XDG_CACHE_HOME/summarizer/briefs.sqlite`` (``~/.cache`` when unset)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "summarizer" / "briefs.sqlite"
+
+
+def settings_key(settings: Settings, backend: str) -> dict[str, Any]:
+    """What in the settings changes a brief; never the key or the server's address."""
+    return {
+        "backend": backend,
+        "model": settings.model if backend != "offline" else None,
+        "mode": settings.mode.value if backend != "offline" else None,
+        "temperature": settings.temperature if backend != "offline" else None,
+        "max_output_tokens": settings.max_output_tokens if backend != "offline" else None,
+        "max_reasks": settings.max_reasks if backend != "offline" else None,
+        "ungrounded": settings.ungrounded.value,
+        "prompt_version": prompt_version(),
+        "schema_version": SCHEMA_VERSION,
+    }
+
+
+def article_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class BriefCache:
+    """Briefs by (article hash, settings key)."""
+
+    def __init__(self, path: Path, settings: Settings, backend: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._salt = json.dumps(settings_key(settings, backend), sort_keys=True)
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, text: str) -> str:
+        return hashlib.sha256((self._salt + "\0" + article_hash(text)).encode()).hexdigest()
+
+    def get(self, text: str) -> tuple[str, Brief] | None:
+        """The stored brief JSON (byte for byte) and the brief, or None."""
+        row = self._db.execute("SELECT brief, meta FROM briefs WHERE key = ?", (self.key(text),)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        brief = Brief.model_validate_json(row[0])
+        meta = BriefMeta.model_validate_json(row[1])
+        brief._meta = meta.model_copy(update={"cached": True})
+        return row[0], brief
+
+    def put(self, text: str, brief_json: str, brief: Brief) -> None:
+        meta = brief.meta.model_dump_json() if brief.meta else BriefMeta(backend="?", prompt_version="?").model_dump_json()
+        self._db.execute(
+            "INSERT OR REPLACE INTO briefs (key, brief, meta, created) VALUES (?, ?, ?, ?)",
+            (self.key(text), brief_json, meta, time.time()),
+        )
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,451 @@
+"""The output of a batch run, written so that every input id ends up in it exactly once.
+
+The output ``OUT.jsonl`` holds one JSON line per finished id: ``{"id", "brief", "meta"}``
+or ``{"id", "error": {...}}``. Beside it, ``OUT.jsonl.run.json`` (the manifest) records
+the run's fingerprint, so a resume into an output made by another configuration is
+refused unless forced.
+
+Why exactly once survives a crash, ``kill -9``, Ctrl-C or a full disk:
+
+* each record is one ``os.write`` of the whole encoded line, ending in ``"\\n"``, on a
+  descriptor opened with ``O_APPEND``; a line is *done* only once its newline is in the
+  file. ``os.fsync`` runs every ``fsync_every`` lines or ``fsync_interval`` seconds and on
+  close, so a power loss costs at most those lines, which a resume runs again;
+* when a write fails (disk full, interrupted), the file is cut back to the end of the
+  last complete line before the error is raised, and the ledger refuses further writes;
+* a resume reads the output line by line: a torn last line (no newline, or not JSON) is
+  cut off (:attr:`Ledger.repaired_bytes`) and its id is pending again; a bad line in the
+  middle, a line that is not a batch record, or an id written twice is refused;
+* :meth:`Ledger.write` refuses an id that already has a line;
+* an exclusive ``flock`` on the output stops two runs from writing it at once (POSIX).
+
+Readers must split the file on ``"\\n"`` only (bytes), not on ``str.splitlines``: with
+``ensure_ascii=False`` a record may contain U+2028.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ..errors import InputError, SummarizerError
+
+try:  # POSIX only; elsewhere two concurrent runs are not detected
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+MANIFEST_SUFFIX = ".run.json"
+_COPY_CHUNK = 1 << 20
+
+
+def fingerprint_hash(fingerprint: dict[str, Any]) -> str:
+    """sha256 (hex) of the canonical JSON of ``fingerprint`` (sorted keys, no spaces)."""
+    canonical = json.dumps(fingerprint, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def fingerprint_differences(old: Any, new: Any, prefix: str = "") -> list[str]:
+    """``"key: old != new"`` for each differing key; nested dicts give dotted keys."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for key in sorted(set(old) | set(new), key=str):
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key not in old:
+                out.append(f"{name}: (absent) != {new[key]!r}")
+            elif key not in new:
+                out.append(f"{name}: {old[key]!r} != (absent)")
+            else:
+                out.extend(fingerprint_differences(old[key], new[key], name))
+        return out
+    if old == new and type(old) is type(new):
+        return []
+    return [f"{prefix or '(fingerprint)'}: {old!r} != {new!r}"]
+
+
+def manifest_path(path: Path) -> Path:
+    """``OUT.jsonl.run.json`` beside ``OUT.jsonl``."""
+    return path.with_name(path.name + MANIFEST_SUFFIX)
+
+
+def _encode(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename or creation in ``folder`` durable (best effort; not possible everywhere)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _disk_error(path: Path, exc: OSError, doing: str) -> SummarizerError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return SummarizerError(
+            f"{path}: disk full while {doing}; free some space, then run again with --resume "
+            f"(nothing written so far is lost)",
+            path=str(path),
+            errno=exc.errno,
+        )
+    return SummarizerError(f"{path}: cannot write ({exc.strerror or exc}) while {doing}", path=str(path), errno=exc.errno)
+
+
+def _classify(raw: bytes) -> tuple[str, str] | str:
+    """``(id, "brief"|"error")`` for a complete record line, else why it is not one."""
+    if not raw.endswith(b"\n"):
+        return "no newline at its end"
+    try:
+        record = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return f"not valid JSON ({exc})"
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+        return 'not a batch record (a JSON object with a string "id")'
+    has_brief, has_error = "brief" in record, "error" in record
+    if has_brief == has_error:
+        return 'not a batch record (needs exactly one of "brief" and "error")'
+    return record["id"], "brief" if has_brief else "error"
+
+
+class Ledger:
+    """The output JSONL and its run manifest (``OUT.jsonl`` + ``OUT.jsonl.run.json``).
+
+    ``Ledger(path, fingerprint)`` starts a new run: an existing non-empty ``path`` is
+    refused unless ``force`` (then it is emptied). ``resume=True`` continues ``path``:
+    ids with a line are not pending, a torn last line is cut off, a different fingerprint
+    is refused unless ``force``. ``retry_failed=True`` (implies resume) also removes the
+    error lines, so failed ids are pending again.
+
+    Attributes after opening: ``done`` (ids whose line holds a brief), ``failed`` (ids
+    whose line held an error when opened; with ``retry_failed`` those lines are gone and
+    these ids are pending), ``repaired_bytes`` (bytes of a torn last line cut off),
+    ``fingerprint_hash``. ``done`` and ``failed`` describe the file as opened; records
+    written later are counted in ``written`` / ``written_failed``.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        fingerprint: dict[str, Any],
+        *,
+        resume: bool = False,
+        retry_failed: bool = False,
+        force: bool = False,
+        fsync_every: int = 100,
+        fsync_interval: float = 1.0,
+    ) -> None:
+        self.path = Path(path)
+        self.manifest_path = manifest_path(self.path)
+        self.fingerprint = fingerprint
+        self.fingerprint_hash = fingerprint_hash(fingerprint)
+        self.resume = resume or retry_failed
+        self.retry_failed = retry_failed
+        self.force = force
+        self.fsync_every = max(1, int(fsync_every))
+        self.fsync_interval = float(fsync_interval)
+        self.done: set[str] = set()
+        self.failed: set[str] = set()
+        self.repaired_bytes = 0
+        self.written = 0
+        self.written_failed = 0
+        self._written: set[str] = set()  # ids written since opening
+        self._fd: int | None = None
+        self._size = 0  # bytes of complete lines in the file
+        self._unsynced = 0
+        self._last_sync = time.monotonic()
+        self._broken: SummarizerError | None = None
+        try:
+            self._open()
+        except BaseException:
+            self._close_fd()
+            raise
+
+    # -- opening ---------------------------------------------------------------------
+
+    def _open(self) -> None:
+        existing = self.path.stat().st_size if self.path.is_file() else 0
+        if self.path.exists() and not self.path.is_file():
+            raise InputError(f"{self.path}: is not a regular file; choose another -o")
+        if not self.resume and existing and not self.force:
+            raise InputError(
+                f"{self.path} exists; pass --resume to continue it or choose another -o (--force overwrites it)"
+            )
+        rewrite_manifest: str | None = None
+        if self.resume and existing:
+            rewrite_manifest = self._check_manifest()  # before touching the file
+        self._fd = self._open_fd(self.path)
+        if not self.resume:
+            os.ftruncate(self._fd, 0)
+            self._write_manifest()
+        elif os.fstat(self._fd).st_size == 0:
+            self._write_manifest()  # nothing done yet: a fresh start under this fingerprint
+        else:
+            self._load()
+            if self.retry_failed and self.failed:
+                self._drop_failures()
+            if rewrite_manifest is not None:  # forced: the output now mixes configurations
+                self._write_manifest(previous_hash=rewrite_manifest or None)
+        self._size = os.fstat(self._fd).st_size
+        _fsync_dir(self.path.parent)
+
+    def _open_fd(self, path: Path, flags: int = 0) -> int:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | flags, 0o644)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be opened for writing ({exc.strerror or exc})") from None
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise InputError(f"{self.path}: another batch run is writing it; wait for it or choose another -o") from None
+        return fd
+
+    def _check_manifest(self) -> str | None:
+        """Refuse a resume under another fingerprint unless forced.
+
+        Returns None when the manifest stays, else the hash it held ("" if none) so it is
+        rewritten once the output has been read.
+        """
+        try:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            old_hash = manifest["fingerprint_hash"]
+            old_fingerprint = manifest.get("fingerprint")
+        except FileNotFoundError:
+            if self.force:
+                return ""
+            raise InputError(
+                f"{self.path}: its run manifest {self.manifest_path.name} is missing, so the run that wrote it "
+                f"is unknown; pass --force to resume anyway"
+            ) from None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            if self.force:
+                return ""
+            raise InputError(
+                f"{self.manifest_path}: not a valid run manifest ({exc}); pass --force to resume anyway"
+            ) from None
+        if old_hash == self.fingerprint_hash:
+            return None
+        if self.force:
+            return str(old_hash)
+        differences = fingerprint_differences(old_fingerprint, self.fingerprint) if isinstance(old_fingerprint, dict) else []
+        detail = "; ".join(differences) if differences else "fingerprint hash differs"
+        raise InputError(
+            f"{self.path} was made by a different configuration ({detail}); "
+            f"resume with the same settings, choose another -o, or pass --force",
+            differences=differences,
+        )
+
+    def _write_manifest(self, previous_hash: str | None = None) -> None:
+        manifest: dict[str, Any] = {
+            "fingerprint": self.fingerprint,
+            "fingerprint_hash": self.fingerprint_hash,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        if previous_hash is not None:
+            manifest["forced_over"] = previous_hash
+        data = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        handle, name = tempfile.mkstemp(prefix=self.manifest_path.name + ".", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(name, self.manifest_path)
+        except OSError as exc:
+            Path(name).unlink(missing_ok=True)
+            raise _disk_error(self.manifest_path, exc, "writing the run manifest") from None
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+        _fsync_dir(self.path.parent)
+
+    def _load(self) -> None:
+        """Read the output line by line: collect ids, cut a torn last line, refuse the rest."""
+        good_end = 0
+        bad: tuple[int, str] | None = None  # (line number, why) of the latest bad line
+        with self.path.open("rb") as handle:
+            for lineno, raw in enumerate(handle, 1):
+                if bad is not None:
+                    raise InputError(
+                        f"{self.path}:{bad[0]}: {bad[1]}, and it is not the last line; "
+                        f"the output is damaged, repair or remove that line by hand"
+                    )
+                result = _classify(raw)
+                if isinstance(result, str):
+                    if raw.endswith(b"\n") and not result.startswith("not valid JSON"):
+                        raise InputError(f"{self.path}:{lineno}: {result}; is this a batch output?")
+                    bad = (lineno, result)
+                    continue
+                article_id, kind = result
+                if article_id in self.done or article_id in self.failed:
+                    raise InputError(
+                        f"{self.path}:{lineno}: id {article_id!r} is already in the output; "
+                        f"the output is damaged, remove one of its lines by hand"
+                    )
+                (self.done if kind == "brief" else self.failed).add(article_id)
+                good_end += len(raw)
+        size = self.path.stat().st_size
+        if size > good_end:
+            assert self._fd is not None
+            os.ftruncate(self._fd, good_end)
+            os.fsync(self._fd)
+            self.repaired_bytes = size - good_end
+
+    def _drop_failures(self) -> None:
+        """Rewrite the output without its error lines (temp file, fsync, os.replace)."""
+        handle, name = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".retry.tmp", dir=self.path.parent)
+        os.close(handle)
+        tmp = Path(name)
+        try:
+            fd = self._open_fd(tmp)
+            try:
+                pending = bytearray()
+                with self.path.open("rb") as source:
+                    for raw in source:
+                        result = _classify(raw)
+                        if isinstance(result, tuple) and result[1] == "error":
+                            continue
+                        pending += raw
+                        if len(pending) >= _COPY_CHUNK:
+                            self._write_all(fd, bytes(pending), tmp)
+                            pending.clear()
+                if pending:
+                    self._write_all(fd, bytes(pending), tmp)
+                os.fsync(fd)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.close(fd)
+                raise
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise _disk_error(self.path, exc, "removing the failed records for --retry-failed") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        assert self._fd is not None
+        os.close(self._fd)  # the old file, now unlinked
+        self._fd = fd
+
+    @staticmethod
+    def _write_all(fd: int, data: bytes, path: Path) -> None:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+
+    # -- running -----------------------------------------------------------------------
+
+    def pending(self, article_id: str) -> bool:
+        """Whether ``article_id`` should be run now: it has no line in the output yet.
+
+        False for done ids and for failed ids (unless ``retry_failed`` dropped them), and
+        for ids written since opening.
+        """
+        if article_id in self.done or article_id in self._written:
+            return False
+        return self.retry_failed or article_id not in self.failed
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Append ``record`` as one complete JSON line (one ``os.write`` on an O_APPEND fd).
+
+        ``record`` needs a string ``"id"`` that is :meth:`pending` and exactly one of
+        ``"brief"`` and ``"error"`` (else ``ValueError``). A failed write (disk full) cuts
+        the file back to its last complete line and raises :class:`SummarizerError`; the
+        ledger then refuses further writes.
+        """
+        if self._broken is not None:
+            raise self._broken
+        if self._fd is None:
+            raise ValueError(f"{self.path}: the ledger is closed")
+        article_id = record.get("id") if isinstance(record, dict) else None
+        if not isinstance(article_id, str):
+            raise ValueError(f"a batch record needs a string 'id', got {record!r:.80}")
+        if ("brief" in record) == ("error" in record):
+            raise ValueError(f"record {article_id!r} needs exactly one of 'brief' and 'error'")
+        if not self.pending(article_id):
+            raise ValueError(f"{self.path}: id {article_id!r} already has a line; it would be written twice")
+        data = _encode(record)
+        try:
+            written = os.write(self._fd, data)
+            if written != len(data):  # a short write: only when the disk fills up
+                self._write_all(self._fd, data[written:], self.path)
+        except BaseException as exc:
+            self._cut_back()
+            if isinstance(exc, OSError):
+                self._broken = _disk_error(self.path, exc, f"writing the record of {article_id!r}")
+                raise self._broken from None
+            raise
+        self._size += len(data)
+        self._written.add(article_id)
+        if "brief" in record:
+            self.written += 1
+        else:
+            self.written_failed += 1
+        self._unsynced += 1
+        if self._unsynced >= self.fsync_every or time.monotonic() - self._last_sync >= self.fsync_interval:
+            self.sync()
+
+    def _cut_back(self) -> None:
+        """Remove a partial line after a failed write (best effort; a resume repairs it anyway)."""
+        if self._fd is None:
+            return
+        try:
+            os.ftruncate(self._fd, self._size)
+        except OSError:
+            pass
+
+    def sync(self) -> None:
+        """fsync the output now (``write`` does it every N lines / T seconds, ``close`` always)."""
+        if self._fd is None or self._broken is not None:
+            return
+        try:
+            os.fsync(self._fd)
+        except OSError as exc:
+            self._broken = _disk_error(self.path, exc, "flushing the output to disk")
+            raise self._broken from None
+        self._unsynced = 0
+        self._last_sync = time.monotonic()
+
+    def close(self) -> None:
+        """fsync and close the output; safe to call twice."""
+        if self._fd is None:
+            return
+        try:
+            if self._broken is None:
+                self.sync()
+        finally:
+            self._close_fd()
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)  # releases the flock
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Ledger({str(self.path)!r}, done={len(self.done)}, failed={len(self.failed)})"

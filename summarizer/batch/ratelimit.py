@@ -1,0 +1,152 @@
+"""Client-side rate limits: token buckets for requests and tokens per minute, that also
+follow the server's ``x-ratelimit-*`` headers and slow everyone down after a 429.
+
+Relying on retries alone sends a stampede of requests the moment a limit resets; a
+bucket kept a little under the limit spaces requests so that 429s are rare.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+HEADROOM = 0.95
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def parse_duration(text: str | None) -> float | None:
+    """Seconds in a rate-limit duration such as ``6m0s``, ``2s81ms``, ``20ms`` or ``1.5``."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        return max(float(text), 0.0)
+    except ValueError:
+        pass
+    parts = _DURATION.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text.replace(" ", ""):
+        return None
+    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+
+
+@dataclass
+class TokenBucket:
+    """``rate`` units per second, holding at most ``capacity``."""
+
+    rate: float
+    capacity: float
+    clock: Callable[[], float] = time.monotonic
+    level: float = field(init=False)
+    stamp: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.level = self.capacity
+        self.stamp = self.clock()
+
+    def _refill(self) -> None:
+        now = self.clock()
+        self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def wait_for(self, amount: float) -> float:
+        """Seconds until ``amount`` units are available (0 when they are now)."""
+        self._refill()
+        amount = min(amount, self.capacity)
+        return 0.0 if self.level >= amount else (amount - self.level) / self.rate
+
+    def take(self, amount: float) -> None:
+        self._refill()
+        self.level -= amount  # may go negative after a correction: later callers wait it out
+
+    def give_back(self, amount: float) -> None:
+        self.level = min(self.capacity, self.level + amount)
+
+
+class RateLimiter:
+    """Requests and tokens per minute, kept at ``headroom`` of the limits.
+
+    Limits come from the user (``rpm``, ``tpm``) or, when not given, from the server's
+    ``x-ratelimit-limit-*`` headers as soon as one is seen.
+    """
+
+    def __init__(
+        self,
+        rpm: float | None = None,
+        tpm: float | None = None,
+        headroom: float = HEADROOM,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.headroom = headroom
+        self.clock = clock
+        self.requests = self._bucket(rpm)
+        self.tokens = self._bucket(tpm)
+        self._user_limits = (rpm is not None, tpm is not None)
+        self.paused_until = 0.0
+        self.waited = 0.0
+        self.throttled_by_server = 0
+
+    def _bucket(self, per_minute: float | None) -> TokenBucket | None:
+        if not per_minute:
+            return None
+        rate = per_minute * self.headroom / 60.0
+        # A burst of at most one second's worth: servers often enforce limits per second.
+        return TokenBucket(rate=rate, capacity=max(1.0, rate), clock=self.clock)
+
+    def delay(self, tokens: float) -> float:
+        """Seconds to wait before a request estimated at ``tokens`` may go."""
+        waits = [self.paused_until - self.clock()]
+        if self.requests:
+            waits.append(self.requests.wait_for(1))
+        if self.tokens:
+            waits.append(self.tokens.wait_for(tokens))
+        return max(0.0, *waits)
+
+    async def acquire(self, tokens: float) -> None:
+        """Wait until a request of about ``tokens`` tokens fits, then count it."""
+        while True:
+            wait = self.delay(tokens)
+            if wait <= 0:
+                break
+            self.waited += wait
+            await asyncio.sleep(wait)
+        if self.requests:
+            self.requests.take(1)
+        if self.tokens:
+            self.tokens.take(tokens)
+
+    def settle(self, estimated: float, actual: float) -> None:
+        """Correct the token bucket once the real usage of a request is known."""
+        if self.tokens:
+            if actual > estimated:
+                self.tokens.take(actual - estimated)
+            else:
+                self.tokens.give_back(estimated - actual)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request for ``seconds`` (after a 429): one wait for all, not a stampede."""
+        self.throttled_by_server += 1
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Learn from ``x-ratelimit-*`` headers: the limits, and a pause when nothing remains."""
+        get = {k.lower(): v for k, v in headers.items()}.get
+        for kind, user_given, attr in (("requests", self._user_limits[0], "requests"),
+                                       ("tokens", self._user_limits[1], "tokens")):
+            limit = get(f"x-ratelimit-limit-{kind}")
+            if limit and not user_given and getattr(self, attr) is None:
+                try:
+                    setattr(self, attr, self._bucket(float(limit)))
+                except ValueError:
+                    pass
+            remaining = get(f"x-ratelimit-remaining-{kind}")
+            reset = parse_duration(get(f"x-ratelimit-reset-{kind}"))
+            try:
+                exhausted = remaining is not None and float(remaining) <= 0
+            except ValueError:
+                exhausted = False
+            if exhausted and reset:
+                self.paused_until = max(self.paused_until, self.clock() + reset)

@@ -1,0 +1,185 @@
+"""The batch runner: many articles through one backend, concurrently, exactly once.
+
+A producer streams articles into a bounded queue (memory stays flat however large the
+input); ``concurrency`` workers take them, answer from the cache when they can, else
+call the backend under the shared rate limiter, and append one line per article to
+the ledger. One failed article is one error line, never the end of the job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ..api import make_backend
+from ..config import Settings
+from ..errors import ConfigError, SummarizerError
+from .accounting import Accounts, load_prices
+from .cache import BriefCache, article_hash, default_cache_path, settings_key
+from .ledger import Ledger
+from .ratelimit import RateLimiter
+from .sources import Article, read, scan
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a batch job runs; everything but the inputs, the output and the backend settings."""
+
+    concurrency: int = 16
+    rpm: float | None = None
+    tpm: float | None = None
+    cache: bool = True
+    cache_path: Path | None = None
+    resume: bool = False
+    retry_failed: bool = False
+    force: bool = False
+    max_cost: float | None = None
+    max_tokens: int | None = None
+    prices_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise ConfigError("--concurrency must be at least 1")
+        for name in ("rpm", "tpm", "max_cost", "max_tokens"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ConfigError(f"--{name.replace('_', '-')} must be a positive number")
+
+
+def fingerprint(sources: Sequence[str], settings: Settings, backend: str) -> dict[str, Any]:
+    """What identifies a job: its inputs (ids and texts), prompt, schema, model and parameters."""
+    digest = hashlib.sha256()
+    count = 0
+    for article in read(sources):
+        digest.update(article.id.encode() + b"\0" + article_hash(article.text).encode() + b"\n")
+        count += 1
+    return {"inputs": digest.hexdigest(), "articles": count, **settings_key(settings, backend)}
+
+
+def _error(article_id: str, exc: BaseException, attempts: int = 0) -> dict[str, Any]:
+    message = exc.message if isinstance(exc, SummarizerError) else str(exc)
+    attempts = getattr(exc, "attempts", attempts) or attempts
+    return {"id": article_id, "error": {"type": type(exc).__name__, "message": message, "attempts": attempts}}
+
+
+class BatchJob:
+    """One run of a batch: inputs, output ledger, backend, cache, limits and accounts."""
+
+    def __init__(
+        self,
+        sources: Sequence[str],
+        out: Path,
+        settings: Settings,
+        options: BatchOptions,
+        on_progress: Callable[[Accounts], None] | None = None,
+    ) -> None:
+        self.sources = list(sources)
+        self.ids = scan(self.sources)  # refuses duplicate or missing ids before anything runs
+        self.settings = settings
+        self.options = options
+        self.limiter = RateLimiter(options.rpm, options.tpm)
+        self.backend = make_backend(settings)
+        if hasattr(self.backend, "limiter"):
+            self.backend.limiter = self.limiter
+        self.backend_name = self.backend.name
+        prices = load_prices(options.prices_path)
+        self.accounts = Accounts(price=prices.get(settings.model) if self.backend_name != "offline" else (0, 0, 0))
+        self.out = out
+        self.fingerprint = fingerprint(self.sources, settings, self.backend_name)
+        self.on_progress = on_progress or (lambda accounts: None)
+        self.stopped_by: str | None = None
+
+    def _over_budget(self) -> str | None:
+        done = max(self.accounts.ok + sum(self.accounts.failed.values()) - self.accounts.cached, 1)
+        if self.options.max_tokens is not None:
+            per_article = self.accounts.usage.total_tokens / done
+            if self.accounts.usage.total_tokens + per_article > self.options.max_tokens:
+                return f"--max-tokens {self.options.max_tokens}"
+        spent = self.accounts.cost
+        if self.options.max_cost is not None and spent is not None:
+            if spent + spent / done > self.options.max_cost:
+                return f"--max-cost {self.options.max_cost}"
+        return None
+
+    async def _one(self, article: Article, cache: BriefCache | None) -> dict[str, Any]:
+        if not article.text.strip():
+            from ..errors import InputError
+
+            return _error(article.id, InputError(f"{article.source}: the article is empty"))
+        hit = cache.get(article.text) if cache else None
+        if hit is not None:
+            brief_json, brief = hit
+            self.accounts.cached += 1
+            record: dict[str, Any] = {"id": article.id, "brief": json.loads(brief_json)}
+        else:
+            try:
+                brief = await self.backend.asummarize(article.text)
+            except SummarizerError as exc:
+                self.accounts.api_calls += getattr(exc, "attempts", 0) or 0
+                return _error(article.id, exc)
+            meta = brief.meta
+            if meta is not None:
+                self.accounts.add_usage(meta.usage)
+                self.accounts.api_calls += meta.attempts + meta.transport_retries
+            brief_json = brief.model_dump_json()
+            if cache:
+                cache.put(article.text, brief_json, brief)
+            record = {"id": article.id, "brief": json.loads(brief_json)}
+        record["meta"] = brief.meta.model_dump(mode="json") if brief.meta else None
+        if article.metadata:
+            record["metadata"] = article.metadata
+        return record
+
+    async def run(self) -> dict[str, Any]:
+        """Run the job to the end (or to a budget); the accounts' summary."""
+        options = self.options
+        cache = BriefCache(options.cache_path or default_cache_path(), self.settings, self.backend_name) if options.cache else None
+        queue: asyncio.Queue[Article | None] = asyncio.Queue(maxsize=options.concurrency * 2)
+        stop = asyncio.Event()
+        with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
+                    retry_failed=options.retry_failed, force=options.force) as ledger:
+
+            async def produce() -> None:
+                for article in read(self.sources):
+                    if stop.is_set():
+                        break
+                    if not ledger.pending(article.id):
+                        self.accounts.skipped += 1
+                        continue
+                    await queue.put(article)
+                for _ in range(options.concurrency):
+                    await queue.put(None)
+
+            async def work() -> None:
+                while (article := await queue.get()) is not None:
+                    if stop.is_set():
+                        continue  # left pending: a later --resume picks it up
+                    reason = self._over_budget()
+                    if reason:
+                        self.stopped_by = reason
+                        stop.set()
+                        continue
+                    record = await self._one(article, cache)
+                    ledger.write(record)
+                    if "error" in record:
+                        self.accounts.failed[record["error"]["type"]] += 1
+                    else:
+                        self.accounts.ok += 1
+                    self.on_progress(self.accounts)
+
+            try:
+                await asyncio.gather(produce(), *(work() for _ in range(options.concurrency)))
+            finally:
+                if cache:
+                    cache.close()
+                await self.backend.aclose()
+        summary = self.accounts.summary()
+        summary["stopped_by"] = self.stopped_by
+        summary["rate_limit_waits_s"] = round(self.limiter.waited, 3)
+        summary["server_throttled"] = self.limiter.throttled_by_server
+        summary["output"] = str(self.out)
+        return summary

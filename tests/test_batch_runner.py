@@ -1,0 +1,133 @@
+"""Batch jobs against the loopback server: concurrency, failures, the cache, rate limits, budgets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import loopback as lb
+from summarizer.batch.runner import BatchJob, BatchOptions
+from summarizer.cli import app
+from summarizer.config import resolve_settings
+from test_llm_backend import ARTICLE, REPLY
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def articles(tmp_path):
+    """A JSONL input of 12 distinct articles (the test article plus a numbered line)."""
+    path = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": f"a{i:02d}", "text": f"{ARTICLE}\n\nDispatch number {i}.", "desk": "world"})
+             for i in range(12)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def job(server, articles, out, **options):
+    settings = resolve_settings(backend="openai", base_url=server.url, model="m", max_retry_wait=0.05)
+    options.setdefault("cache_path", out.parent / "cache.sqlite")
+    return BatchJob([str(articles)], out, settings, BatchOptions(**options))
+
+
+def lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_id_once_and_a_rerun_makes_no_call_with_identical_briefs(loopback, articles, tmp_path):
+    loopback.default = lb.brief(REPLY, usage=(100, 50))
+    first = tmp_path / "first.jsonl"
+    summary = asyncio.run(job(loopback, articles, first, concurrency=4).run())
+    assert summary["ok"] == 12 and summary["failed"] == 0 and len(loopback.requests) == 12
+    assert summary["usage"]["total_tokens"] == 12 * 150 and summary["api_calls"] == 12
+    records = lines(first)
+    assert sorted(r["id"] for r in records) == [f"a{i:02d}" for i in range(12)]
+    assert records[0]["metadata"] == {"desk": "world"}
+
+    second = tmp_path / "second.jsonl"
+    summary = asyncio.run(job(loopback, articles, second, concurrency=4).run())
+    assert len(loopback.requests) == 12, "a re-run must not call the API"
+    assert summary["from_cache"] == 12 and summary["api_calls"] == 0
+    briefs = lambda path: {r["id"]: json.dumps(r["brief"]) for r in lines(path)}  # noqa: E731
+    assert briefs(first) == briefs(second)
+    assert all(r["meta"]["cached"] for r in lines(second))
+
+    asyncio.run(job(loopback, articles, tmp_path / "third.jsonl", cache=False).run())
+    assert len(loopback.requests) == 24
+
+
+def test_one_failed_article_never_stops_the_job(loopback, articles, tmp_path):
+    loopback.enqueue(lb.error(400, message="bad request"))
+    loopback.default = lb.brief(REPLY)
+    out = tmp_path / "out.jsonl"
+    summary = asyncio.run(job(loopback, articles, out, concurrency=3, cache=False).run())
+    assert (summary["ok"], summary["failed"], summary["failed_by_reason"]) == (11, 1, {"APIRequestError": 1})
+    failed = [r for r in lines(out) if "error" in r]
+    assert len(failed) == 1 and failed[0]["error"]["type"] == "APIRequestError" and failed[0]["error"]["attempts"] >= 1
+
+    loopback.default = lb.brief(REPLY)
+    summary = asyncio.run(job(loopback, articles, out, retry_failed=True, cache=False).run())
+    assert summary["ok"] == 1 and summary["skipped_already_done"] == 11
+    assert sorted(r["id"] for r in lines(out)) == [f"a{i:02d}" for i in range(12)]
+    assert not any("error" in r for r in lines(out))
+
+
+def test_a_429_pauses_every_worker_once(loopback, articles, tmp_path):
+    loopback.enqueue(lb.error(429, headers={"retry-after-ms": "300"}))
+    loopback.default = lb.brief(REPLY)
+    summary = asyncio.run(job(loopback, articles, tmp_path / "out.jsonl", concurrency=4, cache=False).run())
+    assert summary["ok"] == 12 and summary["server_throttled"] == 1
+    assert len(loopback.requests) == 13  # the 429 and one brief per article
+
+
+def test_rpm_limit_spaces_requests(loopback, articles, tmp_path):
+    loopback.default = lb.brief(REPLY)
+    asyncio.run(job(loopback, articles, tmp_path / "out.jsonl", concurrency=8, rpm=240, cache=False).run())
+    times = sorted(r.time for r in loopback.requests)
+    # 240 rpm at 95 % is 3.8 requests a second, with a burst of at most one second's worth
+    for start in times:
+        assert sum(1 for t in times if start <= t < start + 1.0) <= 8
+    assert times[-1] - times[0] >= (12 - 4) / 3.8 - 0.2
+
+
+def test_server_rate_limit_headers_slow_the_client(loopback, articles, tmp_path):
+    loopback.enqueue(lb.brief(REPLY, headers={"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "400ms"}))
+    loopback.default = lb.brief(REPLY)
+    asyncio.run(job(loopback, articles, tmp_path / "out.jsonl", concurrency=1, cache=False).run())
+    times = [r.time for r in loopback.requests]
+    assert times[1] - times[0] >= 0.35
+
+
+def test_max_tokens_stops_cleanly_and_resume_finishes(loopback, articles, tmp_path):
+    loopback.default = lb.brief(REPLY, usage=(100, 50))
+    out = tmp_path / "out.jsonl"
+    summary = asyncio.run(job(loopback, articles, out, concurrency=1, max_tokens=500, cache=False).run())
+    assert summary["stopped_by"] == "--max-tokens 500"
+    assert summary["usage"]["total_tokens"] <= 500 and 1 <= summary["ok"] < 12
+    done = len(lines(out))
+    summary = asyncio.run(job(loopback, articles, out, resume=True, cache=False).run())
+    assert summary["skipped_already_done"] == done and len(lines(out)) == 12
+
+
+def test_cli_batch_offline_and_refuses_duplicate_ids(tmp_path, articles):
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["batch", str(articles), "-o", str(out), "--backend", "offline",
+                                 "--cache-path", str(tmp_path / "c.sqlite")])
+    assert result.exit_code == 0, result.stderr
+    assert len(lines(out)) == 12 and json.loads(result.stderr[result.stderr.index("{"):])["ok"] == 12
+    duplicate = tmp_path / "dup.jsonl"
+    duplicate.write_text(articles.read_text() + json.dumps({"id": "a03", "text": "again"}) + "\n")
+    result = runner.invoke(app, ["batch", str(duplicate), "-o", str(tmp_path / "d.jsonl"), "--backend", "offline"])
+    assert result.exit_code == 2 and "duplicate id 'a03'" in result.stderr
+
+
+def test_cache_never_holds_the_api_key(loopback, articles, tmp_path):
+    loopback.default = lb.brief(REPLY)
+    settings = resolve_settings(backend="openai", base_url=loopback.url, model="m", api_key="sk-sentinel-cache-777")
+    cache = tmp_path / "cache.sqlite"
+    asyncio.run(BatchJob([str(articles)], tmp_path / "o.jsonl", settings, BatchOptions(cache_path=cache)).run())
+    for path in tmp_path.iterdir():
+        assert b"sk-sentinel-cache-777" not in path.read_bytes(), path.name
