@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from .config import Backend, Mode, resolve_settings
-from .errors import SummarizerError
+from .errors import InputError, SummarizerError
 
 PROGRESS_EVERY_S = 10.0
 
@@ -115,3 +115,65 @@ def run_command(
     typer.echo(json.dumps(summary, indent=2), err=True)
     if summary.get("stopped_by"):
         typer.echo(f"summarizer: stopped by {summary['stopped_by']}; --resume continues the job", err=True)
+
+
+@batch_app.command("export")
+def export_command(
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files, folders, JSONL with id and text, or -")],
+    prefix: Annotated[Path, typer.Option(help="Request files are PREFIX-0001.jsonl, PREFIX-0002.jsonl, ...")],
+    model: Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")] = None,
+    max_requests: Annotated[int, typer.Option(help="Requests per file (the OpenAI Batch API takes 50,000)")] = 50_000,
+    max_megabytes: Annotated[int, typer.Option(help="Size per file (the OpenAI Batch API takes 200 MB)")] = 200,
+    force: Annotated[bool, typer.Option(help="Replace request files left by an earlier export")] = False,
+) -> None:
+    """Write OpenAI Batch API request files (also read by vllm run-batch)."""
+    from .batch import provider
+    from .batch.sources import read, scan
+    from .cli import _fail
+
+    try:
+        settings = resolve_settings(model=model)
+        scan(inputs)
+        stale = sorted(prefix.parent.glob(prefix.name + "-*.jsonl")) if prefix.parent.is_dir() else []
+        if stale and not force:
+            raise InputError(f"{stale[0]}: request files from an earlier export exist; pass --force to replace them")
+        for path in stale:
+            path.unlink()
+        skipped: list[str] = []
+        files = provider.export_requests(
+            read(inputs), prefix, settings, max_requests=max_requests, max_bytes=max_megabytes * 1024 * 1024,
+            on_skip=lambda article, reason: skipped.append(f"{article.id}: {reason}"),
+        )
+    except SummarizerError as exc:
+        raise _fail(exc) from None
+    for line in skipped:
+        typer.echo(f"summarizer: skipped {line}", err=True)
+    for path in files:
+        typer.echo(str(path))
+
+
+@batch_app.command("import")
+def import_command(
+    results: Annotated[list[Path], typer.Argument(metavar="RESULT...", help="Provider output and error files, any order")],
+    inputs: Annotated[list[str], typer.Option("--inputs", help="The batch's inputs, for the article texts (repeatable)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per id")],
+    requests: Annotated[Optional[list[Path]], typer.Option("--requests", help="The request files submitted (to find lost ids)")] = None,
+    model: Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")] = None,
+) -> None:
+    """Validate and ground a provider's results into the batch output; list ids to resubmit."""
+    from .batch import provider
+    from .batch.sources import read, scan
+    from .cli import _fail
+
+    try:
+        settings = resolve_settings(model=model)
+        scan(inputs)
+        texts = {article.id: article.text for article in read(inputs)}
+        expected = provider.read_request_ids(requests) if requests else None
+        summary = provider.import_results(results, texts, settings, output, expected=expected)
+    except SummarizerError as exc:
+        raise _fail(exc) from None
+    resubmit = output.with_name(output.name + ".resubmit.txt")
+    resubmit.write_text("".join(f"{i}\n" for i in summary.resubmit), encoding="utf-8")
+    typer.echo(json.dumps({"ok": summary.ok, "failed": summary.failed, "by_reason": summary.by_reason,
+                           "resubmit": len(summary.resubmit), "resubmit_file": str(resubmit)}, indent=2), err=True)

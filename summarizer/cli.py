@@ -137,12 +137,6 @@ def validate(
 EXIT_REGRESSION = 3
 
 
-def _add_batch() -> None:
-    from .batch_cli import batch_app
-
-    app.add_typer(batch_app, name="batch")
-
-
 class EvalFormat(str, Enum):
     md = "md"
     json = "json"
@@ -203,7 +197,14 @@ def eval_command(
         raise typer.Exit(EXIT_REGRESSION)
 
 
-_add_batch()
+def _register_batch() -> None:
+    # imported here: batch_cli reuses this module's error handling
+    from .batch_cli import batch_app
+
+    app.add_typer(batch_app, name="batch")
+
+
+_register_batch()
 
 
 def main() -> None:

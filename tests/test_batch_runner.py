@@ -131,3 +131,35 @@ def test_cache_never_holds_the_api_key(loopback, articles, tmp_path):
     asyncio.run(BatchJob([str(articles)], tmp_path / "o.jsonl", settings, BatchOptions(cache_path=cache)).run())
     for path in tmp_path.iterdir():
         assert b"sk-sentinel-cache-777" not in path.read_bytes(), path.name
+
+
+def test_cli_export_then_import_recovers_every_id(tmp_path, articles):
+    prefix = tmp_path / "requests"
+    result = runner.invoke(app, ["batch", "export", str(articles), "--prefix", str(prefix), "--max-requests", "5"])
+    assert result.exit_code == 0, result.stderr
+    files = [tmp_path / f"requests-000{n}.jsonl" for n in (1, 2, 3)]
+    assert result.stdout.split() == [str(f) for f in files]
+    requests = [json.loads(line) for f in files for line in f.read_text().splitlines()]
+    assert len(requests) == 12 and requests[0]["body"]["response_format"]["json_schema"]["strict"] is True
+
+    def completion(custom_id):
+        body = {"id": "c", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": json.dumps(REPLY)}}],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+        return {"id": "r", "custom_id": custom_id, "response": {"status_code": 200, "body": body}, "error": None}
+
+    ids = [r["custom_id"] for r in requests]
+    output = tmp_path / "provider-output.jsonl"
+    output.write_text("".join(json.dumps(completion(i)) + "\n" for i in ids[:10]))
+    errors = tmp_path / "provider-errors.jsonl"
+    errors.write_text(json.dumps({"id": "r", "custom_id": ids[10], "response": None,
+                                  "error": {"code": "batch_expired", "message": "expired"}}) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["batch", "import", str(errors), str(output), "--inputs", str(articles),
+                                 "-o", str(out), *sum((["--requests", str(f)] for f in files), [])])
+    assert result.exit_code == 0, result.stderr
+    records = lines(out)
+    assert sorted(r["id"] for r in records) == sorted(ids)  # every id exactly once, the lost one included
+    assert sum("brief" in r for r in records) == 10
+    assert (tmp_path / "out.jsonl.resubmit.txt").read_text().split() == sorted([ids[10], ids[11]])

@@ -383,7 +383,7 @@ def read(sources: Sequence[str]) -> Iterator[Article]:
         sources = [sources]
     for item in _inputs(sources, _raise):
         if item.kind == "jsonl":
-            for article_id, text, metadata, place in list(_jsonl_records(item, _raise, want_text=True)):
+            for article_id, text, metadata, place in _jsonl_records(item, _raise, want_text=True):
                 yield Article(article_id, text, metadata, place)
         else:
             yield _text_article(item)
