@@ -163,3 +163,18 @@ def test_cli_export_then_import_recovers_every_id(tmp_path, articles):
     assert sorted(r["id"] for r in records) == sorted(ids)  # every id exactly once, the lost one included
     assert sum("brief" in r for r in records) == 10
     assert (tmp_path / "out.jsonl.resubmit.txt").read_text().split() == sorted([ids[10], ids[11]])
+
+
+def test_binary_and_empty_files_are_error_lines_with_their_reason(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Foreign Minister Ana Duarte said exports rose 12 percent.", encoding="utf-8")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    (folder / "blob.txt").write_bytes(b"\x00\x01\x02")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["batch", str(folder), "-o", str(out), "--backend", "offline", "--no-cache"])
+    assert result.exit_code == 0, result.stderr
+    by_id = {r["id"]: r for r in lines(out)}
+    assert "brief" in by_id["good"]
+    assert by_id["empty"]["error"]["type"] == "InputError" and "empty" in by_id["empty"]["error"]["message"]
+    assert "binary" in by_id["blob"]["error"]["message"]

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 from ..api import make_backend
 from ..config import Settings
-from ..errors import ConfigError, SummarizerError
+from ..errors import ConfigError, InputError, SummarizerError
 from .accounting import Accounts, load_prices
 from .cache import BriefCache, article_hash, default_cache_path, settings_key
 from .ledger import Ledger
@@ -106,10 +106,8 @@ class BatchJob:
         return None
 
     async def _one(self, article: Article, cache: BriefCache | None) -> dict[str, Any]:
-        if not article.text.strip():
-            from ..errors import InputError
-
-            return _error(article.id, InputError(f"{article.source}: the article is empty"))
+        if article.error or not article.text.strip():
+            return _error(article.id, InputError(article.error or f"{article.source}: the article is empty"))
         hit = cache.get(article.text) if cache else None
         if hit is not None:
             brief_json, brief = hit
