@@ -32,8 +32,31 @@ _EXPANDED = {"\u2026": "..."}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+_ONE_TO_ONE = str.maketrans({**_QUOTES, **_DASHES})
+_TOKEN = re.compile(r"\S+")
+_SLOW_CHARS = re.compile("[" + "".join(_DROPPED) + "".join(_EXPANDED) + "]")
+
+
 def _normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Normalised text and, for each of its characters, the index it came from."""
+    folded = text.translate(_ONE_TO_ONE).lower()
+    if len(folded) != len(text) or _SLOW_CHARS.search(text):
+        return _normalize_char_by_char(text)
+    # Same length, one character for one: only runs of whitespace change, so the map is
+    # built a word at a time instead of a character at a time.
+    words: list[str] = []
+    origin: list[int] = []
+    for match in _TOKEN.finditer(folded):
+        start, end = match.span()
+        if words:
+            origin.append(start - 1)
+        words.append(match.group())
+        origin.extend(range(start, end))
+    return " ".join(words), origin
+
+
+def _normalize_char_by_char(text: str) -> tuple[str, list[int]]:
+    """The general case: characters dropped or expanded, or case folding that changes length."""
     chars: list[str] = []
     origin: list[int] = []
     pending_space = False

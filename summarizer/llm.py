@@ -28,6 +28,9 @@ import instructor
 import openai
 from pydantic import ConfigDict
 from instructor import openai_schema
+from instructor.core.retry import retry_async, retry_sync
+from instructor.v2.core.providers import Provider
+from instructor.v2.core.registry import mode_registry
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from tenacity import (
     AsyncRetrying,
@@ -79,6 +82,7 @@ class BriefRequest(_CachedSchema, openai_schema(BriefDraft)):  # type: ignore[mi
     model_config = ConfigDict(title="brief")
 
 
+_PREPARED_ONCE = {instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA}
 # What is fed back to the model on a re-ask is capped, so a re-ask prompt stays small.
 MAX_REPORTED_PROBLEMS = 8
 MAX_EXCERPT_CHARS = 80
@@ -327,7 +331,7 @@ class LLMBackend:
             _count(response)
             return response
 
-        return instructor.patch(create=create, mode=self._mode)
+        return self._structured(create, retry_sync)
 
     @cached_property
     def _acreate(self) -> Callable[..., Any]:
@@ -357,7 +361,28 @@ class LLMBackend:
             _count(response)
             return response
 
-        return instructor.patch(create=create, mode=self._mode)
+        return self._structured(create, retry_async)
+
+    def _structured(self, create: Callable[..., Any], retry: Callable[..., Any]) -> Callable[..., Any]:
+        """``create`` with instructor's parsing, validation and re-asks.
+
+        In tools and json_schema modes the request's tools or response format do not
+        depend on the article, so they are prepared once and instructor's retry loop is
+        called directly; in json and md_json modes, where instructor writes the schema
+        into the messages, the whole instructor wrapper runs on every call.
+        """
+        if self._mode not in _PREPARED_ONCE:
+            return instructor.patch(create=create, mode=self._mode)
+        handlers = mode_registry.get_handlers(Provider.OPENAI, self._mode)
+        model, prepared = handlers.request_handler(response_model=BriefRequest, kwargs={"messages": []})
+        static = {k: v for k, v in prepared.items() if k != "messages"}
+        mode = self._mode
+
+        def call(response_model: Any, messages: list[dict[str, str]], max_retries: int, **options: Any) -> Any:
+            return retry(func=create, response_model=model, args=(), kwargs={**static, **options, "messages": messages},
+                         max_retries=max_retries, mode=mode, provider=Provider.OPENAI, strict=True)
+
+        return call
 
     @cached_property
     def _strict_format(self) -> dict[str, Any]:

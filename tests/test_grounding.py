@@ -126,3 +126,16 @@ def test_figure_text_must_lie_inside_its_evidence():
     brief = _brief("Exports rose 12.4%", text="13 percent")
     problems = find_problems(brief, ArticleIndex(ARTICLE))
     assert [(p.path, p.problem) for p in problems] == [("figures[0].text", "not inside its evidence")]
+
+
+def test_fast_normalisation_equals_the_character_by_character_one():
+    import random
+
+    from summarizer.grounding import _normalize_char_by_char, _normalize_with_map
+
+    rnd = random.Random(7)
+    alphabet = "ab \u00a0\t\n\u201c\u201d\u2018\u2019\u2014\u2013-\u0130\u00df\u00c0\u200b\u2026xyZ."
+    samples = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))) for _ in range(2000)]
+    samples += [ARTICLE, "  leading and trailing  ", "", "\u0130stanbul  talks"]
+    for sample in samples:
+        assert _normalize_with_map(sample) == _normalize_char_by_char(sample), repr(sample)
