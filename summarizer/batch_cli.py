@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,6 +76,7 @@ def run_command(
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible server [env OPENAI_BASE_URL]")] = None,
     mode: Annotated[Optional[Mode], typer.Option(help="Structured-output mode [env SUMMARIZER_MODE]")] = None,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 16,
+    workers: Annotated[int, typer.Option(help="Processes for the offline backend (default: all cores)")] = 0,
     rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
     tpm: Annotated[Optional[float], typer.Option(help="Client-side limit, tokens per minute")] = None,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run into the same output")] = False,
@@ -96,7 +98,7 @@ def run_command(
         settings = resolve_settings(backend=backend, model=model, base_url=base_url, mode=mode)
         options = BatchOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, cache=not no_cache, cache_path=cache_path,
                                resume=resume, retry_failed=retry_failed, force=force, max_cost=max_cost,
-                               max_tokens=max_tokens, prices_path=prices)
+                               max_tokens=max_tokens, prices_path=prices, workers=workers or os.cpu_count() or 1)
         if backend is Backend.auto and settings.resolved_backend() is Backend.offline:
             typer.echo("summarizer: no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend", err=True)
         job = BatchJob(inputs, output, settings, options)

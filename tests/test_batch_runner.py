@@ -178,3 +178,14 @@ def test_binary_and_empty_files_are_error_lines_with_their_reason(tmp_path):
     assert "brief" in by_id["good"]
     assert by_id["empty"]["error"]["type"] == "InputError" and "empty" in by_id["empty"]["error"]["message"]
     assert "binary" in by_id["blob"]["error"]["message"]
+
+
+def test_offline_worker_processes_give_the_same_briefs(tmp_path, articles):
+    outputs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}.jsonl"
+        result = runner.invoke(app, ["batch", str(articles), "-o", str(out), "--backend", "offline",
+                                     "--no-cache", "--workers", str(workers)])
+        assert result.exit_code == 0, result.stderr
+        outputs[workers] = {r["id"]: r["brief"] for r in lines(out)}
+    assert len(outputs[1]) == 12 and outputs[1] == outputs[2]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -18,6 +19,7 @@ from typing import Any, Callable, Sequence
 from ..api import make_backend
 from ..config import Settings
 from ..errors import ConfigError, InputError, SummarizerError
+from ..models import Brief, BriefMeta
 from .accounting import Accounts, load_prices
 from .cache import BriefCache, article_hash, default_cache_path, settings_key
 from .ledger import Ledger
@@ -40,10 +42,11 @@ class BatchOptions:
     max_cost: float | None = None
     max_tokens: int | None = None
     prices_path: Path | None = None
+    workers: int = 1  # processes for the offline backend, which is CPU-bound
 
     def __post_init__(self) -> None:
-        if self.concurrency < 1:
-            raise ConfigError("--concurrency must be at least 1")
+        if self.concurrency < 1 or self.workers < 1:
+            raise ConfigError("--concurrency and --workers must be at least 1")
         for name in ("rpm", "tpm", "max_cost", "max_tokens"):
             value = getattr(self, name)
             if value is not None and value <= 0:
@@ -58,6 +61,18 @@ def fingerprint(sources: Sequence[str], settings: Settings, backend: str) -> dic
         digest.update(article.id.encode() + b"\0" + article_hash(article.text).encode() + b"\n")
         count += 1
     return {"inputs": digest.hexdigest(), "articles": count, **settings_key(settings, backend)}
+
+
+_WORKER_BACKEND: Any = None
+
+
+def _offline_in_worker(text: str, settings: Settings) -> tuple[str, str]:
+    """One offline brief in a worker process, as JSON (the backend is built once per process)."""
+    global _WORKER_BACKEND
+    if _WORKER_BACKEND is None:
+        _WORKER_BACKEND = make_backend(settings)
+    brief = _WORKER_BACKEND.summarize(text)
+    return brief.model_dump_json(), brief.meta.model_dump_json()
 
 
 def _error(article_id: str, exc: BaseException, attempts: int = 0) -> dict[str, Any]:
@@ -92,6 +107,7 @@ class BatchJob:
         self.fingerprint = fingerprint(self.sources, settings, self.backend_name)
         self.on_progress = on_progress or (lambda accounts: None)
         self.stopped_by: str | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def _over_budget(self) -> str | None:
         done = max(self.accounts.ok + sum(self.accounts.failed.values()) - self.accounts.cached, 1)
@@ -105,6 +121,15 @@ class BatchJob:
                 return f"--max-cost {self.options.max_cost}"
         return None
 
+    async def _summarize(self, text: str) -> Brief:
+        if self._pool is None:
+            return await self.backend.asummarize(text)
+        loop = asyncio.get_running_loop()
+        brief_json, meta_json = await loop.run_in_executor(self._pool, _offline_in_worker, text, self.settings)
+        brief = Brief.model_validate_json(brief_json)
+        brief._meta = BriefMeta.model_validate_json(meta_json)
+        return brief
+
     async def _one(self, article: Article, cache: BriefCache | None) -> dict[str, Any]:
         if article.error or not article.text.strip():
             return _error(article.id, InputError(article.error or f"{article.source}: the article is empty"))
@@ -115,7 +140,7 @@ class BatchJob:
             record: dict[str, Any] = {"id": article.id, "brief": json.loads(brief_json)}
         else:
             try:
-                brief = await self.backend.asummarize(article.text)
+                brief = await self._summarize(article.text)
             except SummarizerError as exc:
                 self.accounts.api_calls += getattr(exc, "attempts", 0) or 0
                 return _error(article.id, exc)
@@ -136,7 +161,11 @@ class BatchJob:
         """Run the job to the end (or to a budget); the accounts' summary."""
         options = self.options
         cache = BriefCache(options.cache_path or default_cache_path(), self.settings, self.backend_name) if options.cache else None
-        queue: asyncio.Queue[Article | None] = asyncio.Queue(maxsize=options.concurrency * 2)
+        concurrency = options.concurrency
+        if self.backend_name == "offline" and options.workers > 1:
+            self._pool = ProcessPoolExecutor(options.workers)
+            concurrency = max(concurrency, options.workers * 2)
+        queue: asyncio.Queue[Article | None] = asyncio.Queue(maxsize=concurrency * 2)
         stop = asyncio.Event()
         with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
                     retry_failed=options.retry_failed, force=options.force) as ledger:
@@ -149,7 +178,7 @@ class BatchJob:
                         self.accounts.skipped += 1
                         continue
                     await queue.put(article)
-                for _ in range(options.concurrency):
+                for _ in range(concurrency):
                     await queue.put(None)
 
             async def work() -> None:
@@ -170,8 +199,10 @@ class BatchJob:
                     self.on_progress(self.accounts)
 
             try:
-                await asyncio.gather(produce(), *(work() for _ in range(options.concurrency)))
+                await asyncio.gather(produce(), *(work() for _ in range(concurrency)))
             finally:
+                if self._pool is not None:
+                    self._pool.shutdown(cancel_futures=True)
                 if cache:
                     cache.close()
                 await self.backend.aclose()
