@@ -189,3 +189,40 @@ def test_offline_worker_processes_give_the_same_briefs(tmp_path, articles):
         assert result.exit_code == 0, result.stderr
         outputs[workers] = {r["id"]: r["brief"] for r in lines(out)}
     assert len(outputs[1]) == 12 and outputs[1] == outputs[2]
+
+
+def test_kill_9_at_several_points_then_resume_gives_every_id_exactly_once(loopback, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    total = 120
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"k{i:03d}", "text": f"{ARTICLE}\n\nItem {i}."}) + "\n"
+                              for i in range(total)), encoding="utf-8")
+    loopback.default = lb.delay(0.02, lb.brief(REPLY))
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "OPENAI_BASE_URL": loopback.url}
+    command = [sys.executable, "-m", "summarizer", "batch", str(source), "-o", str(out), "--backend", "openai",
+               "--concurrency", "4", "--no-cache"]
+
+    def count() -> int:
+        return out.read_bytes().count(b"\n") if out.exists() else 0
+
+    for kill_after, extra in ((10, []), (50, ["--resume"]), (90, ["--resume"])):
+        process = subprocess.Popen(command + extra, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while count() < kill_after and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        assert count() < total, "killed too late to test anything"
+    finished = subprocess.run(command + ["--resume"], env=env, capture_output=True, timeout=60)
+    assert finished.returncode == 0, finished.stderr.decode()
+    ids = [r["id"] for r in lines(out)]
+    assert sorted(ids) == [f"k{i:03d}" for i in range(total)] and len(ids) == len(set(ids))
+    assert all("brief" in r for r in lines(out))
+    # nothing paid twice: at most the requests in flight at each kill were repeated
+    assert len(loopback.requests) <= total + 3 * 4
