@@ -226,3 +226,11 @@ def test_kill_9_at_several_points_then_resume_gives_every_id_exactly_once(loopba
     assert all("brief" in r for r in lines(out))
     # nothing paid twice: at most the requests in flight at each kill were repeated
     assert len(loopback.requests) <= total + 3 * 4
+
+
+def test_max_tokens_counts_requests_in_flight(loopback, articles, tmp_path):
+    loopback.default = lb.delay(0.05, lb.brief(REPLY, usage=(100, 50)))
+    summary = asyncio.run(job(loopback, articles, tmp_path / "out.jsonl", concurrency=6, max_tokens=1000,
+                              cache=False).run())
+    assert summary["stopped_by"] == "--max-tokens 1000"
+    assert summary["usage"]["total_tokens"] <= 1000

@@ -108,16 +108,19 @@ class BatchJob:
         self.on_progress = on_progress or (lambda accounts: None)
         self.stopped_by: str | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self._in_flight = 0
 
     def _over_budget(self) -> str | None:
-        done = max(self.accounts.ok + sum(self.accounts.failed.values()) - self.accounts.cached, 1)
+        """The budget that one more article would break, counting those still in flight."""
+        paid = max(self.accounts.ok + sum(self.accounts.failed.values()) - self.accounts.cached, 1)
+        coming = self._in_flight + 1
         if self.options.max_tokens is not None:
-            per_article = self.accounts.usage.total_tokens / done
-            if self.accounts.usage.total_tokens + per_article > self.options.max_tokens:
+            used = self.accounts.usage.total_tokens
+            if used + coming * used / paid > self.options.max_tokens:
                 return f"--max-tokens {self.options.max_tokens}"
         spent = self.accounts.cost
         if self.options.max_cost is not None and spent is not None:
-            if spent + spent / done > self.options.max_cost:
+            if spent + coming * spent / paid > self.options.max_cost:
                 return f"--max-cost {self.options.max_cost}"
         return None
 
@@ -190,7 +193,11 @@ class BatchJob:
                         self.stopped_by = reason
                         stop.set()
                         continue
-                    record = await self._one(article, cache)
+                    self._in_flight += 1
+                    try:
+                        record = await self._one(article, cache)
+                    finally:
+                        self._in_flight -= 1
                     ledger.write(record)
                     if "error" in record:
                         self.accounts.failed[record["error"]["type"]] += 1
