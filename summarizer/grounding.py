@@ -10,8 +10,11 @@ the original, unnormalised text.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -32,27 +35,59 @@ _EXPANDED = {"\u2026": "..."}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-_ONE_TO_ONE = str.maketrans({**_QUOTES, **_DASHES})
+_ONE_TO_ONE = tuple({**_QUOTES, **_DASHES}.items())
 _TOKEN = re.compile(r"\S+")
 _SLOW_CHARS = re.compile("[" + "".join(_DROPPED) + "".join(_EXPANDED) + "]")
 
 
-def _normalize_with_map(text: str) -> tuple[str, list[int]]:
+def _fold_one_to_one(text: str) -> str:
+    """Quotes and dashes replaced by their ASCII forms (``str.replace`` beats a translate table)."""
+    if text.isascii():
+        return text
+    for char, plain in _ONE_TO_ONE:
+        if char in text:
+            text = text.replace(char, plain)
+    return text
+
+
+class _WordMap:
+    """Original index of each normalised character, kept per word rather than per character."""
+
+    def __init__(self, norm_starts: list[int], orig_starts: list[int], lengths: list[int], size: int) -> None:
+        self._norm, self._orig, self._lengths, self._size = norm_starts, orig_starts, lengths, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index: int) -> int:
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        word = bisect.bisect_right(self._norm, index) - 1
+        offset = index - self._norm[word]
+        if offset < self._lengths[word]:
+            return self._orig[word] + offset
+        return self._orig[word + 1] - 1  # the single space standing for a run of whitespace
+
+    def __iter__(self) -> Iterator[int]:
+        return (self[i] for i in range(self._size))
+
+
+def _normalize_with_map(text: str) -> tuple[str, Sequence[int]]:
     """Normalised text and, for each of its characters, the index it came from."""
-    folded = text.translate(_ONE_TO_ONE).lower()
+    folded = _fold_one_to_one(text).lower()
     if len(folded) != len(text) or _SLOW_CHARS.search(text):
         return _normalize_char_by_char(text)
     # Same length, one character for one: only runs of whitespace change, so the map is
-    # built a word at a time instead of a character at a time.
-    words: list[str] = []
-    origin: list[int] = []
-    for match in _TOKEN.finditer(folded):
-        start, end = match.span()
-        if words:
-            origin.append(start - 1)
-        words.append(match.group())
-        origin.extend(range(start, end))
-    return " ".join(words), origin
+    # kept a word at a time; building it costs a few C-level passes, not a Python loop
+    # over every character of a long article.
+    words = folded.split()
+    orig_starts = [match.start() for match in _TOKEN.finditer(folded)]
+    lengths = [len(word) for word in words]
+    norm_starts = list(itertools.accumulate((n + 1 for n in lengths[:-1]), initial=0)) if words else []
+    normalized = " ".join(words)
+    return normalized, _WordMap(norm_starts, orig_starts, lengths, len(normalized))
 
 
 def _normalize_char_by_char(text: str) -> tuple[str, list[int]]:
@@ -91,7 +126,7 @@ class ArticleIndex:
 
     text: str
     normalized: str = field(init=False)
-    _origin: list[int] = field(init=False, repr=False)
+    _origin: Sequence[int] = field(init=False, repr=False)
     _found: dict[str, Span] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

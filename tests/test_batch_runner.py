@@ -234,3 +234,15 @@ def test_max_tokens_counts_requests_in_flight(loopback, articles, tmp_path):
                               cache=False).run())
     assert summary["stopped_by"] == "--max-tokens 1000"
     assert summary["usage"]["total_tokens"] <= 1000
+
+
+def test_llm_calls_in_two_worker_processes_give_every_id_once(loopback, articles, tmp_path):
+    loopback.enqueue(lb.error(401, message="no"))
+    loopback.default = lb.brief(REPLY, usage=(100, 50))
+    out = tmp_path / "out.jsonl"
+    summary = asyncio.run(job(loopback, articles, out, concurrency=6, workers=2, cache=False).run())
+    assert (summary["ok"], summary["failed_by_reason"]) == (11, {"APIRequestError": 1})
+    assert summary["usage"]["total_tokens"] == 11 * 150
+    records = lines(out)
+    assert sorted(r["id"] for r in records) == [f"a{i:02d}" for i in range(12)]
+    assert len(loopback.requests) == 12

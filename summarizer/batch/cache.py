@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..models import SCHEMA_VERSION, Brief, BriefMeta
+from ..models import SCHEMA_VERSION, BriefMeta
 from ..prompts import prompt_version
 
 _SCHEMA = """
@@ -71,23 +71,19 @@ class BriefCache:
     def key(self, text: str) -> str:
         return hashlib.sha256((self._salt + "\0" + article_hash(text)).encode()).hexdigest()
 
-    def get(self, text: str) -> tuple[str, Brief] | None:
-        """The stored brief JSON (byte for byte) and the brief, or None."""
+    def get(self, text: str) -> tuple[str, BriefMeta] | None:
+        """The stored brief's JSON (byte for byte, as first written) and its metadata, or None."""
         row = self._db.execute("SELECT brief, meta FROM briefs WHERE key = ?", (self.key(text),)).fetchone()
         if row is None:
             self.misses += 1
             return None
         self.hits += 1
-        brief = Brief.model_validate_json(row[0])
-        meta = BriefMeta.model_validate_json(row[1])
-        brief._meta = meta.model_copy(update={"cached": True})
-        return row[0], brief
+        return row[0], BriefMeta.model_validate_json(row[1]).model_copy(update={"cached": True})
 
-    def put(self, text: str, brief_json: str, brief: Brief) -> None:
-        meta = brief.meta.model_dump_json() if brief.meta else BriefMeta(backend="?", prompt_version="?").model_dump_json()
+    def put(self, text: str, brief_json: str, meta: BriefMeta) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO briefs (key, brief, meta, created) VALUES (?, ?, ?, ?)",
-            (self.key(text), brief_json, meta, time.time()),
+            (self.key(text), brief_json, meta.model_dump_json(), time.time()),
         )
 
     def close(self) -> None:

@@ -83,18 +83,20 @@ class RateLimiter:
         self.headroom = headroom
         self.clock = clock
         self.requests = self._bucket(rpm)
-        self.tokens = self._bucket(tpm)
+        self.tokens = self._bucket(tpm, burst_seconds=1.0)
         self._user_limits = (rpm is not None, tpm is not None)
         self.paused_until = 0.0
-        self.waited = 0.0
+        self.delayed = 0  # requests that had to wait
         self.throttled_by_server = 0
 
-    def _bucket(self, per_minute: float | None) -> TokenBucket | None:
+    def _bucket(self, per_minute: float | None, burst_seconds: float = 0.0) -> TokenBucket | None:
         if not per_minute:
             return None
         rate = per_minute * self.headroom / 60.0
-        # A burst of at most one second's worth: servers often enforce limits per second.
-        return TokenBucket(rate=rate, capacity=max(1.0, rate), clock=self.clock)
+        # Servers often enforce a limit per second: a full bucket plus a second of refill
+        # must stay under it, so requests are paced one at a time, never sent in a burst.
+        # Tokens come in lumps of a whole request, so that bucket holds a second's worth.
+        return TokenBucket(rate=rate, capacity=max(1.0, rate * burst_seconds), clock=self.clock)
 
     def delay(self, tokens: float) -> float:
         """Seconds to wait before a request estimated at ``tokens`` may go."""
@@ -107,12 +109,14 @@ class RateLimiter:
 
     async def acquire(self, tokens: float) -> None:
         """Wait until a request of about ``tokens`` tokens fits, then count it."""
+        waited = False
         while True:
             wait = self.delay(tokens)
             if wait <= 0:
                 break
-            self.waited += wait
+            waited = True
             await asyncio.sleep(wait)
+        self.delayed += waited
         if self.requests:
             self.requests.take(1)
         if self.tokens:
@@ -139,7 +143,7 @@ class RateLimiter:
             limit = get(f"x-ratelimit-limit-{kind}")
             if limit and not user_given and getattr(self, attr) is None:
                 try:
-                    setattr(self, attr, self._bucket(float(limit)))
+                    setattr(self, attr, self._bucket(float(limit), burst_seconds=1.0 if kind == "tokens" else 0.0))
                 except ValueError:
                     pass
             remaining = get(f"x-ratelimit-remaining-{kind}")

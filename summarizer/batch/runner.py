@@ -19,12 +19,13 @@ from typing import Any, Callable, Sequence
 from ..api import make_backend
 from ..config import Settings
 from ..errors import ConfigError, InputError, SummarizerError
-from ..models import Brief, BriefMeta
+from ..models import BriefMeta
 from .accounting import Accounts, load_prices
 from .cache import BriefCache, article_hash, default_cache_path, settings_key
 from .ledger import Ledger
 from .ratelimit import RateLimiter
 from .sources import Article, read, scan
+from .workers import WorkerPool
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ class BatchJob:
         self.fingerprint = fingerprint(self.sources, settings, self.backend_name)
         self.on_progress = on_progress or (lambda accounts: None)
         self.stopped_by: str | None = None
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ProcessPoolExecutor | None = None  # offline backend in processes
+        self._workers: WorkerPool | None = None  # LLM calls in processes
         self._in_flight = 0
 
     def _over_budget(self) -> str | None:
@@ -124,38 +126,35 @@ class BatchJob:
                 return f"--max-cost {self.options.max_cost}"
         return None
 
-    async def _summarize(self, text: str) -> Brief:
-        if self._pool is None:
-            return await self.backend.asummarize(text)
-        loop = asyncio.get_running_loop()
-        brief_json, meta_json = await loop.run_in_executor(self._pool, _offline_in_worker, text, self.settings)
-        brief = Brief.model_validate_json(brief_json)
-        brief._meta = BriefMeta.model_validate_json(meta_json)
-        return brief
+    async def _summarize(self, text: str) -> tuple[str, BriefMeta]:
+        """A brief as JSON and its metadata, from worker processes or this one."""
+        if self._workers is not None:
+            return await self._workers.summarize(text)
+        if self._pool is not None:
+            loop = asyncio.get_running_loop()
+            brief_json, meta_json = await loop.run_in_executor(self._pool, _offline_in_worker, text, self.settings)
+            return brief_json, BriefMeta.model_validate_json(meta_json)
+        brief = await self.backend.asummarize(text)
+        return brief.model_dump_json(), brief.meta or BriefMeta(backend=self.backend_name, prompt_version="")
 
     async def _one(self, article: Article, cache: BriefCache | None) -> dict[str, Any]:
         if article.error or not article.text.strip():
             return _error(article.id, InputError(article.error or f"{article.source}: the article is empty"))
         hit = cache.get(article.text) if cache else None
         if hit is not None:
-            brief_json, brief = hit
+            brief_json, meta = hit
             self.accounts.cached += 1
-            record: dict[str, Any] = {"id": article.id, "brief": json.loads(brief_json)}
         else:
             try:
-                brief = await self._summarize(article.text)
+                brief_json, meta = await self._summarize(article.text)
             except SummarizerError as exc:
                 self.accounts.api_calls += getattr(exc, "attempts", 0) or 0
                 return _error(article.id, exc)
-            meta = brief.meta
-            if meta is not None:
-                self.accounts.add_usage(meta.usage)
-                self.accounts.api_calls += meta.attempts + meta.transport_retries
-            brief_json = brief.model_dump_json()
+            self.accounts.add_usage(meta.usage)
+            self.accounts.api_calls += meta.attempts + meta.transport_retries
             if cache:
-                cache.put(article.text, brief_json, brief)
-            record = {"id": article.id, "brief": json.loads(brief_json)}
-        record["meta"] = brief.meta.model_dump(mode="json") if brief.meta else None
+                cache.put(article.text, brief_json, meta)
+        record: dict[str, Any] = {"id": article.id, "brief": json.loads(brief_json), "meta": meta.model_dump(mode="json")}
         if article.metadata:
             record["metadata"] = article.metadata
         return record
@@ -168,6 +167,8 @@ class BatchJob:
         if self.backend_name == "offline" and options.workers > 1:
             self._pool = ProcessPoolExecutor(options.workers)
             concurrency = max(concurrency, options.workers * 2)
+        elif options.workers > 1:
+            self._workers = WorkerPool(self.settings, options.workers, concurrency, options.rpm, options.tpm)
         queue: asyncio.Queue[Article | None] = asyncio.Queue(maxsize=concurrency * 2)
         stop = asyncio.Event()
         with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
@@ -210,12 +211,14 @@ class BatchJob:
             finally:
                 if self._pool is not None:
                     self._pool.shutdown(cancel_futures=True)
+                if self._workers is not None:
+                    await asyncio.get_running_loop().run_in_executor(None, self._workers.close)
                 if cache:
                     cache.close()
                 await self.backend.aclose()
         summary = self.accounts.summary()
         summary["stopped_by"] = self.stopped_by
-        summary["rate_limit_waits_s"] = round(self.limiter.waited, 3)
+        summary["requests_delayed_by_rate_limits"] = self.limiter.delayed
         summary["server_throttled"] = self.limiter.throttled_by_server
         summary["output"] = str(self.out)
         return summary
