@@ -15,6 +15,7 @@ Two layers, each owning one concern:
 from __future__ import annotations
 
 import copy
+import json
 import email.utils
 import logging
 import time
@@ -82,6 +83,7 @@ class BriefRequest(_CachedSchema, openai_schema(BriefDraft)):  # type: ignore[mi
     model_config = ConfigDict(title="brief")
 
 
+_SCHEMA_PARTS = ("tools", "tool_choice", "response_format")
 _PREPARED_ONCE = {instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA}
 # What is fed back to the model on a re-ask is capped, so a re-ask prompt stays small.
 MAX_REPORTED_PROBLEMS = 8
@@ -396,6 +398,12 @@ class LLMBackend:
         # need strict=True and a schema without keywords the strict grammar refuses.
         if self.settings.mode is Mode.json_schema and "response_format" in kwargs:
             kwargs = {**kwargs, "response_format": self._strict_format}
+        # The schema parts are plain JSON already: sent as extra_body, the openai client
+        # does not walk the whole schema through its type-driven transform on every call.
+        schema_parts = {key: kwargs[key] for key in _SCHEMA_PARTS if key in kwargs}
+        if schema_parts:
+            kwargs = {key: value for key, value in kwargs.items() if key not in schema_parts}
+            kwargs["extra_body"] = {**kwargs.get("extra_body", {}), **schema_parts}
         return kwargs
 
     @contextmanager
@@ -480,8 +488,25 @@ class LLMBackend:
 def estimate_tokens(request: dict[str, Any]) -> float:
     """A request's tokens before it is sent: about 4 characters a token, plus the output budget."""
     characters = sum(len(str(m.get("content") or "")) for m in request.get("messages", []))
-    characters += len(str(request.get("tools") or request.get("response_format") or ""))
+    characters += _schema_characters(request.get("extra_body") or request)
     return characters / 4 + min(request.get("max_tokens") or 1000, 1000)
+
+
+_SCHEMA_SIZES: dict[int, int] = {}
+
+
+def _schema_characters(parts: dict[str, Any]) -> int:
+    # The schema parts are the same objects on every call of a backend: measure them once.
+    total = 0
+    for key in _SCHEMA_PARTS:
+        value = parts.get(key)
+        if value is not None:
+            if id(value) not in _SCHEMA_SIZES:
+                if len(_SCHEMA_SIZES) > 64:  # modes that rebuild the schema per call: stay bounded
+                    _SCHEMA_SIZES.clear()
+                _SCHEMA_SIZES[id(value)] = len(json.dumps(value))
+            total += _SCHEMA_SIZES[id(value)]
+    return total
 
 
 def _count(response: Any) -> None:
