@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = use >= 0.90 and per_request <= 0.01 and failed == 0
             print(f"[{label}] wall {r['wall']:.1f}s, requests {stats['requests']}, 200s {stats['ok']}, "
                   f"429s {stats['throttled']}; achieved {stats['ok'] / span * 60:.0f} rpm = use {use:.3f}; "
-                  f"429s/request {per_request:.4f}; failed {failed}; client waited {summary['rate_limit_waits_s']}s, "
+                  f"429s/request {per_request:.4f}; failed {failed}; requests delayed by the client {summary['requests_delayed_by_rate_limits']}, "
                   f"throttled by server {summary['server_throttled']}: {common.verdict(ok)}")
             early = sum(1 for t in stats["throttled_at"] if t < 2.0)
             print(f"    429s in the first 2 s: {early}; after: {stats['throttled'] - early} "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 HEADROOM = 0.95
+PROBE_WAIT = 5.0
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
@@ -87,6 +88,10 @@ class RateLimiter:
         self._user_limits = (rpm is not None, tpm is not None)
         self.paused_until = 0.0
         self.delayed = 0  # requests that had to wait
+        # With no limits given, the first request goes alone and the rest wait for its
+        # headers (at most PROBE_WAIT s), so a job never opens with a burst of 429s.
+        self._probe_sent = rpm is not None and tpm is not None
+        self._headers_seen: asyncio.Event | None = None
         self.throttled_by_server = 0
 
     def _bucket(self, per_minute: float | None, burst_seconds: float = 0.0) -> TokenBucket | None:
@@ -110,6 +115,16 @@ class RateLimiter:
     async def acquire(self, tokens: float) -> None:
         """Wait until a request of about ``tokens`` tokens fits, then count it."""
         waited = False
+        if self._headers_seen is None:
+            self._headers_seen = asyncio.Event()
+        if not self._probe_sent:
+            self._probe_sent = True
+        elif not self._headers_seen.is_set():
+            waited = True
+            try:
+                await asyncio.wait_for(self._headers_seen.wait(), PROBE_WAIT)
+            except asyncio.TimeoutError:
+                self._headers_seen.set()
         while True:
             wait = self.delay(tokens)
             if wait <= 0:
@@ -137,6 +152,8 @@ class RateLimiter:
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Learn from ``x-ratelimit-*`` headers: the limits, and a pause when nothing remains."""
+        if self._headers_seen is not None:
+            self._headers_seen.set()
         get = {k.lower(): v for k, v in headers.items()}.get
         for kind, user_given, attr in (("requests", self._user_limits[0], "requests"),
                                        ("tokens", self._user_limits[1], "tokens")):
