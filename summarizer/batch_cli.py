@@ -102,7 +102,7 @@ def run_command(
         if backend is Backend.auto and settings.resolved_backend() is Backend.offline:
             typer.echo("summarizer: no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend", err=True)
         job = BatchJob(inputs, output, settings, options)
-        progress = _Progress(len(job.ids))
+        progress = _Progress(job.total)
         job.on_progress = progress
         try:
             summary = asyncio.run(job.run())

@@ -94,7 +94,8 @@ class BatchJob:
         on_progress: Callable[[Accounts], None] | None = None,
     ) -> None:
         self.sources = list(sources)
-        self.ids = scan(self.sources)  # refuses duplicate or missing ids before anything runs
+        # refuses duplicate or missing ids before anything runs; only the count is kept
+        self.total = len(scan(self.sources))
         self.settings = settings
         self.options = options
         self.limiter = RateLimiter(options.rpm, options.tpm)
