@@ -16,7 +16,8 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from .config import Backend, Mode, resolve_settings
+from .cli_options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption
+from .config import Backend, resolve_settings
 from .errors import InputError, SummarizerError
 
 PROGRESS_EVERY_S = 10.0
@@ -71,10 +72,10 @@ class _Progress:
 def run_command(
     inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files (txt, md, html), folders, JSONL with id and text, or -")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per input id")],
-    backend: Annotated[Backend, typer.Option(help="auto: openai when a key or base URL is set, else offline")] = Backend.auto,
-    model: Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible server [env OPENAI_BASE_URL]")] = None,
-    mode: Annotated[Optional[Mode], typer.Option(help="Structured-output mode [env SUMMARIZER_MODE]")] = None,
+    backend: BackendOption = Backend.auto,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 16,
     workers: Annotated[int, typer.Option(help="Processes for the offline backend (default: all cores)")] = 0,
     rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
@@ -87,7 +88,7 @@ def run_command(
     max_cost: Annotated[Optional[float], typer.Option(help="Stop cleanly before the estimated cost in US$ exceeds this")] = None,
     max_tokens: Annotated[Optional[int], typer.Option(help="Stop cleanly before the tokens used exceed this")] = None,
     prices: Annotated[Optional[Path], typer.Option(help='JSON price table {"model": [input, cached, output]} per 1M tokens')] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v info, -vv debug logs")] = 0,
+    verbose: VerboseOption = 0,
 ) -> None:
     """Summarize many articles into OUT.jsonl; resumable, cached, rate-limited."""
     from .batch.runner import BatchJob, BatchOptions
@@ -123,7 +124,7 @@ def run_command(
 def export_command(
     inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files, folders, JSONL with id and text, or -")],
     prefix: Annotated[Path, typer.Option(help="Request files are PREFIX-0001.jsonl, PREFIX-0002.jsonl, ...")],
-    model: Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")] = None,
+    model: ModelOption = None,
     max_requests: Annotated[int, typer.Option(help="Requests per file (the OpenAI Batch API takes 50,000)")] = 50_000,
     max_megabytes: Annotated[int, typer.Option(help="Size per file (the OpenAI Batch API takes 200 MB)")] = 200,
     force: Annotated[bool, typer.Option(help="Replace request files left by an earlier export")] = False,
@@ -160,7 +161,7 @@ def import_command(
     inputs: Annotated[list[str], typer.Option("--inputs", help="The batch's inputs, for the article texts (repeatable)")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per id")],
     requests: Annotated[Optional[list[Path]], typer.Option("--requests", help="The request files submitted (to find lost ids)")] = None,
-    model: Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")] = None,
+    model: ModelOption = None,
 ) -> None:
     """Validate and ground a provider's results into the batch output; list ids to resubmit."""
     from .batch import provider

@@ -21,7 +21,8 @@ import typer
 # typer carries its own copy of click; its usage errors are caught to print one line.
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-from .config import Backend, Mode, raise_errors
+from .cli_options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption
+from .config import Backend, raise_errors
 from .errors import ConfigError, InputError, SummarizerError
 from .grounding import UngroundedPolicy
 from .render import RENDERERS, OutputFormat
@@ -63,16 +64,16 @@ def _configure_logging(verbose: int) -> None:
 def brief(
     source: Annotated[str, typer.Argument(metavar="FILE|-", help="Article file, or - for standard input")],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json or md")] = OutputFormat.json,
-    backend: Annotated[Backend, typer.Option(help="auto: openai when a key or base URL is set, else offline")] = Backend.auto,
-    model: Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible server [env OPENAI_BASE_URL]")] = None,
-    mode: Annotated[Optional[Mode], typer.Option(help="Structured-output mode [env SUMMARIZER_MODE]")] = None,
+    backend: BackendOption = Backend.auto,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
     temperature: Annotated[Optional[float], typer.Option(help="Sampling temperature (default 0)")] = None,
     timeout: Annotated[Optional[float], typer.Option(help="Seconds per HTTP request (default 60)")] = None,
     ungrounded: Annotated[UngroundedPolicy, typer.Option(help="flag or drop items whose evidence is not in the article")] = UngroundedPolicy.flag,
     with_meta: Annotated[bool, typer.Option("--with-meta", help='Print {"brief", "meta"} with usage and grounding')] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of standard output")] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v info, -vv debug logs on stderr")] = 0,
+    verbose: VerboseOption = 0,
 ) -> None:
     """Print the brief of one article."""
     from .api import Summarizer
@@ -148,17 +149,17 @@ def eval_command(
     dataset: Annotated[list[Path], typer.Option("--dataset", "-d", help="Folder of <id>.txt + <id>.gold.json (repeatable)")],
     predictions: Annotated[Optional[Path], typer.Option(help="Score these JSONL briefs instead of running a backend")] = None,
     save_predictions: Annotated[Optional[Path], typer.Option(help="Keep the briefs produced, as JSONL")] = None,
-    backend: Annotated[Backend, typer.Option(help="Backend to run when no --predictions are given")] = Backend.auto,
-    model: Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible server [env OPENAI_BASE_URL]")] = None,
-    mode: Annotated[Optional[Mode], typer.Option(help="Structured-output mode [env SUMMARIZER_MODE]")] = None,
+    backend: BackendOption = Backend.auto,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
     repeat: Annotated[int, typer.Option(help="Run a nondeterministic backend N times; report mean and spread")] = 1,
     value_tolerance: Annotated[float, typer.Option(help="Relative tolerance for figure values")] = 0.005,
     baseline: Annotated[Optional[Path], typer.Option(help="Fail (exit 3) when a gated metric falls below this baseline")] = None,
     bless_baseline: Annotated[bool, typer.Option("--bless", help="Rewrite --baseline with this run's scores")] = False,
     report_dir: Annotated[Path, typer.Option(help="Where report.json, report.md and report.html go")] = Path("out/eval"),
     output_format: Annotated[EvalFormat, typer.Option("--format", "-f", help="What to print on stdout")] = EvalFormat.md,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v info, -vv debug logs")] = 0,
+    verbose: VerboseOption = 0,
 ) -> None:
     """Score briefs against hand-labeled fixtures, write reports, and gate on a baseline."""
     from . import evaluate as ev

@@ -1,0 +1,15 @@
+"""Command-line options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .config import Backend, Mode
+
+BackendOption = Annotated[Backend, typer.Option(help="auto: openai when a key or base URL is set, else offline")]
+ModelOption = Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")]
+BaseUrlOption = Annotated[Optional[str], typer.Option(help="OpenAI-compatible server [env OPENAI_BASE_URL]")]
+ModeOption = Annotated[Optional[Mode], typer.Option(help="Structured-output mode [env SUMMARIZER_MODE]")]
+VerboseOption = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v info, -vv debug logs on stderr")]
