@@ -463,3 +463,30 @@ def test_kill_9_at_several_points_then_resume_writes_every_id_exactly_once(tmp_p
     records = lines_of(out)
     assert sorted(record["id"] for record in records) == expected
     assert all("brief" in record for record in records)
+
+
+def test_background_sync_keeps_fsync_off_the_writers_thread(tmp_path, monkeypatch):
+    import os as os_module
+    import threading as threading_module
+    import time as time_module
+
+    from summarizer.batch.ledger import Ledger
+
+    synced_from = []
+    real_fsync = os_module.fsync
+
+    def spy(fd):
+        synced_from.append(threading_module.current_thread().name)
+        return real_fsync(fd)
+
+    out = tmp_path / "out.jsonl"
+    with Ledger(out, {"run": 1}, fsync_every=1, fsync_interval=0.05, background_sync=True) as ledger:
+        monkeypatch.setattr("summarizer.batch.ledger.os.fsync", spy)
+        for i in range(20):
+            ledger.write({"id": f"x{i}", "brief": {}})
+        deadline = time_module.monotonic() + 2
+        while "ledger-fsync" not in synced_from and time_module.monotonic() < deadline:
+            time_module.sleep(0.01)
+        writer_syncs = [name for name in synced_from if name != "ledger-fsync"]
+        assert "ledger-fsync" in synced_from and writer_syncs == []
+    assert out.read_bytes().count(b"\n") == 20

@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -147,6 +148,7 @@ class Ledger:
         force: bool = False,
         fsync_every: int = 100,
         fsync_interval: float = 1.0,
+        background_sync: bool = False,
     ) -> None:
         self.path = Path(path)
         self.manifest_path = manifest_path(self.path)
@@ -168,11 +170,16 @@ class Ledger:
         self._unsynced = 0
         self._last_sync = time.monotonic()
         self._broken: SummarizerError | None = None
+        self._syncer: threading.Thread | None = None
+        self._stop_syncing = threading.Event()
         try:
             self._open()
         except BaseException:
             self._close_fd()
             raise
+        if background_sync:
+            self._syncer = threading.Thread(target=self._sync_in_background, name="ledger-fsync", daemon=True)
+            self._syncer.start()
 
     # -- opening ---------------------------------------------------------------------
 
@@ -397,8 +404,22 @@ class Ledger:
         else:
             self.written_failed += 1
         self._unsynced += 1
+        if self._syncer is not None:
+            if self._broken is not None:
+                raise self._broken
+            return
         if self._unsynced >= self.fsync_every or time.monotonic() - self._last_sync >= self.fsync_interval:
             self.sync()
+
+    def _sync_in_background(self) -> None:
+        # fsync can take tens of milliseconds; in an event loop's thread it would stall
+        # every request in flight, so a batch run syncs from here every fsync_interval.
+        while not self._stop_syncing.wait(self.fsync_interval):
+            if self._unsynced:
+                try:
+                    self.sync()
+                except SummarizerError:
+                    return  # kept in self._broken; the next write raises it
 
     def _cut_back(self) -> None:
         """Remove a partial line after a failed write (best effort; a resume repairs it anyway)."""
@@ -423,6 +444,10 @@ class Ledger:
 
     def close(self) -> None:
         """fsync and close the output; safe to call twice."""
+        if self._syncer is not None:
+            self._stop_syncing.set()
+            self._syncer.join()
+            self._syncer = None
         if self._fd is None:
             return
         try:

@@ -28,6 +28,12 @@ from .sources import Article, read, scan
 from .workers import WorkerPool
 
 
+# Lines reach the page cache at once, which survives a kill -9 or a crash of this
+# process; fsync only guards against the machine itself failing. It can stall writes
+# to the file for tens of milliseconds, so a batch does it rarely and in the background.
+FSYNC_INTERVAL_S = 10.0
+
+
 @dataclass(frozen=True)
 class BatchOptions:
     """How a batch job runs; everything but the inputs, the output and the backend settings."""
@@ -173,7 +179,8 @@ class BatchJob:
         queue: asyncio.Queue[Article | None] = asyncio.Queue(maxsize=concurrency * 2)
         stop = asyncio.Event()
         with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
-                    retry_failed=options.retry_failed, force=options.force) as ledger:
+                    retry_failed=options.retry_failed, force=options.force, background_sync=True,
+                    fsync_interval=FSYNC_INTERVAL_S) as ledger:
 
             async def produce() -> None:
                 for article in read(self.sources):
