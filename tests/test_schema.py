@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from summarizer.schema import SCHEMA_FILE, brief_json_schema, render_schema, schema_path, validate_brief_data
+from summarizer.schema import SCHEMA_FILE, brief_json_schema, render_schema, validate_brief_data
 from summarizer.errors import InputError
 
 from conftest import ROOT
