@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
@@ -125,16 +126,22 @@ class ArticleIndex:
     """An article prepared once for locating many excerpts in it."""
 
     text: str
-    normalized: str = field(init=False)
-    _origin: Sequence[int] = field(init=False, repr=False)
-    _found: dict[str, Span] = field(init=False, repr=False)
+    _found: dict[str, Span] = field(default_factory=dict, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.normalized, self._origin = _normalize_with_map(self.text)
-        self._found: dict[str, Span] = {}
+    @cached_property
+    def _normal_form(self) -> tuple[str, Sequence[int]]:
+        # Built on the first excerpt that is not verbatim in the article: a well-behaved
+        # model quotes verbatim, and then the article is never normalised at all.
+        return _normalize_with_map(self.text)
+
+    @property
+    def normalized(self) -> str:
+        """The article in the typographic normal form."""
+        return self._normal_form[0]
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
-        return self._origin[start], self._origin[end - 1] + 1
+        origin = self._normal_form[1]
+        return origin[start], origin[end - 1] + 1
 
     def locate(self, excerpt: str) -> Span:
         """Where ``excerpt`` sits in the article, and how well it matched."""
@@ -144,6 +151,10 @@ class ArticleIndex:
         return found
 
     def _locate(self, excerpt: str) -> Span:
+        verbatim = excerpt.strip()
+        position = self.text.find(verbatim) if verbatim else -1
+        if position >= 0:
+            return Span(start=position, end=position + len(verbatim), status=AlignmentStatus.exact, score=100.0)
         needle = normalize(excerpt).strip(" ")
         if not needle or not self.normalized:
             return Span(status=AlignmentStatus.not_found)

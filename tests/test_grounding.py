@@ -19,6 +19,13 @@ def test_exact_match_reports_span_in_original_text():
     assert ARTICLE[span.start : span.end] == "the port deal"
 
 
+def test_a_verbatim_occurrence_is_preferred_to_an_earlier_typographic_variant():
+    article = "THE TALKS WILL RESUME, a banner read. Officials said the talks will resume in May."
+    span = locate("the talks will resume", article)
+    assert (span.status, span.start) == (AlignmentStatus.exact, article.index("the talks will resume"))
+    assert locate("The Talks Will Resume", article).start == 0  # no verbatim copy: the normal form decides
+
+
 @pytest.mark.parametrize(
     "excerpt, original",
     [
