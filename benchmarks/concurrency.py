@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="client processes, as `summarizer batch` uses by default (all cores)")
+                        help="processes making briefs, this one included, as `summarizer batch` uses by default (all cores)")
     args = parser.parse_args(argv)
     ideal = args.n * args.latency / args.concurrency
     with tempfile.TemporaryDirectory() as tmp, common.server("--latency", str(args.latency)) as srv:
@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
           f"client CPU {bare_cpu / bare_wall:.0%} of a core, {bare_cpu / args.n * 1000:.2f} ms/request")
     print(f"summarizer batch: wall {batch_wall:.2f}s  efficiency {batch_eff:.3f}  server 200s {batch_stats['ok']}  "
           f"max in flight {batch_stats['max_in_flight']}  ok {summary['ok']}  failed {summary['failed']}  "
+          f"by {args.workers - 1} helper process(es) {summary['made_by_helper_processes']}  "
           f"client CPU {batch_cpu / batch_wall:.0%} of a core, {batch_cpu / args.n * 1000:.2f} ms/article "
           f"(run() only; BatchJob() scan + fingerprint before it: {setup:.2f}s)")
     ok = ratio >= 0.95 and summary["failed"] == 0

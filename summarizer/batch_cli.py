@@ -77,7 +77,7 @@ def run_command(
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 16,
-    workers: Annotated[int, typer.Option(help="Processes for the offline backend (default: all cores)")] = 0,
+    workers: Annotated[int, typer.Option(help="Processes that make briefs, this one included (default: all cores)")] = 0,
     rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
     tpm: Annotated[Optional[float], typer.Option(help="Client-side limit, tokens per minute")] = None,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run into the same output")] = False,

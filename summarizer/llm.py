@@ -310,6 +310,10 @@ class LLMBackend:
         # against 2.5-3.1 ms with the default httpx2 transport, at 50 requests in flight.
         return openai.AsyncOpenAI(**self._client_options(), http_client=openai.DefaultAioHttpClient())
 
+    def warm(self) -> None:
+        """Build the async client and the prepared request now, not on the first article."""
+        self._acreate  # noqa: B018 - the cached property's side effect is the point
+
     def close(self) -> None:
         """Close the connections of the sync client, if one was opened."""
         if "_client" in self.__dict__:

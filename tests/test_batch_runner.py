@@ -83,9 +83,11 @@ def test_a_429_pauses_every_worker_once(loopback, articles, tmp_path):
     assert len(loopback.requests) == 13  # the 429 and one brief per article
 
 
-def test_rpm_limit_spaces_requests(loopback, articles, tmp_path):
+def test_rpm_limit_spaces_requests_and_keeps_every_request_under_one_limiter(loopback, articles, tmp_path):
     loopback.default = lb.brief(REPLY)
-    asyncio.run(job(loopback, articles, tmp_path / "out.jsonl", concurrency=8, rpm=240, cache=False).run())
+    summary = asyncio.run(job(loopback, articles, tmp_path / "out.jsonl", concurrency=8, rpm=240, workers=2,
+                              cache=False).run())
+    assert summary["made_by_helper_processes"] == 0  # helpers would each need a share of the limit
     times = sorted(r.time for r in loopback.requests)
     # 240 rpm at 95 % is 3.8 requests a second, with a burst of at most one second's worth
     for start in times:

@@ -49,7 +49,7 @@ class BatchOptions:
     max_cost: float | None = None
     max_tokens: int | None = None
     prices_path: Path | None = None
-    workers: int = 1  # processes for the offline backend, which is CPU-bound
+    workers: int = 1  # processes that make briefs, this one included
 
     def __post_init__(self) -> None:
         if self.concurrency < 1 or self.workers < 1:
@@ -118,6 +118,7 @@ class BatchJob:
         self._pool: ProcessPoolExecutor | None = None  # offline backend in processes
         self._workers: WorkerPool | None = None  # LLM calls in processes
         self._in_flight = 0
+        self._by_helpers = 0
 
     def _over_budget(self) -> str | None:
         """The budget that one more article would break, counting those still in flight."""
@@ -135,8 +136,10 @@ class BatchJob:
 
     async def _summarize(self, text: str) -> tuple[str, BriefMeta]:
         """A brief as JSON and its metadata, from worker processes or this one."""
-        if self._workers is not None:
-            return await self._workers.summarize(text)
+        helper = self._workers.free_helper() if self._workers is not None else None
+        if helper is not None:
+            self._by_helpers += 1
+            return await self._workers.summarize(text, helper)
         if self._pool is not None:
             loop = asyncio.get_running_loop()
             brief_json, meta_json = await loop.run_in_executor(self._pool, _offline_in_worker, text, self.settings)
@@ -174,8 +177,12 @@ class BatchJob:
         if self.backend_name == "offline" and options.workers > 1:
             self._pool = ProcessPoolExecutor(options.workers)
             concurrency = max(concurrency, options.workers * 2)
-        elif options.workers > 1:
-            self._workers = WorkerPool(self.settings, options.workers, concurrency, options.rpm, options.tpm)
+        elif options.workers > 1 and options.rpm is None and options.tpm is None:
+            # Helpers take an equal share each and this process the rest. Client-side
+            # rate limits keep the job in one process: one limiter sees every request,
+            # and at any rate a limit allows, one process has CPU enough.
+            self._workers = WorkerPool(self.settings, options.workers - 1, concurrency // options.workers)
+            self._workers.start()
         queue: asyncio.Queue[Article | None] = asyncio.Queue(maxsize=concurrency * 2)
         stop = asyncio.Event()
         with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
@@ -226,6 +233,7 @@ class BatchJob:
                 await self.backend.aclose()
         summary = self.accounts.summary()
         summary["stopped_by"] = self.stopped_by
+        summary["made_by_helper_processes"] = self._by_helpers
         summary["requests_delayed_by_rate_limits"] = self.limiter.delayed
         summary["server_throttled"] = self.limiter.throttled_by_server
         summary["output"] = str(self.out)

@@ -1,10 +1,12 @@
-"""LLM calls spread over worker processes, so a batch uses every core.
+"""LLM calls shared with helper processes, so a batch uses every core.
 
 One process spends a few milliseconds of CPU per article (request building, parsing,
 validation, grounding); at high concurrency that, not the server, becomes the limit.
-Each worker process runs its own event loop, client and share of the rate limits;
-the parent keeps the queue, the cache, the ledger and the accounts, and hands each
-worker articles over its own queue.
+Each helper process runs its own event loop and client and takes up to ``share``
+articles at a time; the parent keeps the queue, the cache, the ledger and the
+accounts, and makes calls itself with whatever concurrency the helpers do not take.
+A helper counts only once it has said it is ready, so its start-up (a second or so of
+imports) never holds the job up: until then the parent makes every call.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import multiprocessing
+import os
 import queue as queue_module
 import threading
+import time
 from typing import Any
 
 from .. import errors
@@ -21,6 +25,7 @@ from ..config import Settings
 from ..models import BriefMeta
 
 _PARENT_CHECK_S = 1.0
+_READY = -1  # the token of a helper's "ready" message
 
 
 def _rebuild_error(name: str, message: str, attempts: int) -> errors.SummarizerError:
@@ -32,107 +37,150 @@ def _rebuild_error(name: str, message: str, attempts: int) -> errors.SummarizerE
     return error
 
 
-async def _serve(settings: Settings, concurrency: int, rpm: float | None, tpm: float | None,
-                 tasks: Any, results: Any) -> None:
+async def _serve(number: int, settings: Settings, tasks: Any, results: Any) -> None:
     from ..llm import LLMBackend
-    from .ratelimit import RateLimiter
 
-    backend = LLMBackend(settings, RateLimiter(rpm, tpm))
+    backend = LLMBackend(settings)
+    backend.warm()
     loop = asyncio.get_running_loop()
-    local: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(maxsize=concurrency)
+    local: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue()  # the parent bounds what it sends
     parent = multiprocessing.parent_process()
 
-    def next_task() -> tuple[int, str] | None:
+    def read() -> None:
         while True:
             try:
-                return tasks.get(timeout=_PARENT_CHECK_S)
+                task = tasks.get(timeout=_PARENT_CHECK_S)
             except queue_module.Empty:
-                if parent is not None and not parent.is_alive():
-                    return None  # the parent was killed: nobody is left to write results
+                if parent is None or parent.is_alive():
+                    continue
+                task = None  # the parent was killed: nobody is left to write results
+            loop.call_soon_threadsafe(local.put_nowait, task)
+            if task is None:
+                return
 
-    async def read() -> None:
-        while (task := await loop.run_in_executor(None, next_task)) is not None:
-            await local.put(task)
-        for _ in range(concurrency):
-            await local.put(None)
+    async def answer(token: int, text: str) -> None:
+        try:
+            brief = await backend.asummarize(text)
+            results.put((token, "ok", brief.model_dump_json(), brief.meta.model_dump_json()))
+        except errors.SummarizerError as exc:
+            results.put((token, "error", type(exc).__name__, exc.message, getattr(exc, "attempts", 0)))
 
-    async def work() -> None:
-        while (task := await local.get()) is not None:
-            token, text = task
-            try:
-                brief = await backend.asummarize(text)
-                results.put((token, "ok", brief.model_dump_json(), brief.meta.model_dump_json()))
-            except errors.SummarizerError as exc:
-                results.put((token, "error", type(exc).__name__, exc.message, getattr(exc, "attempts", 0)))
-
+    threading.Thread(target=read, name="batch-tasks", daemon=True).start()
+    results.put((_READY, number))
+    pending: set[asyncio.Task[None]] = set()
     try:
-        await asyncio.gather(read(), *(work() for _ in range(concurrency)))
+        while (task := await local.get()) is not None:
+            running = asyncio.create_task(answer(*task))
+            pending.add(running)
+            running.add_done_callback(pending.discard)
+        if pending:
+            await asyncio.wait(pending)
     finally:
         await backend.aclose()
 
 
-def _worker_main(settings: Settings, concurrency: int, rpm: float | None, tpm: float | None,
-                 tasks: Any, results: Any) -> None:
-    asyncio.run(_serve(settings, concurrency, rpm, tpm, tasks, results))
+def _helper_main(number: int, settings: Settings, tasks: Any, results: Any) -> None:
+    asyncio.run(_serve(number, settings, tasks, results))
+    results.close()
+    results.join_thread()  # every answer is in the pipe before the process goes
+    # Skip the interpreter's tear-down of a large module graph: a few hundred
+    # milliseconds at the end of every job for nothing.
+    os._exit(0)
 
 
 class WorkerPool:
-    """``workers`` processes sharing ``concurrency`` requests in flight and the rate limits."""
+    """``helpers`` processes, each taking up to ``share`` of a batch's articles at a time."""
 
-    def __init__(self, settings: Settings, workers: int, concurrency: int,
-                 rpm: float | None = None, tpm: float | None = None) -> None:
+    def __init__(self, settings: Settings, helpers: int, share: int) -> None:
         context = multiprocessing.get_context("spawn")  # no forked event loops or sockets
-        share = max(1, -(-concurrency // workers))
+        self.share = max(1, share)
         self._results = context.Queue()
-        self._queues = [context.Queue(maxsize=share * 2) for _ in range(workers)]
+        self._queues = [context.Queue() for _ in range(helpers)]
         self._processes = [
-            context.Process(
-                target=_worker_main,
-                args=(settings, share, rpm / workers if rpm else None, tpm / workers if tpm else None,
-                      tasks, self._results),
-                daemon=True,
-            )
-            for tasks in self._queues
+            context.Process(target=_helper_main, args=(number, settings, tasks, self._results), daemon=True)
+            for number, tasks in enumerate(self._queues)
         ]
         for process in self._processes:
             process.start()
+        self._ready: list[bool] = [False] * helpers
+        self._busy: list[int] = [0] * helpers
         self._tokens = itertools.count()
-        self._turn = itertools.cycle(range(workers))
         self._futures: dict[int, asyncio.Future[tuple[str, BriefMeta]]] = {}
+        self._owner: dict[int, int] = {}  # token -> helper, to fail its articles if it dies
         self._loop: asyncio.AbstractEventLoop | None = None
         self._collector: threading.Thread | None = None
 
+    def start(self) -> None:
+        """Begin collecting answers on the running event loop."""
+        self._loop = asyncio.get_running_loop()
+        self._collector = threading.Thread(target=self._collect, name="batch-results", daemon=True)
+        self._collector.start()
+
     def _collect(self) -> None:
         assert self._loop is not None
-        while (item := self._results.get()) is not None:
-            self._loop.call_soon_threadsafe(self._resolve, item)
+        checked = time.monotonic()
+        while True:
+            try:
+                item = self._results.get(timeout=_PARENT_CHECK_S)
+            except queue_module.Empty:
+                item = ()
+            if item is None:
+                return
+            if item:
+                self._loop.call_soon_threadsafe(self._resolve, item)
+            if time.monotonic() - checked >= _PARENT_CHECK_S:
+                checked = time.monotonic()
+                for number, process in enumerate(self._processes):
+                    if self._ready[number] and not process.is_alive():
+                        self._loop.call_soon_threadsafe(self._lost, number, process.exitcode)
+
+    def _lost(self, helper: int, exitcode: int | None) -> None:
+        """A helper died: its articles fail (a later --retry-failed redoes them); no more go to it."""
+        self._ready[helper] = False
+        for token in [t for t, owner in self._owner.items() if owner == helper]:
+            future = self._futures.pop(token)
+            del self._owner[token]
+            if not future.done():
+                future.set_exception(errors.BackendError(f"helper process {helper} died (exit code {exitcode})"))
 
     def _resolve(self, item: tuple[Any, ...]) -> None:
+        if item[0] == _READY:
+            self._ready[item[1]] = True
+            return
         future = self._futures.pop(item[0], None)
+        self._owner.pop(item[0], None)
         if future is None or future.done():
             return
         if item[1] == "ok":
-            # the brief was validated in the worker; here it stays JSON
+            # the brief was validated in the helper; here it stays JSON
             future.set_result((item[2], BriefMeta.model_validate_json(item[3])))
         else:
             future.set_exception(_rebuild_error(item[2], item[3], item[4]))
 
-    async def summarize(self, text: str) -> tuple[str, BriefMeta]:
-        """The brief of ``text`` (as JSON) and its metadata, from the next worker in turn."""
-        loop = asyncio.get_running_loop()
-        if self._collector is None:
-            self._loop = loop
-            self._collector = threading.Thread(target=self._collect, name="batch-results", daemon=True)
-            self._collector.start()
+    def free_helper(self) -> int | None:
+        """A ready helper with room for one more article, the least busy first; else None."""
+        best = None
+        for number, ready in enumerate(self._ready):
+            if ready and self._busy[number] < self.share and (best is None or self._busy[number] < self._busy[best]):
+                best = number
+        return best
+
+    async def summarize(self, text: str, helper: int) -> tuple[str, BriefMeta]:
+        """The brief of ``text`` (as JSON) and its metadata, from ``helper`` (see :meth:`free_helper`)."""
+        assert self._loop is not None, "start() the pool first"
         token = next(self._tokens)
-        future: asyncio.Future[tuple[str, BriefMeta]] = loop.create_future()
+        future: asyncio.Future[tuple[str, BriefMeta]] = self._loop.create_future()
         self._futures[token] = future
-        tasks = self._queues[next(self._turn)]
-        await loop.run_in_executor(None, tasks.put, (token, text))
-        return await future
+        self._owner[token] = helper
+        self._busy[helper] += 1
+        try:
+            self._queues[helper].put_nowait((token, text))  # unbounded: at most ``share`` are out
+            return await future
+        finally:
+            self._busy[helper] -= 1
 
     def close(self) -> None:
-        """Stop the workers (after their articles in flight) and the collector."""
+        """Stop the helpers (after their articles in flight) and the collector."""
         for tasks in self._queues:
             tasks.put(None)
         for process in self._processes:

@@ -1,0 +1,93 @@
+"""Helper processes of a batch: they serve only once ready, and a dead one fails only its own articles."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+import loopback as lb
+from summarizer.batch.workers import WorkerPool
+from summarizer.config import resolve_settings
+from summarizer.errors import BackendError
+from test_llm_backend import ARTICLE, REPLY
+
+READY_WITHIN_S = 60  # a spawned helper imports the whole client stack; CI machines can be slow
+
+
+def settings(server):
+    return resolve_settings(backend="openai", base_url=server.url, model="m", max_retry_wait=0.05)
+
+
+async def ready_helper(pool: WorkerPool) -> int:
+    deadline = time.monotonic() + READY_WITHIN_S
+    while (helper := pool.free_helper()) is None:
+        assert time.monotonic() < deadline, "the helper never said it was ready"
+        await asyncio.sleep(0.05)
+    return helper
+
+
+def test_a_helper_takes_nothing_before_it_is_ready_then_makes_briefs(loopback):
+    loopback.default = lb.brief(REPLY, usage=(100, 50))
+    pool = WorkerPool(settings(loopback), helpers=1, share=2)
+
+    async def scenario():
+        pool.start()
+        assert pool.free_helper() is None  # still importing: the parent must not wait for it
+        helper = await ready_helper(pool)
+        briefs = await asyncio.gather(*(pool.summarize(f"{ARTICLE}\n\nItem {i}.", helper) for i in range(2)))
+        return helper, briefs
+
+    try:
+        helper, briefs = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert helper == 0 and len(loopback.requests) == 2
+    for brief_json, meta in briefs:
+        assert json.loads(brief_json)["headline"] == REPLY["headline"]
+        assert meta.usage.total_tokens == 150 and meta.attempts == 1
+    assert all(not process.is_alive() for process in pool._processes)
+
+
+def test_a_helper_is_full_at_its_share(loopback):
+    loopback.default = lb.delay(1.0, lb.brief(REPLY))
+    pool = WorkerPool(settings(loopback), helpers=1, share=1)
+
+    async def scenario():
+        pool.start()
+        helper = await ready_helper(pool)
+        running = asyncio.ensure_future(pool.summarize(ARTICLE, helper))
+        await asyncio.sleep(0)
+        full = pool.free_helper()
+        await running
+        return full, pool.free_helper()
+
+    try:
+        full, after = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert (full, after) == (None, 0)
+
+
+def test_a_helper_that_dies_fails_its_articles_and_gets_no_more(loopback):
+    loopback.default = lb.delay(5.0, lb.brief(REPLY))
+    pool = WorkerPool(settings(loopback), helpers=1, share=2)
+
+    async def scenario():
+        pool.start()
+        helper = await ready_helper(pool)
+        running = asyncio.ensure_future(pool.summarize(ARTICLE, helper))
+        deadline = time.monotonic() + 10
+        while not loopback.requests and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        pool._processes[helper].kill()
+        with pytest.raises(BackendError, match="helper process 0 died"):
+            await asyncio.wait_for(running, timeout=10)
+        return pool.free_helper()
+
+    try:
+        assert asyncio.run(scenario()) is None
+    finally:
+        pool.close()
