@@ -310,6 +310,16 @@ class LLMBackend:
         # against 2.5-3.1 ms with the default httpx2 transport, at 50 requests in flight.
         return openai.AsyncOpenAI(**self._client_options(), http_client=openai.DefaultAioHttpClient())
 
+    def estimate_usage(self, text: str) -> Usage:
+        """The tokens a brief of ``text`` is likely to cost, before it is asked for (a budget's guess)."""
+        prompt = int(sum(len(m["content"]) for m in messages(text)) / 4 + self._schema_tokens)
+        completion = min(self.settings.max_output_tokens or 1000, 1000)
+        return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
+
+    @cached_property
+    def _schema_tokens(self) -> int:
+        return len(json.dumps(strict_schema(BriefDraft))) // 4
+
     def warm(self) -> None:
         """Build the async client and the prepared request now, not on the first article."""
         self._acreate  # noqa: B018 - the cached property's side effect is the point

@@ -238,6 +238,26 @@ def test_max_tokens_counts_requests_in_flight(loopback, articles, tmp_path):
     assert summary["usage"]["total_tokens"] <= 1000
 
 
+def test_max_tokens_holds_the_first_wave_until_the_first_cost_is_known(loopback, articles, tmp_path):
+    # Twelve slots and nothing known yet: without a guess, all twelve would go out at once
+    # and spend 12 x 150 = 1,800 tokens against a budget of 1,000.
+    loopback.default = lb.delay(0.05, lb.brief(REPLY, usage=(100, 50)))
+    summary = asyncio.run(job(loopback, articles, tmp_path / "out.jsonl", concurrency=12, max_tokens=1000,
+                              cache=False).run())
+    assert summary["stopped_by"] == "--max-tokens 1000"
+    assert summary["usage"]["total_tokens"] <= 1000 and len(loopback.requests) == summary["ok"] == 6
+
+
+def test_max_cost_stops_before_the_estimated_cost_is_passed(loopback, articles, tmp_path):
+    loopback.default = lb.delay(0.05, lb.brief(REPLY, usage=(1000, 500)))
+    settings = resolve_settings(backend="openai", base_url=loopback.url, model="gpt-4o", max_retry_wait=0.05)
+    # gpt-4o: $2.50 in, $10 out per million: $0.0075 an article; $0.04 pays for five
+    summary = asyncio.run(BatchJob([str(articles)], tmp_path / "out.jsonl", settings,
+                                   BatchOptions(concurrency=12, max_cost=0.04, cache=False)).run())
+    assert summary["stopped_by"] == "--max-cost 0.04"
+    assert summary["ok"] == 5 and summary["estimated_cost_usd"] == pytest.approx(0.0375)
+
+
 def test_llm_calls_in_two_worker_processes_give_every_id_once(loopback, articles, tmp_path):
     loopback.enqueue(lb.error(401, message="no"))
     loopback.default = lb.brief(REPLY, usage=(100, 50))

@@ -20,7 +20,7 @@ from ..api import make_backend
 from ..config import Settings
 from ..errors import ConfigError, InputError, SummarizerError
 from ..models import BriefMeta
-from .accounting import Accounts, load_prices
+from .accounting import Accounts, cost, load_prices
 from .cache import BriefCache, article_hash, default_cache_path, settings_key
 from .ledger import Ledger
 from .ratelimit import RateLimiter
@@ -32,6 +32,8 @@ from .workers import WorkerPool
 # process; fsync only guards against the machine itself failing. It can stall writes
 # to the file for tens of milliseconds, so a batch does it rarely and in the background.
 FSYNC_INTERVAL_S = 10.0
+
+_LEARNING = "learning"  # a budget check that must wait for the first costs to be known
 
 
 @dataclass(frozen=True)
@@ -119,20 +121,41 @@ class BatchJob:
         self._workers: WorkerPool | None = None  # LLM calls in processes
         self._in_flight = 0
         self._by_helpers = 0
+        self._paid = 0  # articles sent to the backend and finished, whatever the outcome
+        self._settled: asyncio.Event | None = None  # set whenever an article finishes
 
-    def _over_budget(self) -> str | None:
-        """The budget that one more article would break, counting those still in flight."""
-        paid = max(self.accounts.ok + sum(self.accounts.failed.values()) - self.accounts.cached, 1)
+    def _over_budget(self, text: str) -> str | None:
+        """The budget that one more article would break, counting those still in flight.
+
+        The cost of an article is the average so far; before any is known, the backend's
+        estimate, and rather than stop on a guess the job waits (``_LEARNING``) for the
+        first articles in flight to say what they really cost.
+        """
+        paid = self._paid
+        if paid == 0 and self._in_flight == 0:
+            return None  # the first article is how the job learns what one costs
         coming = self._in_flight + 1
+        guess = self.backend.estimate_usage(text) if paid == 0 and hasattr(self.backend, "estimate_usage") else None
         if self.options.max_tokens is not None:
             used = self.accounts.usage.total_tokens
-            if used + coming * used / paid > self.options.max_tokens:
-                return f"--max-tokens {self.options.max_tokens}"
+            per_article = used / paid if paid else (guess.total_tokens if guess else 0)
+            if used + coming * per_article > self.options.max_tokens:
+                return _LEARNING if paid == 0 else f"--max-tokens {self.options.max_tokens}"
         spent = self.accounts.cost
         if self.options.max_cost is not None and spent is not None:
-            if spent + coming * spent / paid > self.options.max_cost:
-                return f"--max-cost {self.options.max_cost}"
+            guessed = cost(guess, self.accounts.price) if guess else None
+            per_article = spent / paid if paid else (guessed or 0)
+            if spent + coming * per_article > self.options.max_cost:
+                return _LEARNING if paid == 0 else f"--max-cost {self.options.max_cost}"
         return None
+
+    async def _within_budget(self, text: str) -> str | None:
+        """None when one more article fits the budgets, else the budget it would break."""
+        while (reason := self._over_budget(text)) == _LEARNING:
+            assert self._settled is not None
+            self._settled.clear()
+            await self._settled.wait()
+        return reason
 
     async def _summarize(self, text: str) -> tuple[str, BriefMeta]:
         """A brief as JSON and its metadata, from worker processes or this one."""
@@ -159,7 +182,9 @@ class BatchJob:
                 brief_json, meta = await self._summarize(article.text)
             except SummarizerError as exc:
                 self.accounts.api_calls += getattr(exc, "attempts", 0) or 0
+                self._paid += 1
                 return _error(article.id, exc)
+            self._paid += 1
             self.accounts.add_usage(meta.usage)
             self.accounts.api_calls += meta.attempts + meta.transport_retries
             if cache:
@@ -184,6 +209,7 @@ class BatchJob:
             self._workers = WorkerPool(self.settings, options.workers - 1, concurrency // options.workers)
             self._workers.start()
         queue: asyncio.Queue[Article | None] = asyncio.Queue(maxsize=concurrency * 2)
+        settled = self._settled = asyncio.Event()
         stop = asyncio.Event()
         with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
                     retry_failed=options.retry_failed, force=options.force, background_sync=True,
@@ -204,7 +230,7 @@ class BatchJob:
                 while (article := await queue.get()) is not None:
                     if stop.is_set():
                         continue  # left pending: a later --resume picks it up
-                    reason = self._over_budget()
+                    reason = await self._within_budget(article.text)
                     if reason:
                         self.stopped_by = reason
                         stop.set()
@@ -214,6 +240,7 @@ class BatchJob:
                         record = await self._one(article, cache)
                     finally:
                         self._in_flight -= 1
+                        settled.set()
                     ledger.write(record)
                     if "error" in record:
                         self.accounts.failed[record["error"]["type"]] += 1
