@@ -1,28 +1,102 @@
-"""Milliseconds per article of the offline backend (extraction and grounding).
+"""Speed of the offline backend (extraction and grounding): ms per article and articles per second.
 
-    .venv/bin/python benchmarks/offline_speed.py [FILE ...]      (default: examples/*.txt)
+    .venv/bin/python benchmarks/offline_speed.py [FILE ...] [--repeat N] [--rounds N] [--workers N]
 
-Start-up (imports, regex compilation, lookup tables) is reported apart, then each file
-is extracted ``--repeat`` times and the median and best times are printed.
+Start-up (imports, regex compilation, lookup tables) is measured in a fresh interpreter.
+Each FILE (default: examples/*.txt) is summarized ``--repeat`` times; its median and best
+times are printed. Then the throughput: the examples and the eval fixtures joined into
+articles of about 1,000 words, summarized ``--rounds`` times in this process (one core),
+then by a pool of ``--workers`` processes (default: every core; the pool is started and
+warmed up before the clock starts), each against the target of 500 articles per second
+per core.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_PER_CORE = 500  # articles of ~1,000 words per second on one core
+ARTICLE_WORDS = 1000
 
 _STARTUP = ("import time; t = time.perf_counter(); import summarizer.offline, summarizer.api; "
             "print((time.perf_counter() - t) * 1000)")
 
 
+def thousand_word_articles() -> list[str]:
+    """The project's example and fixture articles, paragraph by paragraph, cut into ~1,000-word articles."""
+    paths = sorted((ROOT / "examples").glob("*.txt")) + sorted((ROOT / "evals" / "fixtures").glob("*.txt"))
+    paragraphs = [p.strip() for path in paths for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    articles, current, words = [], [], 0
+    for paragraph in paragraphs:
+        current.append(paragraph)
+        words += len(paragraph.split())
+        if words >= ARTICLE_WORDS:
+            articles.append("\n\n".join(current))
+            current, words = [], 0
+    return articles
+
+
+_summarize = None
+
+
+def _init_worker() -> None:
+    global _summarize
+    from summarizer import Summarizer
+
+    _summarize = Summarizer(backend="offline").summarize
+
+
+def _summarize_all(articles: list[str]) -> int:
+    for article in articles:
+        _summarize(article)
+    return len(articles)
+
+
+def _warm_up(_: int) -> None:
+    time.sleep(0.05)  # long enough for every worker to get one
+
+
+def one_core(articles: list[str], rounds: int) -> float:
+    """Articles per second, summarized one after the other in this process."""
+    from summarizer import Summarizer
+
+    summarize = Summarizer(backend="offline").summarize
+    for article in articles:
+        summarize(article)  # warm-up
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for article in articles:
+            summarize(article)
+    return rounds * len(articles) / (time.perf_counter() - started)
+
+
+def all_cores(articles: list[str], rounds: int, workers: int) -> float:
+    """Articles per second over a pool of ``workers`` processes, pool start-up excluded."""
+    work = articles * rounds
+    chunks = [work[i::workers * 4] for i in range(workers * 4)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        list(pool.map(_warm_up, range(workers)))  # start every worker and import the package
+        list(pool.map(_summarize_all, [articles[:1]] * workers))
+        started = time.perf_counter()
+        done = sum(pool.map(_summarize_all, chunks))
+        elapsed = time.perf_counter() - started
+    return done / elapsed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=50, help="runs per FILE (default 50)")
+    parser.add_argument("--rounds", type=int, default=10, help="passes over the ~1,000-word articles (default 10)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: every core)")
     args = parser.parse_args(argv)
     # start-up in a fresh interpreter: this one has already imported the package
     startup = float(subprocess.run([sys.executable, "-c", _STARTUP], capture_output=True, text=True,
@@ -31,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
     extract = Summarizer(backend="offline").summarize
 
-    files = args.files or sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.txt"))
+    files = args.files or sorted((ROOT / "examples").glob("*.txt"))
     print(f"start-up (import, regexes, tables) {startup:.0f} ms")
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -43,6 +117,17 @@ def main(argv: list[str] | None = None) -> int:
             runs.append((time.perf_counter() - t0) * 1000)
         print(f"{path.name:45} {len(text.split()):5} words  median {statistics.median(runs):6.2f} ms"
               f"  best {min(runs):6.2f} ms")
+
+    articles = thousand_word_articles()
+    words = statistics.mean(len(a.split()) for a in articles)
+    print(f"throughput on {len(articles)} articles of {words:.0f} words on average (examples and fixtures), "
+          f"{args.rounds} rounds; target {TARGET_PER_CORE} articles/s per core")
+    single = one_core(articles, args.rounds)
+    print(f"  one core        {single:7.1f} articles/s  ({1000 / single:5.2f} ms each)"
+          f"  {single / TARGET_PER_CORE:5.2f} x target")
+    pooled = all_cores(articles, args.rounds, args.workers)
+    print(f"  {args.workers} processes     {pooled:7.1f} articles/s  ({pooled / args.workers:7.1f} per process)"
+          f"  {pooled / (TARGET_PER_CORE * args.workers):5.2f} x target for {args.workers} cores")
     return 0
 
 

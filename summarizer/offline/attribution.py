@@ -13,6 +13,7 @@ is reported speech of that event's speaker. People outrank organizations
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from . import lexicon as lx
@@ -37,8 +38,12 @@ _GAP = re.compile(
     r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
     r"\s+$"
 )
-_INVERTED_LEAD = re.compile(r"[,”\"]\s*$")
-_PRONOUN = re.compile(r"\b(?:He|She|he|she)\b")
+_ACCORDING_THE = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}[Tt]he{_SPACE}$")
+_INVERTED_LEAD = ",”\""  # ', said Putin': the verb follows a comma or a closing quote
+# "He", "She", "he", "she" as words. Written to start with a character class, so the
+# engine jumps between h and s instead of trying every position; the word boundary
+# before the pronoun is checked behind its first letter.
+_PRONOUN = re.compile(r"[HhSs](?<=\b[HhSs])(?:(?<=[Hh])e|(?<=[Ss])he)\b")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class Attribution:
         self.doc = doc
         self.participants = participants
         self.mentions = self._find_mentions()
+        self._mention_starts = [m.start for m in self.mentions]
         self.events = self._find_events()
         self.quote_speakers = self._attribute_quotes()
 
@@ -83,11 +89,11 @@ class Attribution:
                     forms.setdefault(variant, index)
         if not forms:
             return []
-        pattern = re.compile(rf"(?<![\w-])(?:{_alt(forms)})(?![\w-])")
+        text = self.doc.text
         folded = {" ".join(k.split()): v for k, v in forms.items()}
-        mentions = [Mention(m.start(), m.end(), folded[" ".join(m.group().split())])
-                    for m in pattern.finditer(self.doc.text)]
-        mentions += [Mention(m.start(), m.end(), -1) for m in _PRONOUN.finditer(self.doc.text)]
+        mentions = [Mention(start, end, folded[" ".join(text[start:end].split())])
+                    for start, end in _form_spans(text, forms)]
+        mentions += [Mention(m.start(), m.end(), -1) for m in _PRONOUN.finditer(text)]
         return sorted(mentions, key=lambda m: m.start)
 
     def is_person(self, who: int) -> bool:
@@ -97,13 +103,12 @@ class Attribution:
 
     def _find_events(self) -> list[Event]:
         text = self.doc.text
-        verbs = [(m, True) for m in _SPEECH_VERB.finditer(text)] + [(m, False) for m in _ACTION_VERB.finditer(text)]
-        verbs.sort(key=lambda v: v[0].start())
+        verbs = _verbs(self.doc)
         events: list[Event] = []
         last_person = -1
         for verb, speech in verbs:
             subject = self._subject_before(verb.start())
-            if subject is None and speech and _INVERTED_LEAD.search(text, 0, verb.start()):
+            if subject is None and speech and _after_comma_or_quote(text, verb.start()):
                 subject = self._subject_after(verb.end())
             if subject is None:
                 continue
@@ -123,15 +128,16 @@ class Attribution:
         for m in self.mentions:
             if m.who >= 0 and _ACCORDING.search(text, max(0, m.start - 20), m.start):
                 events.append(Event(m.start, m.end, m.who, True))
-            elif m.who >= 0 and re.search(rf"\b[Aa]ccording{_SPACE}to{_SPACE}[Tt]he{_SPACE}$",
-                                          text[max(0, m.start - 24):m.start]):
+            elif m.who >= 0 and _ACCORDING_THE.search(text[max(0, m.start - 24):m.start]):
                 events.append(Event(m.start, m.end, m.who, True))
         return sorted(events, key=lambda e: e.verb_start)
 
     def _subject_before(self, pos: int) -> Mention | None:
         text = self.doc.text
         sentence = self.doc.sentence_at(pos)
-        for m in reversed(self.mentions):
+        # mentions starting at or after pos also end after it: start the walk before them
+        for i in range(bisect_left(self._mention_starts, pos) - 1, -1, -1):
+            m = self.mentions[i]
             if m.end > pos:
                 continue
             if m.end < pos - 70 or m.start < sentence.start:
@@ -142,9 +148,7 @@ class Attribution:
 
     def _subject_after(self, pos: int) -> Mention | None:
         text = self.doc.text
-        for m in self.mentions:
-            if m.start < pos:
-                continue
+        for m in self.mentions[bisect_left(self._mention_starts, pos):]:
             if m.start > pos + 60:
                 break
             between = text[pos:m.start]
@@ -157,8 +161,9 @@ class Attribution:
     def _last_person_before(self, pos: int) -> int:
         """The person named last before ``pos``, skipping possessives ("Rahmon's attention") and quotes."""
         text = self.doc.text
-        for m in reversed(self.mentions):
-            if m.start >= pos or not self.is_person(m.who):
+        for i in range(bisect_left(self._mention_starts, pos) - 1, -1, -1):
+            m = self.mentions[i]
+            if not self.is_person(m.who):
                 continue
             if text[m.end:m.end + 2] in ("’s", "'s") or self.doc.quote_at(m.start) is not None:
                 continue
@@ -179,7 +184,7 @@ class Attribution:
     def _quote_speaker(self, start: int, end: int) -> int | None:
         doc = self.doc
         inside = [e for e in self.events if e.speech and start <= e.verb_start < end]
-        outside = [e for e in self.events if e.speech and e not in inside]
+        outside = [e for e in self.events if e.speech and not start <= e.verb_start < end]
         after_sentence = doc.sentence_at(max(start, end - 1))
         after = [e for e in outside if end <= e.verb_start < after_sentence.end
                  and doc.quote_at(e.verb_start) is None]
@@ -230,3 +235,94 @@ class Attribution:
     def actors(self) -> set[int]:
         """Participants that speak or act somewhere in the article."""
         return {e.who for e in self.events}
+
+
+def _verbs(doc: Document) -> list[tuple[re.Match, bool]]:
+    """Verbs of saying (True) and organizations' acts (False), in order; found once per article."""
+    verbs = doc.memo.get("verbs")
+    if verbs is None:
+        text = doc.text
+        verbs = [(m, True) for m in _SPEECH_VERB.finditer(text)] + [(m, False) for m in _ACTION_VERB.finditer(text)]
+        verbs.sort(key=lambda v: v[0].start())
+        doc.memo["verbs"] = verbs
+    return verbs
+
+
+def _after_comma_or_quote(text: str, pos: int) -> bool:
+    """Whether the last non-space character before ``pos`` is a comma or a closing quote."""
+    i = pos - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i >= 0 and text[i] in _INVERTED_LEAD
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def _form_spans(text: str, forms) -> list[tuple[int, int]]:
+    """Spans of ``forms`` as whole words: what ``(?<![\\w-])(?:form|...)(?![\\w-])`` finds.
+
+    Building and compiling that regex for each article's names costs more than the rest of
+    attribution, so the forms are looked up with ``str.find`` and the regex's choice is
+    replayed: the leftmost occurrence, the longest form there, no overlaps. A space in a
+    form matches a run of spaces and non-breaking spaces, as in :func:`.patterns.alternation`.
+    """
+    found = []
+    size = len(text)
+    for form in set(forms):
+        if not form:
+            continue
+        pieces = form.split(" ")
+        if "" in pieces or "\u00a0" in form:  # odd spacing: the regex itself decides
+            pattern = re.compile(rf"(?<![\w-])(?:{_alt(forms)})(?![\w-])")
+            return [m.span() for m in pattern.finditer(text)]
+        # look for the longest word ("Russian" in "the Russian leader"), then check the others
+        k = max(range(len(pieces)), key=lambda i: len(pieces[i]))
+        anchor, before, after = pieces[k], pieces[:k], pieces[k + 1:]
+        hit = text.find(anchor)
+        while hit >= 0:
+            at = _form_start(text, hit, before)
+            end = _form_end(text, hit + len(anchor), after) if at >= 0 else -1
+            if end >= 0 and (at == 0 or not _is_word_char(text[at - 1])) and (
+                    end == size or not _is_word_char(text[end])):
+                found.append((at, at - end))
+            hit = text.find(anchor, hit + 1)
+    found.sort()
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for at, negative_length in found:
+        if at >= pos:  # the first at a position is the longest
+            spans.append((at, at - negative_length))
+            pos = at - negative_length
+    return spans
+
+
+def _form_end(text: str, pos: int, pieces: list[str]) -> int:
+    """End of the words ``pieces`` from ``pos``, each after a run of spaces; -1 if they are not there."""
+    size = len(text)
+    for piece in pieces:
+        if pos >= size or text[pos] not in _SPACES:
+            return -1
+        while pos < size and text[pos] in _SPACES:
+            pos += 1
+        if not text.startswith(piece, pos):
+            return -1
+        pos += len(piece)
+    return pos
+
+
+def _form_start(text: str, pos: int, pieces: list[str]) -> int:
+    """Start of the words ``pieces`` ending before ``pos``, each before a run of spaces; -1 if not there."""
+    for piece in reversed(pieces):
+        if pos == 0 or text[pos - 1] not in _SPACES:
+            return -1
+        while pos > 0 and text[pos - 1] in _SPACES:
+            pos -= 1
+        pos -= len(piece)
+        if pos < 0 or not text.startswith(piece, pos):
+            return -1
+    return pos
+
+
+_SPACES = " \u00a0"

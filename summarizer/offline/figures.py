@@ -9,19 +9,23 @@ from . import lexicon as lx
 from .attribution import Attribution
 from .countries import COUNTRIES
 from .numbers import RawFigure, find_figures
+from .patterns import first_char_alternation
+from .scan import Caseless
 from .text import Document, clause_around, squash
 
 _MONTHS = "|".join(lx.MONTHS)
-_PERIOD = re.compile(
-    r"(?P<rel>\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in
-                                sorted(lx.RELATIVE_PERIODS, key=len, reverse=True)) + r"))(?![\w])"
-    r"|(?P<part>\b(?:in|during|for|by|over|through)\s+the\s+(?:first|second|third|fourth|last|past)\s+"
+# Lower-case (see .scan), the word boundary that starts every alternative put first so
+# that mid-word positions fail at once, relative periods grouped by first character.
+_RELATIVE = first_char_alternation([re.escape(p.lower()).replace(r"\ ", r"\s+") for p in
+                                    sorted(lx.RELATIVE_PERIODS, key=len, reverse=True)])
+_PERIOD = Caseless(
+    r"\b(?:(?P<rel>(?:" + _RELATIVE + r"))(?![\w])"
+    r"|(?P<part>(?:in|during|for|by|over|through)\s+the\s+(?:first|second|third|fourth|last|past)\s+"
     r"(?:quarter|half|(?:\w+\s+)?months|(?:\w+\s+)?weeks)(?:\s+of\s+(?:\d{4}|this\s+year|last\s+year))?)"
-    r"|(?P<since>\b(?:since|by|until|through|before)\s+(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?\d{4})\b"
-    r"|(?P<span>\b(?:between|from)\s+\d{4}\s+(?:and|to)\s+\d{4}|\b\d{4}\s*[-–]\s*\d{2,4})\b"
-    r"|(?P<year>\b(?:(?:in|during|for)\s+)?(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?(?:19|20)\d{2})\b"
-    r"|(?P<month>\b(?:in|during|since)\s+(?:" + _MONTHS + r"))\b",
-    re.IGNORECASE,
+    r"|(?P<since>(?:since|by|until|through|before)\s+(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?\d{4})\b"
+    r"|(?P<span>(?:between|from)\s+\d{4}\s+(?:and|to)\s+\d{4}|\d{4}\s*[-–]\s*\d{2,4})\b"
+    r"|(?P<year>(?:(?:in|during|for)\s+)?(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?(?:19|20)\d{2})\b"
+    r"|(?P<month>(?:in|during|since)\s+(?:" + _MONTHS + r"))\b)"
 )
 _COMPARISON = re.compile(r"(?:\bover|\bcompared\s+(?:with|to)|\bthan|\bfrom|\bagainst|\bversus|\bvs\.?)\s+$",
                          re.IGNORECASE)
@@ -56,10 +60,10 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
     text = doc.text
     figures = []
     seen: set[tuple[int, int]] = set()
-    raws = find_figures(text)
+    raws = find_figures(text, doc.lower)
     # time expressions of the sentences that hold figures, found once; each figure filters its range
     spans = sorted({(doc.sentence_at(r.start).start, doc.sentence_at(r.start).end) for r in raws})
-    periods = [m for lo, hi in spans for m in _PERIOD.finditer(text, lo, hi)]
+    periods = [m for lo, hi in spans for m in _PERIOD.finditer(text, doc.lower, lo, hi)]
     for raw in raws:
         if (raw.start, raw.end) in seen:
             continue
@@ -92,7 +96,7 @@ def period(doc: Document, raw: RawFigure, c_start: int, c_end: int, others: list
     sentence = doc.sentence_at(raw.start)
     neighbours = [f for f in others if sentence.start <= f.start < sentence.end]
     if matches is None:
-        matches = list(_PERIOD.finditer(doc.text))
+        matches = list(_PERIOD.finditer(doc.text, doc.lower))
     in_sentence = [m for m in matches if sentence.start <= m.start() and m.end() <= sentence.end]
     for lo, hi, in_clause in ((c_start, c_end, True), (sentence.start, sentence.end, False)):
         found = []

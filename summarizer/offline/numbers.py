@@ -20,6 +20,7 @@ from text_to_num import text2num
 from . import lexicon as lx
 from .countries import COUNTRIES
 from .patterns import alternation
+from .scan import Caseless, lowered
 
 
 @dataclass
@@ -44,11 +45,10 @@ _FIRST_NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS])
 _NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS, "hundred", "thousand", "million", "billion",
                              "trillion"])
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_CORE = re.compile(
+_CORE = Caseless(
     rf"(?P<digits>(?<![\w.,:/]){_DIGITS})"
     rf"|(?P<words>\b(?:(?:half\s+)?an?\s+(?:dozen|hundred|thousand|million|billion|trillion)"
     rf"|{_FIRST_NUMBER_WORD}(?:(?:\s+and\s+|\s+|-){_NUMBER_WORD})*|dozen)\b)",
-    re.IGNORECASE,
 )
 _ISO_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
 _CURRENCY_BEFORE = re.compile(
@@ -56,8 +56,10 @@ _CURRENCY_BEFORE = re.compile(
                      for s in sorted(lx.CURRENCY_SYMBOLS, key=len, reverse=True) if not s.startswith("Rs"))
     + r"|\b(?:" + "|".join(_ISO_CODES) + r"|Rs\.?)(?:\s|\u00a0)?)$"
 )
-_QUALIFIER_BEFORE = re.compile(r"\b(" + _alternation(lx.QUALIFIERS_BEFORE) + r")\s+$", re.IGNORECASE)
-_BETWEEN = re.compile(r"\b(between|from)\s+$", re.IGNORECASE)
+# Searched for in the few words before each number: over the lower-cased text when there
+# is one (see .scan); only the qualifier's position and lower-cased words are used.
+_QUALIFIER_BEFORE = Caseless(r"\b(" + _alternation(lx.QUALIFIERS_BEFORE) + r")\s+$")
+_BETWEEN = Caseless(r"\b(between|from)\s+$")
 
 _SCALE = re.compile(r"(?:\s|\u00a0)?(million|billion|trillion|thousand|mln|bln|mn|bn|trn|tn)\b|(m|b|k|M|B|K)\b",
                     re.IGNORECASE)
@@ -84,12 +86,11 @@ _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b")
 _HYPHEN_ADJECTIVE = re.compile(r"^-(?:year|day|month|week|hour|minute|decade|century)s?(?:-old)?\b|^\s+years?\s+old\b",
                                re.IGNORECASE)
 # "doubled", "more than doubled", "plans to double", "roughly double the number", "twice as"
-_MULTIPLIER = re.compile(
+_MULTIPLIER = Caseless(
     r"\b(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)"
     r"|(?P<fold>(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold)"
     r"|(?P<adj>double|triple|twice|three\s+times)(?=\s+(?:the|as)\b)"
     r"|(?P<inf>double|triple|quadruple|halve))\b",
-    re.IGNORECASE,
 )
 _DETERMINERS = {"the", "these", "those", "both", "all", "its", "their", "our", "his", "her", "every", "each",
                 "no", "any", "this", "that", "my", "your", "whose", "which", "first", "last", "other"}
@@ -240,21 +241,26 @@ def _counted_noun(text: str, pos: int, value: Decimal) -> tuple[str | None, int]
     return None, pos
 
 
-def find_figures(text: str) -> list[RawFigure]:
-    """Every number in ``text`` cited as a quantity, in order."""
-    cores = list(_CORE.finditer(text))
+def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
+    """Every number in ``text`` cited as a quantity, in order.
+
+    ``low`` is ``text`` lower-cased by :func:`.scan.lowered`, when the caller has it.
+    """
+    if low is None:
+        low = lowered(text)
+    cores = list(_CORE.finditer(text, low))
     figures: list[RawFigure] = []
     skip_until = -1
     for index, core in enumerate(cores):
         if core.start() < skip_until:
             continue
-        figure = _read(text, core, cores[index + 1] if index + 1 < len(cores) else None)
+        figure = _read(text, low, core, cores[index + 1] if index + 1 < len(cores) else None)
         if figure is None:
             continue
         figures.append(figure)
         skip_until = figure.tail_end
     taken = [(f.start, f.end) for f in figures]
-    for m in _MULTIPLIER.finditer(text):
+    for m in _MULTIPLIER.finditer(text, low):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         key = next(k for k in ("verb", "fold", "adj", "inf") if m.group(k))
@@ -268,7 +274,8 @@ def find_figures(text: str) -> list[RawFigure]:
                                           re.IGNORECASE):
             continue
         start, end = m.start(), m.end()
-        q = _QUALIFIER_BEFORE.search(text, max(0, start - 24), start) if key != "inf" else None
+        q = _QUALIFIER_BEFORE.spans(text, low, max(0, start - 24), start) if key != "inf" else None
+        q = next(q, None) if q is not None else None
         qualifier = lx.QUALIFIERS_BEFORE[" ".join(q.group(1).lower().split())][0] if q else "exact"
         if q:
             start = q.start(1)
@@ -278,7 +285,7 @@ def find_figures(text: str) -> list[RawFigure]:
     return figures
 
 
-def _read(text: str, core: re.Match, following: re.Match | None) -> RawFigure | None:
+def _read(text: str, low: str | None, core: re.Match, following: re.Match | None) -> RawFigure | None:
     start, end = core.span()
     raw = core.group()
     is_words = core.group("words") is not None
@@ -311,8 +318,9 @@ def _read(text: str, core: re.Match, following: re.Match | None) -> RawFigure | 
         fig_start = start - len(m.group())
     lead = text[max(0, fig_start - 40):fig_start]
     qualifier, keep_qualifier = "exact", False
-    q = _QUALIFIER_BEFORE.search(lead)
-    ranged_by = _BETWEEN.search(lead)
+    lead_low = None if low is None else low[max(0, fig_start - 40):fig_start]
+    q = next(_QUALIFIER_BEFORE.spans(lead, lead_low), None)
+    ranged_by = next(_BETWEEN.spans(lead, lead_low), None)
     if q:
         qualifier, keep_qualifier = lx.QUALIFIERS_BEFORE[" ".join(q.group(1).lower().split())]
 

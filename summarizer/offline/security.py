@@ -10,17 +10,19 @@ a security word in the same sentence, so "inflation risks" is not a security con
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from ..models import SecurityConcern
 from . import lexicon as lx
 from .attribution import Attribution
 from .countries import COUNTRIES, REGIONS
-from .patterns import alternation
+from .patterns import alternation, first_char_alternation
 from .people import _COUNTRY_NAMES, _DEMONYMS
+from .scan import Caseless
 from .text import Document, squash, tidy
 
-_THREAT = re.compile(r"(?<![\w-])(?:" + "|".join(lx.THREAT_CUES) + r")(?![\w-])", re.IGNORECASE)
-_MEASURE = re.compile(r"(?<![\w-])(?:" + "|".join(lx.MEASURE_CUES) + r")(?![\w-])", re.IGNORECASE)
+_THREAT = Caseless(r"(?<![\w-])(?:" + first_char_alternation(lx.THREAT_CUES) + r")(?![\w-])")
+_MEASURE = Caseless(r"(?<![\w-])(?:" + first_char_alternation(lx.MEASURE_CUES) + r")(?![\w-])")
 _GENERIC = {"threaten", "threatens", "threatened", "threatening", "threat", "threats", "risk", "risks", "tension", "tensions", "crisis", "alarm", "conflict",
             "concern", "instability", "unstable", "escalation", "deploy", "deployed", "deployment",
             "deploying", "reinforce", "reinforced", "reinforcement", "sanctions", "killed", "wounded"}
@@ -33,30 +35,38 @@ _GENERIC_PATTERN = re.compile(
     r"aggression|impunity|extra-regional|pull-?back|withdrawal|escort\w*|smuggl\w*)",
     re.IGNORECASE,
 )
-_CONTEXT = re.compile(
+_CONTEXT = Caseless(
     r"(?<![\w-])(?:security|border|borders|military|armed|weapons?|arms|troops|soldiers|terror\w*|militant\w*|"
     r"war|attack\w*|missiles?|drones?|defen[cs]e|army|navy|insurgen\w*|extremis\w*|nuclear|violence|fighting|"
     r"ceasefire|shelling|police|forces|cyber\w*|hack\w*|intrusions?|navy|naval|navies|warships?|maritime|"
     r"sanctions|truce|siege|famine|militia\w*|rebels?|armed|pirates|piracy|espionage|intelligence|"
     r"embargo|frontier|coast guard|occupied|besieged|humanitarian)(?![\w-])",
-    re.IGNORECASE,
 )
 _REGION_NAMES = alternation(REGIONS)
 # "the Afghan problem", "the Syrian crisis", "the situation in Sudan", "the war in Gaza"
+_IN_PLACE_NOUNS = ("situation", "crisis", "conflict", "war", "fighting", "violence", "unrest", "insurgency")
 _NAMED_PROBLEM = re.compile(
     rf"(?:\b[Tt]he\s+)?(?P<place>{_DEMONYMS}|{_COUNTRY_NAMES})\s+(?:{'|'.join(lx.NAMED_PROBLEM_NOUNS)})\b"
-    rf"|\b(?:[Tt]he\s+)?(?:situation|crisis|conflict|war|fighting|violence|unrest|insurgency)\s+in\s+(?:the\s+)?"
+    rf"|\b(?:[Tt]he\s+)?(?:{'|'.join(_IN_PLACE_NOUNS)})\s+in\s+(?:the\s+)?"
     rf"(?P<place2>{_REGION_NAMES}|{_COUNTRY_NAMES})\b"
 )
+# Every named problem holds one of these words; a unit without any is not searched.
+_PROBLEM_WORDS = tuple(sorted(set(lx.NAMED_PROBLEM_NOUNS) | set(_IN_PLACE_NOUNS)))
 _REGION = re.compile(rf"\b(?P<place>{_REGION_NAMES}|"
                      rf"{_COUNTRY_NAMES}|{_DEMONYMS})\b")
 _BORDER = re.compile(rf"\bborders?\s+(?:with|between)\s+(?:the\s+)?(?P<a>{_COUNTRY_NAMES})(?:\s+and\s+(?P<b>{_COUNTRY_NAMES}))?"
                      rf"|\b(?P<c>{_COUNTRY_NAMES}|{_DEMONYMS})(?:-(?P<d>{_COUNTRY_NAMES}|{_DEMONYMS}))?\s+border\b")
 _PREPOSITION = re.compile(r"\b(?:in|on|at|near|along|across|inside|into|over|off|from|to|of)\s+(?:the\s+)?$")
+# An opening quote (not right after "word "), a closing quote, a semicolon, ", and that",
+# ", noting that". Each alternative starts with its mark and looks behind it afterwards
+# ("(?<!\w .)" after the mark is "(?<!\w )" before it), so the engine jumps from mark to
+# mark instead of trying every position.
 _UNIT_BREAK = re.compile(
-    r"(?<!\w )(?<!\w\u00a0)(?:[“«]|\"(?=\S))|[”»]|(?<=\S)\"|;\s+|,\s+and\s+(?=that\b|(?:the|its|their|his|her)\s)|,\s+(?:noting|adding|saying|stressing|stating|warning|explaining|emphasi[sz]ing|pointing out|"
+    r"“(?<!\w .)(?<!\w\u00a0.)|«(?<!\w .)(?<!\w\u00a0.)|\"(?=\S)(?<!\w .)(?<!\w\u00a0.)|”|»|\"(?<=\S.)|;\s+"
+    r"|,\s+and\s+(?=that\b|(?:the|its|their|his|her)\s)|,\s+(?:noting|adding|saying|stressing|stating|warning|explaining|emphasi[sz]ing|pointing out|"
     r"recalling|insisting)\b(?:\s+that)?"
 )
+_LETTER = re.compile(r"[^\W\d_]")  # every letter, and a few other characters (superscript digits)
 _DASH_ASIDE = re.compile(r"\s+[–—-]\s+[^–—]{1,80}?\s+[–—-]\s+")
 _INTRO = re.compile(r"^(?:Based on|According to|In line with|Under|As part of|In addition to|Given)\b[^,]{0,60},\s+")
 _CUT = re.compile(r"\s+(?:so that|in order to|because|which|while|as well as|instead of)\s+|,\s+(?:and|but|which|while|as)\s+"
@@ -67,16 +77,18 @@ _QUOTE_MARK = re.compile(r"[“”\"«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
 def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConcern]:
     """One concern per statement unit that names a threat or a measure against one."""
-    text = doc.text
+    text, low = doc.text, doc.lower
+    problem_words = _positions(text, _PROBLEM_WORDS)
     concerns: list[SecurityConcern] = []
     for sentence in doc.sentences:
         if _is_title(doc, sentence):
             continue
-        has_context = bool(_CONTEXT.search(text, sentence.start, sentence.end))
+        has_context = _CONTEXT.search(text, low, sentence.start, sentence.end) is not None
         for lo, hi in _units(text, sentence.start, sentence.end):
-            cues = sorted([m for m in _THREAT.finditer(text, lo, hi)] + [m for m in _MEASURE.finditer(text, lo, hi)],
+            cues = sorted([*_THREAT.finditer(text, low, lo, hi), *_MEASURE.finditer(text, low, lo, hi)],
                           key=lambda m: m.start())
-            named = _NAMED_PROBLEM.search(text, lo, hi)
+            at = bisect_left(problem_words, lo)
+            named = _NAMED_PROBLEM.search(text, lo, hi) if at < len(problem_words) and problem_words[at] < hi else None
             cues = [m for m in cues if not _not_a_cue(text, m, sentence.start)]
             strong = [m for m in cues if m.group().lower() not in _GENERIC and not _GENERIC_PATTERN.fullmatch(m.group())]
             if not (named or strong or (cues and has_context)):
@@ -94,6 +106,17 @@ def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConc
                 evidence=text[s:e],
             ))
     return concerns
+
+
+def _positions(text: str, words: tuple[str, ...]) -> list[int]:
+    """Sorted start positions of every occurrence of ``words`` in ``text`` (as substrings)."""
+    found = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + 1)
+    return sorted(found)
 
 
 # "since the war began", "before the war": a time, not a concern
@@ -135,7 +158,14 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cursor = m.end()
     if end > cursor:
         units.append((cursor, end))
-    return [u for u in units if any(c.isalpha() for c in text[u[0]:u[1]])]
+    return [u for u in units if _has_letter(text, *u)]
+
+
+def _has_letter(text: str, start: int, end: int) -> bool:
+    m = _LETTER.search(text, start, end)
+    while m is not None and not m.group().isalpha():
+        m = _LETTER.search(text, m.end(), end)
+    return m is not None
 
 
 _BACK_STOP = {"that", "which", "who", "whom", "said", "says", "noted", "added", "stressed", "told", "warned",

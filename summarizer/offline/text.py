@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from .scan import lowered
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _LINE_BREAK = re.compile(r"\n\s*")
@@ -58,6 +61,8 @@ class Document:
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    # Per-article results that several stages need (the verbs of saying): found once, here.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.paragraphs = split_paragraphs(self.text)
@@ -75,6 +80,11 @@ class Document:
         self.quotes = find_quotes(self.text, self.paragraphs)
         self._sentence_starts = [s.start for s in self.sentences]
         self._quote_starts = [q.start for q in self.quotes]
+
+    @cached_property
+    def lower(self) -> str | None:
+        """The lower-cased text for fast keyword scans (see :mod:`.scan`), or None."""
+        return lowered(self.text)
 
     def sentence_index(self, pos: int) -> int:
         """Index of the sentence holding ``pos`` (the previous one if ``pos`` falls between)."""

@@ -7,68 +7,66 @@ from collections import Counter
 
 from ..models import Category, Topic
 from .lexicon import TOPIC_KEYWORDS
+from .patterns import first_char_alternation, first_chars, top_level_alternatives
+from .scan import Caseless, lowered
 from .text import Document, clause_around, tidy
 
 MIN_HITS = 2  # a category needs at least this many keyword hits to be a topic
 MAX_EVIDENCE = 3
 MAX_SENTENCE_WORDS = 30  # longer sentences give their clause as evidence
 
-# One pass over the text finds every keyword of every category; the alternatives are
-# grouped by first letter so that a word start only tries the keywords of its letter.
-# Each hit is then classified by the per-category patterns (a keyword listed under two
-# categories counts for both), whose named groups give the label word.
-_CATEGORY_PATTERNS: dict[str, tuple[re.Pattern, dict[str, str]]] = {
-    category: (
-        re.compile("(?:" + "|".join(f"(?P<k{i}>{kw})" for i, (kw, _) in enumerate(entries)) + r")(?![\w-])",
-                   re.IGNORECASE),
-        {f"k{i}": label for i, (_, label) in enumerate(entries)},
+# One pass over the text finds every keyword of every category; each hit is then
+# classified by the per-category patterns (a keyword listed under two categories counts
+# for both), whose named groups give the label word. Keywords match case-insensitively;
+# the patterns run over the lower-cased article when there is one (see .scan), grouped
+# by first character (see .patterns.first_char_alternation), and a hit only tries the
+# categories that have a keyword starting with its first character.
+_CATEGORY_PATTERNS: dict[str, tuple[Caseless, dict[str, str], set[str] | None]] = {}
+for _category, _entries in TOPIC_KEYWORDS.items():
+    _keywords = [kw.lower() for kw, _ in _entries]
+    _CATEGORY_PATTERNS[_category] = (
+        Caseless("(?:" + "|".join(f"(?P<k{i}>{kw})" for i, kw in enumerate(_keywords)) + r")(?![\w-])"),
+        {f"k{i}": label for i, (_, label) in enumerate(_entries)},
+        first_chars(_keywords),
     )
-    for category, entries in TOPIC_KEYWORDS.items()
-}
 
 
-def _top_level_alternatives(pattern: str) -> list[str]:
-    """"aid|food (?:aid|supplies)" -> ["aid", "food (?:aid|supplies)"]."""
-    parts, depth, current = [], 0, []
-    for char in pattern:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        if char == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def _first_letter_alternation(keywords: list[str]) -> str:
+def _by_first_letter(keywords: list[str]) -> list[str]:
+    """The keywords' alternatives by first letter, longest first within a letter (the order the
+    classification was tuned with); those not starting with a letter last."""
     buckets: dict[str, list[str]] = {}
-    for keyword in (alt for kw in keywords for alt in _top_level_alternatives(kw)):
-        head = keyword[0].lower() if keyword[0].isalpha() else ""
+    for keyword in (alt for kw in keywords for alt in top_level_alternatives(kw)):
+        head = keyword[0] if keyword[0].isalpha() else ""
         buckets.setdefault(head, []).append(keyword)
-    branches = [f"(?=[{h}{h.upper()}])(?:{'|'.join(sorted(ks, key=len, reverse=True))})"
-                for h, ks in sorted(buckets.items()) if h]
-    branches += buckets.get("", [])
-    return "|".join(branches)
+    ordered = [kw for h, ks in sorted(buckets.items()) if h for kw in sorted(ks, key=len, reverse=True)]
+    return ordered + buckets.get("", [])
 
 
-_ALL = re.compile(
-    r"\b(?<!-)(?:" + _first_letter_alternation([kw for entries in TOPIC_KEYWORDS.values() for kw, _ in entries])
-    + r")(?![\w-])",
-    re.IGNORECASE,
+_ALL = Caseless(
+    r"\b(?<!-)(?:" + first_char_alternation(_by_first_letter(
+        [kw.lower() for entries in TOPIC_KEYWORDS.values() for kw, _ in entries])) + r")(?![\w-])"
 )
 
 
-def category_hits(text: str, start: int = 0, end: int | None = None) -> dict[str, list[tuple[int, int, str]]]:
-    """Every keyword hit in ``text[start:end]`` by category: (start, end, label word)."""
+def category_hits(text: str, start: int = 0, end: int | None = None,
+                  low: str | None = None) -> dict[str, list[tuple[int, int, str]]]:
+    """Every keyword hit in ``text[start:end]`` by category: (start, end, label word).
+
+    ``low`` is ``text`` lower-cased by :func:`.scan.lowered`, when the caller has it.
+    """
     end = len(text) if end is None else end
+    if low is None:
+        low = lowered(text)
     hits: dict[str, list[tuple[int, int, str]]] = {}
-    for m in _ALL.finditer(text, start, end):
-        for category, (pattern, labels) in _CATEGORY_PATTERNS.items():
-            found = pattern.match(text, m.start(), end)
+    for m in _ALL.spans(text, low, start, end):
+        at = m.start()
+        for category, (pattern, labels, heads) in _CATEGORY_PATTERNS.items():
+            if low is None:  # case folding beyond lower-casing: every category is tried
+                found = pattern.exact.match(text, at, end)
+            elif heads is None or low[at] in heads:
+                found = pattern.fast.match(low, at, end)
+            else:
+                continue
             if found:
                 hits.setdefault(category, []).append((found.start(), found.end(), labels[found.lastgroup]))
     return hits
@@ -77,7 +75,7 @@ def category_hits(text: str, start: int = 0, end: int | None = None) -> dict[str
 def build_topics(doc: Document) -> list[Topic]:
     """One topic per category with enough hits, strongest first."""
     text = doc.text
-    all_hits = category_hits(text)
+    all_hits = category_hits(text, low=doc.lower)
     topics = []
     for category, hits in all_hits.items():
         if len(hits) < MIN_HITS:
