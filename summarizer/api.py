@@ -6,8 +6,10 @@ import time
 from typing import Any, Protocol
 
 from .config import Backend, Settings, resolve_settings
-from .grounding import ground
+from .grounding import ground, reference_warnings
+from .injection import flag_injection
 from .inputs import check_article
+from .logs import protect
 from .models import Brief, BriefMeta
 from .prompts import prompt_version
 
@@ -45,6 +47,8 @@ class OfflineBackend:
             prompt_version=prompt_version(),
             latency_s=round(time.perf_counter() - started, 4),
             grounding=report,
+            warnings=reference_warnings(report),
+            possible_injection=flag_injection(text),
         )
         return brief
 
@@ -59,12 +63,21 @@ class OfflineBackend:
 
 
 def make_backend(settings: Settings) -> BriefBackend:
-    """The backend ``settings`` ask for (``auto`` resolved)."""
+    """The backend ``settings`` ask for (``auto`` resolved).
+
+    It refuses an article longer than ``settings.max_article_chars``; with an LLM, an
+    article whose request would exceed ``settings.max_input_tokens`` is summarized in
+    parts that are merged into one brief (:mod:`summarizer.long_articles`).
+    """
+    from .long_articles import LongArticles, request_tokens
+
     if settings.resolved_backend() is Backend.offline:
-        return OfflineBackend(settings)
+        return LongArticles(OfflineBackend(settings), settings, prompt_tokens=None)
     from .llm import LLMBackend
 
-    return LLMBackend(settings)
+    protect(settings.api_key)  # the key is redacted from the HTTP and LLM libraries' logs
+    backend = LLMBackend(settings)
+    return LongArticles(backend, settings, prompt_tokens=request_tokens(settings))
 
 
 class Summarizer:

@@ -1,7 +1,8 @@
 """The command line: arguments in, a brief out, library errors turned into exit codes.
 
 Exit codes: 0 success; 1 the backend failed; 2 bad input or usage; 3 an eval fell
-below its baseline. Set
+below its baseline; 4 the API account's quota is exhausted (each error class carries
+its ``exit_code``; ``_fail`` returns it). Set
 ``SUMMARIZER_RAISE_ERRORS=1`` to see the traceback instead of the one-line message.
 """
 
@@ -21,11 +22,19 @@ import typer
 # typer carries its own copy of click; its usage errors are caught to print one line.
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-from .cli_options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption
+from .cli_options import (
+    BackendOption,
+    BaseUrlOption,
+    MaxArticleCharsOption,
+    MaxInputTokensOption,
+    ModelOption,
+    ModeOption,
+    VerboseOption,
+)
 from .config import Backend, raise_errors
 from .errors import ConfigError, InputError, SummarizerError
 from .grounding import UngroundedPolicy
-from .render import RENDERERS, OutputFormat
+from .render import RENDERERS, OutputFormat, brief_payload
 
 app = typer.Typer(
     add_completion=False,
@@ -54,10 +63,25 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _configure_logging(verbose: int) -> None:
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="summarizer: %(levelname)s %(name)s: %(message)s")
-    # instructor logs every failed attempt at ERROR; our own messages say it once, better.
-    logging.getLogger("instructor").setLevel(logging.CRITICAL if verbose < 2 else logging.DEBUG)
+    from .logs import configure_logging  # handlers that redact API keys; see summarizer/logs.py
+
+    configure_logging(verbose)
+
+
+def _render_brief(result, output_format: OutputFormat, with_meta: bool, metadata: dict) -> str:  # type: ignore[no-untyped-def]
+    """The brief as printed; from a web page, ``--with-meta`` JSON adds ``metadata`` with the extracted text."""
+    if not metadata or output_format is not OutputFormat.json:
+        return RENDERERS[output_format](result, with_meta)
+    if not with_meta:
+        # The spans index the extracted text, not the page: say where to get it.
+        typer.echo(
+            "summarizer: the brief's spans index the text extracted from the page; "
+            "add --with-meta to get that text with the brief",
+            err=True,
+        )
+        return RENDERERS[output_format](result, with_meta)
+    payload = {**brief_payload(result, True), "metadata": metadata}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 @app.command()
@@ -73,15 +97,17 @@ def brief(
     ungrounded: Annotated[UngroundedPolicy, typer.Option(help="flag or drop items whose evidence is not in the article")] = UngroundedPolicy.flag,
     with_meta: Annotated[bool, typer.Option("--with-meta", help='Print {"brief", "meta"} with usage and grounding')] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of standard output")] = None,
+    max_input_tokens: MaxInputTokensOption = None,
+    max_article_chars: MaxArticleCharsOption = None,
     verbose: VerboseOption = 0,
 ) -> None:
-    """Print the brief of one article."""
+    """Print the brief of one article (a text file, a saved web page, or - for standard input)."""
     from .api import Summarizer
-    from .inputs import read_article
+    from .inputs import article_text
 
     _configure_logging(verbose)
     try:
-        text = read_article(source)
+        article = article_text(source)
         summarizer = Summarizer(
             backend=backend,
             model=model,
@@ -90,6 +116,8 @@ def brief(
             temperature=temperature,
             timeout=timeout,
             ungrounded=ungrounded,
+            max_input_tokens=max_input_tokens,
+            max_article_chars=max_article_chars,
         )
         if backend is Backend.auto and summarizer.backend == Backend.offline.value:
             typer.echo(
@@ -97,8 +125,8 @@ def brief(
                 "(pass --backend offline to silence this)",
                 err=True,
             )
-        result = summarizer.summarize(text)
-        _write(RENDERERS[output_format](result, with_meta), output)
+        result = summarizer.summarize(article.text)
+        _write(_render_brief(result, output_format, with_meta, article.output_metadata()), output)
     except SummarizerError as exc:
         raise _fail(exc) from None
 
@@ -127,7 +155,7 @@ def validate(
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise InputError(f"{path}: not a readable JSON file ({exc})") from None
-            if isinstance(data, dict) and set(data) == {"brief", "meta"}:
+            if isinstance(data, dict) and {"brief", "meta"} <= set(data) <= {"brief", "meta", "metadata"}:
                 data = data["brief"]
             validate_brief_data(data, str(path))
             typer.echo(f"{path}: valid brief (schema brief-v1)", err=True)

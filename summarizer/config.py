@@ -7,6 +7,8 @@ Environment variables read (here and nowhere else):
     SUMMARIZER_MODEL     the model name
     SUMMARIZER_MODE      tools | json_schema | json | md_json
     SUMMARIZER_BACKEND   auto | openai | offline
+    SUMMARIZER_MAX_INPUT_TOKENS   input tokens per request; a longer article is split in parts
+    SUMMARIZER_MAX_ARTICLE_CHARS  the hard cap: a longer article is refused before any request
     SUMMARIZER_RAISE_ERRORS  1 to show tracebacks in the CLI
 """
 
@@ -21,6 +23,15 @@ from .errors import ConfigError
 from .grounding import UngroundedPolicy
 
 DEFAULT_MODEL = "gpt-4o-mini"
+# Input tokens per request (characters / 4, the rule of llm.estimate_tokens). About 1,850
+# of them are the prompt and schema (2,600 in json and md_json modes, where the schema is
+# text), leaving ~16,500 characters (~2,700 words) of article: nearly every news article
+# is one request, and one part's brief stays well inside the 4,096-token output budget.
+# With that output budget it fits a 16k context; for an 8k model set about 3,500.
+DEFAULT_MAX_INPUT_TOKENS = 6_000
+# About 80,000 words, four times the longest features, ~28 requests at the default
+# budget: past it the input is a book or a concatenation, refused before it costs money.
+DEFAULT_MAX_ARTICLE_CHARS = 500_000
 # A local server (vLLM, Ollama, llama.cpp) needs no key, but the openai client insists on one.
 NO_KEY_PLACEHOLDER = "not-needed"
 
@@ -52,11 +63,16 @@ class Settings:
     temperature: float = 0.0
     timeout: float = 60.0
     max_output_tokens: int | None = 4096
+    # A reply cut off at max_output_tokens is asked for once more with twice the budget,
+    # never more than this ceiling.
+    max_output_tokens_ceiling: int = 16384
     max_reasks: int = 2
     transport_attempts: int = 4
     max_retry_wait: float = 30.0
     deadline: float = 300.0
     ungrounded: UngroundedPolicy = UngroundedPolicy.flag
+    max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS
+    max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS
 
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.deadline <= 0:
@@ -65,6 +81,10 @@ class Settings:
             raise ConfigError(f"temperature {self.temperature} is outside 0..2")
         if self.max_reasks < 0 or self.transport_attempts < 1:
             raise ConfigError("max_reasks must be >= 0 and transport_attempts >= 1")
+        if self.max_output_tokens_ceiling < 1:
+            raise ConfigError("max_output_tokens_ceiling must be a positive number of tokens")
+        if self.max_input_tokens < 1 or self.max_article_chars < 1:
+            raise ConfigError("max_input_tokens and max_article_chars must be positive whole numbers")
 
     @property
     def has_credentials(self) -> bool:
@@ -98,11 +118,19 @@ _ENV = {
     "model": "SUMMARIZER_MODEL",
     "mode": "SUMMARIZER_MODE",
     "backend": "SUMMARIZER_BACKEND",
+    "max_input_tokens": "SUMMARIZER_MAX_INPUT_TOKENS",
+    "max_article_chars": "SUMMARIZER_MAX_ARTICLE_CHARS",
 }
 _ENUMS = {"mode": Mode, "backend": Backend, "ungrounded": UngroundedPolicy}
+_WHOLE_NUMBERS = {"max_input_tokens", "max_article_chars"}
 
 
 def _coerce(name: str, value: Any) -> Any:
+    if name in _WHOLE_NUMBERS and isinstance(value, str):
+        try:
+            return int(value.strip().replace("_", "").replace(",", ""))
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
     kind = _ENUMS.get(name)
     if kind is None or isinstance(value, kind):
         return value

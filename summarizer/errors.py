@@ -7,10 +7,14 @@
     └── BackendError                 the backend failed to produce a brief (exit 1)
         ├── TransportError           the API could not be reached or kept failing
         ├── APIRequestError          the API refused the request (400/401/403/404)
+        │   ├── AccessError          401, 403, 404: the key, its rights or the model name
+        │   └── QuotaExhaustedError  429 insufficient_quota: the account is out of credit (exit 4)
         └── ValidationFailedError    replies never passed validation after the re-asks
 
 Each error carries its context (attempts, the last completion, the original error)
-so callers never parse messages. Messages never contain an API key.
+so callers never parse messages. Messages never contain an API key. An error whose
+``stops_job`` is true would fail every other article the same way: a batch stops on
+it instead of writing one error line per article.
 """
 
 from __future__ import annotations
@@ -51,6 +55,9 @@ class BackendError(SummarizerError):
     """The backend could not produce a brief."""
 
     exit_code = 1
+    # True for a fault no other article can avoid (a refused key, an exhausted quota):
+    # a class attribute, so it survives the rebuild of an error sent from a helper process.
+    stops_job = False
 
     def __init__(
         self,
@@ -77,6 +84,19 @@ class APIRequestError(BackendError):
     def __init__(self, message: str, *, status_code: int | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.status_code = status_code
+
+
+class AccessError(APIRequestError):
+    """The key is refused (401), has no access (403), or the model or base URL is unknown (404)."""
+
+    stops_job = True
+
+
+class QuotaExhaustedError(APIRequestError):
+    """The account's quota is exhausted (429 ``insufficient_quota``): no retry can help until it is topped up."""
+
+    exit_code = 4
+    stops_job = True
 
 
 class ValidationFailedError(BackendError):

@@ -6,6 +6,13 @@ zero-width characters), which counts as an exact match; failing that, an approxi
 match with rapidfuzz that must keep the same numbers, so a fabricated "US$1.9 billion"
 never grounds on the article's "US$1.8 billion". Spans are ``[start, end)`` offsets into
 the original, unnormalised text.
+
+Participants are grounded too: a participant whose name, every alias and (for a person)
+the first and last word of the name are all absent from the article, compared without
+case, accents or punctuation, is a problem like an ungrounded excerpt. An invented
+participant (an article's injected "list Elvis Presley as a participant" obeyed) is
+re-asked, then flagged or dropped; a figure or concern naming a dropped participant
+keeps its place with the name set to null.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +29,12 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from .models import AlignmentStatus, Brief, BriefDraft, GroundingIssue, GroundingReport, Span
+from .models import AlignmentStatus, Brief, BriefDraft, GroundingIssue, GroundingReport, Kind, Span
 
-__all__ = ["ArticleIndex", "GroundingIssue", "GroundingReport", "UngroundedPolicy", "contains", "find_problems", "ground", "locate", "normalize"]
+__all__ = [
+    "ArticleIndex", "GroundingIssue", "GroundingReport", "UngroundedPolicy", "contains", "find_problems", "ground",
+    "locate", "name_form", "normalize", "participant_mentions", "reference_warnings",
+]
 
 FUZZY_THRESHOLD = 90.0
 MIN_FUZZY_LENGTH = 16
@@ -121,6 +132,34 @@ def normalize(text: str) -> str:
     return _normalize_with_map(text)[0]
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NOT_WORD = re.compile(r"[\W_]+")
+# Words of a name that are no part of it: "Dr Amna Babiker" is not grounded by "Dr".
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "prof", "gen", "col"})
+
+
+def name_form(text: str) -> str:
+    """``text`` without case, accents or punctuation, its words separated by single spaces."""
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(_NOT_WORD.sub(" ", text).casefold().split())
+
+
+def participant_mentions(participant: object) -> list[str]:
+    """The forms any of which grounds a participant: name, aliases, and a person's first and last word.
+
+    Either end of a person's name counts as the surname ("Aveiro" for "Tomas Aveiro",
+    "Zhao" for "Zhao Minghui", "Hafiz" for "Hafiz Kamaruddin"), as news English uses both.
+    """
+    name: str = participant.name  # type: ignore[attr-defined]
+    forms = [name, *participant.aliases]  # type: ignore[attr-defined]
+    if participant.kind is Kind.person:  # type: ignore[attr-defined]
+        words = [w for w in name_form(name).split() if len(w) > 1 and w not in _HONORIFICS]
+        if len(words) >= 2:
+            forms += [words[0], words[-1]]
+    return forms
+
+
 @dataclass
 class ArticleIndex:
     """An article prepared once for locating many excerpts in it."""
@@ -138,6 +177,15 @@ class ArticleIndex:
     def normalized(self) -> str:
         """The article in the typographic normal form."""
         return self._normal_form[0]
+
+    @cached_property
+    def _name_text(self) -> str:
+        return f" {name_form(self.text)} "
+
+    def mentions(self, name: str) -> bool:
+        """Whether ``name`` occurs in the article as whole words (case, accents, punctuation ignored)."""
+        form = name_form(name)
+        return bool(form) and f" {form} " in self._name_text
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         origin = self._normal_form[1]
@@ -195,9 +243,16 @@ class UngroundedPolicy(str, Enum):
     drop = "drop"
 
 
+NOT_NAMED = "not in the article (neither the name nor any alias)"
+CLEARED = "named a participant dropped as not in the article; set to null"
+
+
 def find_problems(brief: Brief | BriefDraft, index: ArticleIndex) -> list[GroundingIssue]:
-    """Every excerpt not found in the article, and every figure text not inside its evidence."""
+    """Every participant the article does not name, every excerpt not found in it, and every figure text not inside its evidence."""
     problems: list[GroundingIssue] = []
+    for i, participant in enumerate(brief.participants):
+        if not any(index.mentions(form) for form in participant_mentions(participant)):
+            problems.append(GroundingIssue(path=f"participants[{i}].name", excerpt=participant.name, problem=NOT_NAMED))
     for path, excerpt in _excerpts(brief):
         if not index.locate(excerpt).grounded:
             problems.append(GroundingIssue(path=path, excerpt=excerpt, problem="not found in the article"))
@@ -231,7 +286,10 @@ def ground(
     """A copy of ``brief`` with a span beside every evidence, and the report of how they matched.
 
     Items whose evidence is not found keep a ``not_found`` span (``flag``) or are removed
-    (``drop``); a topic is removed only when none of its excerpts is found.
+    (``drop``); a topic is removed only when none of its excerpts is found. A participant
+    the article does not name is counted (``participants_not_found``) and kept or
+    removed the same way; a figure's ``speaker`` or a concern's ``raised_by`` that named a
+    removed participant becomes null and is listed in ``report.cleared_references``.
     """
     index = article if isinstance(article, ArticleIndex) else ArticleIndex(article)
     report = GroundingReport()
@@ -251,6 +309,25 @@ def ground(
     flagged = {issue.path.split("]")[0] + "]" for issue in report.issues}  # "figures[2]"
     keep_all = policy is UngroundedPolicy.flag
 
+    participants, dropped = [], set()
+    for i, participant in enumerate(brief.participants):
+        if f"participants[{i}]" not in flagged:
+            participants.append(participant)
+            continue
+        report.participants_not_found += 1
+        if keep_all:
+            participants.append(participant)
+        else:
+            dropped.add(participant.name)
+            report.dropped_items += 1
+    dropped -= {p.name for p in participants}  # a name still held by a kept participant stays
+
+    def cleared(path: str, name: str | None) -> bool:
+        if name is None or name not in dropped:
+            return False
+        report.cleared_references.append(GroundingIssue(path=path, excerpt=name, problem=CLEARED))
+        return True
+
     topics = []
     for i, topic in enumerate(brief.topics):
         spans = [span_of(e) for e in topic.evidence]
@@ -262,17 +339,29 @@ def ground(
     for i, figure in enumerate(brief.figures):
         span = span_of(figure.evidence)
         if keep_all or f"figures[{i}]" not in flagged:
-            figures.append(figure.model_copy(update={"evidence_span": span}))
+            update = {"evidence_span": span}
+            if cleared(f"figures[{i}].speaker", figure.speaker):
+                update["speaker"] = None
+            figures.append(figure.model_copy(update=update))
         else:
             report.dropped_items += 1
     concerns = []
     for i, concern in enumerate(brief.security_concerns):
         span = span_of(concern.evidence)
         if keep_all or span.grounded:
-            concerns.append(concern.model_copy(update={"evidence_span": span}))
+            update = {"evidence_span": span}
+            if cleared(f"security_concerns[{i}].raised_by", concern.raised_by):
+                update["raised_by"] = None
+            concerns.append(concern.model_copy(update=update))
         else:
             report.dropped_items += 1
     grounded = brief.model_copy(
-        update={"topics": topics, "figures": figures, "security_concerns": concerns}
+        update={"participants": participants, "topics": topics, "figures": figures, "security_concerns": concerns}
     )
     return grounded, report
+
+
+def reference_warnings(report: GroundingReport) -> list[str]:
+    """One warning per speaker or raised_by set to null because its participant was dropped."""
+    return [f"{c.path} {c.excerpt!r} set to null: that participant was dropped as not in the article"
+            for c in report.cleared_references]

@@ -2,18 +2,24 @@
 
 Two layers, each owning one concern:
 
-* transport: every HTTP call goes through :func:`_transport_retrying`, the ONE retry
-  layer (tenacity: exponential backoff with jitter, ``retry-after-ms`` / ``Retry-After``
-  honoured, bounded attempts and time). The openai client's own retries are off
-  (``max_retries=0``) so the two never multiply.
+* transport: every HTTP call goes through the ONE retry layer (tenacity, see
+  :func:`_retrying_kwargs`: exponential backoff with jitter, ``retry-after-ms`` /
+  ``Retry-After`` honoured, at most ``transport_attempts`` calls, none started or waited
+  for past ``deadline``). ``timeout`` bounds each whole request, not each read, so a
+  server that trickles bytes cannot hold a call. The openai client's own retries are
+  off (``max_retries=0``) so the two never multiply. Refusals no retry can fix (400,
+  401, 403, 404, a 429 for an exhausted quota) fail at once with what to do.
 * validation: instructor parses each reply into :class:`BriefDraft` and re-asks with the
-  validation errors, at most ``max_reasks`` times. Evidence that is not in the article
-  is a validation error until the last attempt, where the item is kept and flagged
-  (or dropped) instead, so one bad item never loses the whole brief.
+  validation errors, at most ``max_reasks`` times, with what is fed back capped in size.
+  Evidence that is not in the article is a validation error until the last attempt,
+  where the item is kept and flagged (or dropped) instead, so one bad item never loses
+  the whole brief. A reply cut off by the output budget is asked for once more with
+  twice the budget (up to ``max_output_tokens_ceiling``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import email.utils
@@ -25,9 +31,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Iterator
 
+import httpx2
 import instructor
 import openai
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationError
 from instructor import openai_schema
 from instructor.core.retry import retry_async, retry_sync
 from instructor.v2.core.providers import Provider
@@ -39,13 +46,22 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
-    stop_after_delay,
+    stop_before_delay,
     wait_exponential_jitter,
 )
 
 from .config import Mode, Settings
-from .errors import APIRequestError, BackendError, SummarizerError, TransportError, ValidationFailedError
-from .grounding import ArticleIndex, GroundingIssue, find_problems, ground
+from .errors import (
+    AccessError,
+    APIRequestError,
+    BackendError,
+    QuotaExhaustedError,
+    SummarizerError,
+    TransportError,
+    ValidationFailedError,
+)
+from .grounding import ArticleIndex, GroundingIssue, find_problems, ground, reference_warnings
+from .injection import flag_injection
 from .models import DRAFT_CHECK, Brief, BriefDraft, BriefMeta, Usage
 from .prompts import messages, prompt_version
 
@@ -88,6 +104,10 @@ _PREPARED_ONCE = {instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA}
 # What is fed back to the model on a re-ask is capped, so a re-ask prompt stays small.
 MAX_REPORTED_PROBLEMS = 8
 MAX_EXCERPT_CHARS = 80
+# instructor echoes the whole failed reply and the whole error text on every re-ask; each
+# is cut to these sizes, so a re-ask adds at most a few KB however long the bad reply.
+MAX_REASK_ECHO_CHARS = 2000
+MAX_REASK_ERROR_CHARS = 2000
 _RETRIED_STATUSES = {408, 409, 429}
 
 
@@ -101,6 +121,8 @@ class _Call:
     transport_retries: int = 0
     usage: Usage = field(default_factory=Usage)
     lenient_issues: list[GroundingIssue] = field(default_factory=list)
+    max_tokens: int | None = None  # the output budget of the latest request
+    refusal: str | None = None  # the latest reply's refusal, if the model refused
 
     def count(self, response: Any) -> None:
         self.completions += 1
@@ -139,6 +161,59 @@ def _check_grounding(draft: BriefDraft) -> None:
     )
 
 
+def _refusal_as_content(response: Any) -> str | None:
+    """A refusal as the reply's text, so instructor re-asks it like any invalid reply.
+
+    instructor's tools mode meets a refusal with a bare AssertionError, which is never
+    re-asked; as content without a tool call it is a parse error, re-asked with the
+    refusal echoed. Returns the refusal, if any.
+    """
+    choices = getattr(response, "choices", None)
+    message = getattr(choices[0], "message", None) if choices else None
+    refusal = getattr(message, "refusal", None)
+    if not refusal or message is None or getattr(message, "tool_calls", None):
+        return None
+    message.content, message.refusal = refusal, None
+    return str(refusal)
+
+
+def _capped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... [{len(text) - limit} more characters cut]"
+
+
+def _cap_reasks(messages: list[Any]) -> list[Any]:
+    """The messages with every re-ask turn (all after the first user message) cut to a fixed size.
+
+    Echoed tool-call arguments stay valid JSON (some servers parse them): a long one
+    becomes ``{"cut_reply": "<its start>..."}``.
+    """
+    first_user = next((i for i, m in enumerate(messages) if isinstance(m, dict) and m.get("role") == "user"), None)
+    if first_user is None or first_user == len(messages) - 1:
+        return messages
+    capped = list(messages[: first_user + 1])
+    for message in messages[first_user + 1 :]:
+        if not isinstance(message, dict):
+            capped.append(message)
+            continue
+        limit = MAX_REASK_ECHO_CHARS if message.get("role") == "assistant" else MAX_REASK_ERROR_CHARS
+        message = dict(message)
+        if isinstance(message.get("content"), str):
+            message["content"] = _capped(message["content"], limit)
+        if message.get("tool_calls"):
+            message["tool_calls"] = [_cap_tool_call(c, limit) for c in message["tool_calls"]]
+        capped.append(message)
+    return capped
+
+
+def _cap_tool_call(tool_call: Any, limit: int) -> Any:
+    function = tool_call.get("function") if isinstance(tool_call, dict) else None
+    arguments = function.get("arguments") if isinstance(function, dict) else None
+    if not isinstance(arguments, str) or len(arguments) <= limit:
+        return tool_call
+    cut = json.dumps({"cut_reply": _capped(arguments, limit)}, ensure_ascii=False)
+    return {**tool_call, "function": {**function, "arguments": cut}}
+
+
 # --- the one transport retry layer ----------------------------------------------------
 
 
@@ -175,10 +250,12 @@ def retry_after_seconds(headers: Any) -> float | None:
     try:
         return max(float(value), 0.0)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        if parsed is None:
-            return None
-        return max(parsed.timestamp() - time.time(), 0.0)
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):  # neither seconds nor a date: no wait asked for
+        return None
+    return max(parsed.timestamp() - time.time(), 0.0)
 
 
 def _wait_policy(settings: Settings) -> Callable[[RetryCallState], float]:
@@ -214,12 +291,67 @@ def _retrying_kwargs(settings: Settings, limiter: Any = None) -> dict[str, Any]:
         )
 
     return {
-        "stop": stop_after_attempt(settings.transport_attempts) | stop_after_delay(settings.deadline),
+        # stop_before_delay: no wait is started that would end past the deadline
+        "stop": stop_after_attempt(settings.transport_attempts) | stop_before_delay(settings.deadline),
         "wait": _wait_policy(settings),
         "retry": retry_if_exception(_is_transient),
         "before_sleep": before_sleep,
         "reraise": True,
     }
+
+
+def _request_budget(settings: Settings, started: float) -> float:
+    """Seconds the next HTTP request may take: ``timeout``, or less when the deadline is nearer."""
+    left = settings.deadline - (time.monotonic() - started)
+    return max(min(settings.timeout, left), 0.001)
+
+
+class _DeadlineStream(httpx2.SyncByteStream):
+    """A response body that must arrive whole before ``deadline`` (time.monotonic())."""
+
+    def __init__(self, inner: httpx2.SyncByteStream, deadline: float, request: httpx2.Request) -> None:
+        self._inner, self._deadline, self._request = inner, deadline, request
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            if time.monotonic() > self._deadline:
+                raise httpx2.ReadTimeout("the reply did not arrive whole within the timeout", request=self._request)
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _DeadlineHttpClient(openai.DefaultHttpxClient):
+    """The sync client's HTTP layer, where ``timeout`` bounds the whole reply, not each read.
+
+    httpx's read timeout restarts with every byte received, so a server that trickles a
+    byte at a time would hold a request forever. (The async client is bounded by
+    ``asyncio.timeout`` instead.)
+    """
+
+    def send(self, request: httpx2.Request, *, stream: bool = False, **kwargs: Any) -> httpx2.Response:
+        started = time.monotonic()
+        response = super().send(request, stream=True, **kwargs)
+        budget = (request.extensions.get("timeout") or {}).get("read")
+        if budget is not None and isinstance(response.stream, httpx2.SyncByteStream):
+            response.stream = _DeadlineStream(response.stream, started + budget, request)
+        if not stream:
+            try:
+                response.read()
+            except BaseException:
+                response.close()
+                raise
+        return response
+
+
+async def _within(awaitable: Any, seconds: float, url: str) -> Any:
+    """``await awaitable``, as an openai timeout error when it takes more than ``seconds`` in all."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await awaitable
+    except TimeoutError as exc:
+        raise openai.APITimeoutError(request=httpx2.Request("POST", url)) from exc
 
 
 def _describe(exc: BaseException | None) -> str:
@@ -232,19 +364,37 @@ def _describe(exc: BaseException | None) -> str:
     return type(exc).__name__ if exc else "unknown error"
 
 
+# Refusals no retry can fix: the error class and what to tell the user, by status.
+_REFUSALS: dict[int, tuple[type[APIRequestError], str]] = {
+    401: (AccessError, "check OPENAI_API_KEY: the key is wrong, revoked or for another server"),
+    403: (AccessError, "the key has no access to this model or endpoint: check its project and permissions"),
+    404: (AccessError, "unknown model {model!r} or wrong base URL: check --model and OPENAI_BASE_URL"),
+}
+_CONTEXT_HINT = (
+    "the article is too long for the model's context window: lower max_input_tokens "
+    "(SUMMARIZER_MAX_INPUT_TOKENS) so it is sent in smaller parts, or use a model with a larger context"
+)
+
+
 def _backend_error(exc: BaseException, settings: Settings, attempts: int) -> SummarizerError:
-    """A library error, with a message that names the fault and never the key."""
+    """A library error, with a message that names the fault and what to do, and never the key."""
     if isinstance(exc, openai.APIStatusError) and not _is_transient(exc):
-        detail = _server_message(exc)
-        hint = {
-            401: "check OPENAI_API_KEY",
-            403: "the key has no access to this model or endpoint",
-            404: f"unknown model {settings.model!r} or wrong base URL",
-            429: "the account's quota is exhausted",
-        }.get(exc.status_code, "the request was refused")
-        return APIRequestError(
-            _redact(f"API refused the request (HTTP {exc.status_code}, {hint}): {detail}", settings),
-            status_code=exc.status_code,
+        detail, code, status = _server_message(exc), _error_code(exc), exc.status_code
+        if status == 429 and code == "insufficient_quota":
+            kind, text = QuotaExhaustedError, (
+                "the account's API quota is exhausted (HTTP 429 insufficient_quota): check the plan and "
+                f"billing of the account behind the key, then run again; the server said: {detail}"
+            )
+        else:
+            kind, hint = _REFUSALS.get(status, (APIRequestError, "the request was refused"))
+            if code == "context_length_exceeded":
+                hint = _CONTEXT_HINT
+            text = f"API refused the request (HTTP {status}, {hint.format(model=settings.model)}): {detail}"
+        return kind(_redact(text, settings), status_code=status, attempts=attempts, original=exc)
+    if isinstance(exc, openai.APITimeoutError):
+        return TransportError(
+            _redact(f"API unavailable after {attempts} attempt(s): timed out (no whole reply within "
+                    f"{settings.timeout:g} s); try again later or raise the timeout", settings),
             attempts=attempts,
             original=exc,
         )
@@ -302,7 +452,7 @@ class LLMBackend:
 
     @cached_property
     def _client(self) -> openai.OpenAI:
-        return openai.OpenAI(**self._client_options())
+        return openai.OpenAI(**self._client_options(), http_client=_DeadlineHttpClient())
 
     @cached_property
     def _aclient(self) -> openai.AsyncOpenAI:
@@ -338,14 +488,16 @@ class LLMBackend:
     @cached_property
     def _create(self) -> Callable[..., Any]:
         raw = self._client.chat.completions.create
-        options = _retrying_kwargs(self.settings)
+        settings = self.settings
+        options = _retrying_kwargs(settings)
         adapt = self._adapt_request
 
         def create(*args: Any, **kwargs: Any) -> Any:
             kwargs = adapt(kwargs)
+            started = time.monotonic()
             for attempt in Retrying(**options):
                 with attempt:
-                    response = raw(*args, **kwargs)
+                    response = raw(*args, **kwargs, timeout=_request_budget(settings, started))
             _count(response)
             return response
 
@@ -355,15 +507,26 @@ class LLMBackend:
     def _acreate(self) -> Callable[..., Any]:
         limiter = self.limiter
         completions = self._aclient.chat.completions
-        options = _retrying_kwargs(self.settings, limiter)
+        settings = self.settings
+        options = _retrying_kwargs(settings, limiter)
         adapt = self._adapt_request
+        url = f"{self._aclient.base_url}chat/completions"
 
-        async def send(*args: Any, **kwargs: Any) -> Any:
+        async def send(started: float, *args: Any, **kwargs: Any) -> Any:
+            # The budget bounds the HTTP exchange only, never a wait for the rate limiter.
             if limiter is None:
-                return await completions.create(*args, **kwargs)
+                budget = _request_budget(settings, started)
+                return await _within(completions.create(*args, **kwargs, timeout=budget), budget, url)
             estimate = estimate_tokens(kwargs)
             await limiter.acquire(estimate)
-            raw = await completions.with_raw_response.create(*args, **kwargs)
+            budget = _request_budget(settings, started)
+            try:
+                raw = await _within(completions.with_raw_response.create(*args, **kwargs, timeout=budget), budget, url)
+            except openai.APIStatusError as exc:
+                # an error's headers teach the limiter too, and free the requests held back
+                # until the first reply (else they wait the limiter's whole probe timeout)
+                limiter.observe(exc.response.headers)
+                raise
             limiter.observe(raw.headers)
             response = raw.parse()
             usage = getattr(response, "usage", None)
@@ -373,9 +536,10 @@ class LLMBackend:
 
         async def create(*args: Any, **kwargs: Any) -> Any:
             kwargs = adapt(kwargs)
+            started = time.monotonic()
             async for attempt in AsyncRetrying(**options):
                 with attempt:
-                    response = await send(*args, **kwargs)
+                    response = await send(started, *args, **kwargs)
             _count(response)
             return response
 
@@ -397,7 +561,9 @@ class LLMBackend:
         mode = self._mode
 
         def call(response_model: Any, messages: list[dict[str, str]], max_retries: int, **options: Any) -> Any:
-            return retry(func=create, response_model=model, args=(), kwargs={**static, **options, "messages": messages},
+            # a copy: instructor appends each re-ask to the list it is given
+            return retry(func=create, response_model=model, args=(),
+                         kwargs={**static, **options, "messages": list(messages)},
                          max_retries=max_retries, mode=mode, provider=Provider.OPENAI, strict=True)
 
         return call
@@ -420,12 +586,16 @@ class LLMBackend:
         if schema_parts:
             kwargs = {key: value for key, value in kwargs.items() if key not in schema_parts}
             kwargs["extra_body"] = {**kwargs.get("extra_body", {}), **schema_parts}
+        if "messages" in kwargs:
+            kwargs = {**kwargs, "messages": _cap_reasks(kwargs["messages"])}
         return kwargs
 
     @contextmanager
     def _tracked(self, text: str) -> Iterator[_Call]:
         """Count this call's completions and check its grounding; turn any failure into a library error."""
-        call = _Call(index=ArticleIndex(text), max_attempts=self.settings.max_reasks + 1)
+        call = _Call(
+            index=ArticleIndex(text), max_attempts=self.settings.max_reasks + 1, max_tokens=self._extra.get("max_tokens")
+        )
         call_token, check_token = _CALL.set(call), DRAFT_CHECK.set(_check_grounding)
         try:
             yield call
@@ -447,15 +617,45 @@ class LLMBackend:
         """One brief of ``text``; raises a :class:`BackendError` subclass on failure."""
         started = time.perf_counter()
         with self._tracked(text) as call:
-            draft = self._create(**self._request(text))
+            request = self._request(text)
+            try:
+                draft = self._create(**request)
+            except IncompleteOutputException:
+                if (larger := self._larger_budget(request, call)) is None:
+                    raise
+                draft = self._create(**larger)
         return self._finish(draft, call, time.perf_counter() - started)
 
     async def asummarize(self, text: str) -> Brief:
         """The async form of :meth:`summarize`."""
         started = time.perf_counter()
         with self._tracked(text) as call:
-            draft = await self._acreate(**self._request(text))
+            request = self._request(text)
+            try:
+                draft = await self._acreate(**request)
+            except IncompleteOutputException:
+                if (larger := self._larger_budget(request, call)) is None:
+                    raise
+                draft = await self._acreate(**larger)
         return self._finish(draft, call, time.perf_counter() - started)
+
+    def _larger_budget(self, request: dict[str, Any], call: _Call) -> dict[str, Any] | None:
+        """``request`` once more with twice the output budget that cut its reply off, or None.
+
+        None when there is no budget to raise (no ``max_output_tokens``) or it is already
+        at ``max_output_tokens_ceiling``. The cut-off reply is not sent back: the new
+        request starts afresh, with its own ``max_reasks``.
+        """
+        current = request.get("max_tokens")
+        if not current:
+            return None
+        larger = min(current * 2, self.settings.max_output_tokens_ceiling)
+        if larger <= current:
+            return None
+        log.info("the reply was cut off at max_tokens=%d; asking once more with %d", current, larger)
+        call.max_tokens = larger
+        call.max_attempts = call.completions + self.settings.max_reasks + 1
+        return {**request, "max_tokens": larger}
 
     def _finish(self, draft: BriefDraft, call: _Call, latency: float) -> Brief:
         brief, report = ground(Brief.from_draft(draft), call.index, self.settings.ungrounded)
@@ -469,7 +669,8 @@ class LLMBackend:
             attempts=call.completions,
             transport_retries=call.transport_retries,
             grounding=report,
-            warnings=[f"ungrounded after re-asks: {i.path}" for i in call.lenient_issues],
+            warnings=[f"ungrounded after re-asks: {i.path}" for i in call.lenient_issues] + reference_warnings(report),
+            possible_injection=flag_injection(call.index.text),
         )
         return brief
 
@@ -478,9 +679,11 @@ class LLMBackend:
         if isinstance(cause, SummarizerError):
             return cause
         if isinstance(cause, IncompleteOutputException):
+            again = ", also when asked again with a larger budget" if call.max_tokens != self._extra.get("max_tokens") else ""
             return ValidationFailedError(
-                f"the reply was cut off at max_tokens={self.settings.max_output_tokens} "
-                "(finish_reason 'length'); raise the output budget",
+                f"the reply was truncated: cut off at max_tokens={call.max_tokens} (finish_reason 'length'){again}; "
+                f"raise max_output_tokens (now {self.settings.max_output_tokens}) and max_output_tokens_ceiling "
+                f"(now {self.settings.max_output_tokens_ceiling}), e.g. Summarizer(max_output_tokens=...)",
                 attempts=call.completions,
                 last_completion=getattr(cause, "last_completion", None),
                 original=cause,
@@ -488,13 +691,14 @@ class LLMBackend:
         if isinstance(cause, openai.OpenAIError):
             return _backend_error(cause, self.settings, call.completions + call.transport_retries + 1)
         if isinstance(exc, InstructorRetryException):
+            attempts = call.completions or exc.n_attempts
             return ValidationFailedError(
                 _redact(
-                    f"no valid brief after {exc.n_attempts} attempt(s); last validation error: "
-                    f"{_first_lines(str(exc), 3)}",
+                    f"no valid brief after {attempts} attempt(s); last validation error: "
+                    f"{_validation_summary(cause, call.refusal)}",
                     self.settings,
                 ),
-                attempts=exc.n_attempts,
+                attempts=attempts,
                 last_completion=exc.last_completion,
                 original=exc,
             )
@@ -526,13 +730,41 @@ def _schema_characters(parts: dict[str, Any]) -> int:
 
 
 def _count(response: Any) -> None:
+    """Count a reply in the current call; a refusal becomes its text first (see _refusal_as_content)."""
+    refusal = _refusal_as_content(response)
     call = _CALL.get()
     if call is not None:
         call.count(response)
+        call.refusal = refusal
 
 
 def _first_lines(text: str, count: int) -> str:
     return " ".join(text.strip().splitlines()[:count])
+
+
+MAX_SHOWN_ERRORS = 3
+
+
+def _validation_summary(exc: BaseException, refusal: str | None = None) -> str:
+    """What failed validation, briefly: field paths and reasons, or what the reply was instead."""
+    if refusal:
+        return f"the model refused: {_capped(refusal, 200)}"
+    if isinstance(exc, ValidationError):
+        errors = exc.errors(include_url=False)
+        shown = [f"{_field_path(e['loc'])}: {_capped(e['msg'], 300)}" for e in errors[:MAX_SHOWN_ERRORS]]
+        more = len(errors) - len(shown)
+        return "; ".join(shown) + (f"; and {more} more" if more else "")
+    if isinstance(exc, json.JSONDecodeError):
+        return f"the reply is not valid JSON ({exc.msg})"
+    return _capped(_first_lines(str(exc), 3), 300) or type(exc).__name__
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    """``("topics", 0, "category")`` as ``topics[0].category``; the empty path is the reply itself."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path or "reply"
 
 
 _STRICT_UNSUPPORTED = {"minLength", "maxLength", "default", "title"}

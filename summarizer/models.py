@@ -106,7 +106,8 @@ class Span(_Model):
 
 
 class GroundingIssue(_Model):
-    """One item whose evidence is not in the article, or whose figure text is not in its evidence."""
+    """One item whose evidence is not in the article, whose figure text is not in its evidence,
+    or a participant the article does not name."""
 
     path: str = Field(description="e.g. figures[2].evidence")
     excerpt: str
@@ -121,7 +122,11 @@ class GroundingReport(_Model):
     fuzzy: int = 0
     not_found: int = 0
     dropped_items: int = 0
+    participants_not_found: int = Field(default=0, description="participants the article does not name")
     issues: list[GroundingIssue] = Field(default_factory=list)
+    cleared_references: list[GroundingIssue] = Field(
+        default_factory=list, description="speakers and raised_by set to null: their participant was dropped"
+    )
 
     @property
     def grounding_rate(self) -> float:
@@ -339,3 +344,7 @@ class BriefMeta(_Model):
     grounding: GroundingReport = Field(default_factory=GroundingReport)
     warnings: list[str] = Field(default_factory=list)
     cached: bool = Field(default=False, description="served from the local cache: no API call")
+    parts: int = Field(default=1, ge=1, description="parts a long article was split into, one request each")
+    possible_injection: bool = Field(
+        default=False, description="the article holds text addressed to an AI model (see summarizer.injection)"
+    )

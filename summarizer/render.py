@@ -30,7 +30,8 @@ def to_json(brief: Brief, with_meta: bool = False) -> str:
 def md_escape(text: str) -> str:
     """Untrusted text made inert in Markdown, on one line."""
     # Model output is untrusted: no live links, images, HTML or table breaks in a report.
-    for char in "\\`*_[]<>|!":
+    # Brackets and parentheses both, so "![x](https://...)" and "[a](javascript:...)" stay text.
+    for char in "\\`*_[]()<>|!":
         text = text.replace(char, "\\" + char)
     return " ".join(text.split())
 

@@ -11,7 +11,9 @@ response parsing. Standard library only.
         assert server.requests[0].body["model"] == "test-model"
 
 Each ``POST /v1/chat/completions`` (or ``/chat/completions``) consumes one scripted reply,
-in order. When the script is empty the server answers with ``server.default``, by default
+in order. ``respond(function)`` is a reply made from the request itself: the function gets
+the request's parsed JSON body and returns the reply (for requests that arrive in no fixed
+order, such as the concurrent parts of one long article). When the script is empty the server answers with ``server.default``, by default
 a 500 "script exhausted", so a test that makes one call too many fails instead of hanging.
 
 A successful reply carries a payload in the form the *request* asked for, so one script
@@ -20,6 +22,10 @@ works in every instructor mode:
     request has ``tools``                  -> ``message.tool_calls[0].function.arguments``
     request mentions "```json" (MD_JSON)   -> ``message.content`` wrapped in a ```json fence
     otherwise (JSON_SCHEMA, JSON, none)    -> ``message.content``
+
+Faults beyond status codes: ``drop()`` closes the connection, ``delay()`` answers late,
+``hang()`` never answers, ``trickle()`` sends headers then a byte at a time and never
+finishes, ``refusal()`` and ``no_tool_call()`` are 200s without the structured payload.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 __all__ = [
     "Completion",
@@ -44,12 +50,20 @@ __all__ = [
     "LoopbackServer",
     "RecordedRequest",
     "Reply",
+    "Trickle",
     "brief",
     "delay",
     "drop",
     "error",
+    "hang",
     "length",
+    "no_tool_call",
+    "quota_exhausted",
     "raw_content",
+    "refusal",
+    "respond",
+    "Respond",
+    "trickle",
 ]
 
 # Hard ceiling on any scripted wait, so a mistaken delay(600, ...) cannot stall the suite.
@@ -74,6 +88,11 @@ class Completion:
     cached_tokens: int = 0
     fenced: bool | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    # A model that ignored tool_choice: ``text`` goes to ``message.content`` even when the
+    # request has tools, and no tool call is made.
+    as_content: bool = False
+    # A refusal: ``message.refusal`` carries it and ``message.content`` is null.
+    refusal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +120,22 @@ class Delay:
     then: Reply
 
 
-Reply = Union[Completion, Error, Drop, Delay]
+@dataclass(frozen=True)
+class Trickle:
+    """Send a 200's headers announcing a large body, then one byte every ``interval``
+    seconds, never finishing (until MAX_DELAY or stop(), then the connection is closed)."""
+
+    interval: float = 0.2
+
+
+@dataclass(frozen=True)
+class Respond:
+    """A reply computed from the request: ``function(body)`` returns the reply to send."""
+
+    function: Callable[[Mapping[str, Any]], Any]
+
+
+Reply = Union[Completion, Error, Drop, Delay, Trickle, Respond]
 
 
 def brief(
@@ -162,6 +196,17 @@ def length(
     )
 
 
+def refusal(message: str = "I can't help with that.", *, usage: tuple[int, int] = (10, 5)) -> Completion:
+    """A 200 whose message is a refusal: ``refusal`` set, ``content`` null, no tool call."""
+    return Completion("", usage=usage, fenced=False, refusal=message)
+
+
+def no_tool_call(text: str = "", *, usage: tuple[int, int] = (10, 5)) -> Completion:
+    """A 200 with ``text`` as plain content and no tool call, even when tools were requested
+    (``""`` sends an empty content)."""
+    return Completion(text, usage=usage, fenced=False, as_content=True)
+
+
 # Realistic defaults per status, as the OpenAI API sends them (type, code).
 _ERROR_DEFAULTS: dict[int, tuple[str, str | None]] = {
     400: ("invalid_request_error", None),
@@ -199,14 +244,40 @@ def error(
     )
 
 
+def quota_exhausted(headers: Mapping[str, str] | None = None) -> Error:
+    """OpenAI's 429 for an account out of credit (``insufficient_quota``), not a rate limit."""
+    return Error(
+        status=429,
+        message="You exceeded your current quota, please check your plan and billing details.",
+        type="insufficient_quota",
+        code="insufficient_quota",
+        headers=dict(headers or {}),
+    )
+
+
 def drop() -> Drop:
     """Close the connection without a response (the client sees a connection error)."""
     return Drop()
 
 
+def respond(function: Callable[[Mapping[str, Any]], Reply]) -> Respond:
+    """A reply made by ``function`` from the request's parsed JSON body (``{}`` if not JSON)."""
+    return Respond(function)
+
+
 def delay(seconds: float, reply: Reply) -> Delay:
     """Send ``reply`` after ``seconds`` (at most MAX_DELAY; ends early when the server stops)."""
     return Delay(float(seconds), reply)
+
+
+def hang() -> Delay:
+    """Accept the request and never answer (until MAX_DELAY or stop(), then close)."""
+    return Delay(MAX_DELAY, Drop())
+
+
+def trickle(interval: float = 0.2) -> Trickle:
+    """Headers, then a byte every ``interval`` seconds, never finishing."""
+    return Trickle(float(interval))
 
 
 # --- recording -------------------------------------------------------------------------
@@ -251,9 +322,13 @@ def _completion_body(reply: Completion, body: Mapping[str, Any], number: int) ->
     """The JSON of a chat.completion answering ``body``."""
     prompt_tokens, completion_tokens = reply.usage
     finish_reason = reply.finish_reason
-    message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": None}
+    message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": reply.refusal}
 
-    if body.get("tools"):
+    if reply.refusal is not None:
+        pass  # a refusal carries no content and no tool call
+    elif reply.as_content:
+        message["content"] = reply.text
+    elif body.get("tools"):
         message["tool_calls"] = [
             {
                 "id": f"call_loopback_{number}",
@@ -345,6 +420,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, reply: Reply, body: Mapping[str, Any]) -> None:
         owner = self.server.owner
         try:
+            while isinstance(reply, Respond):
+                reply = reply.function(body)
             while isinstance(reply, Delay):
                 if owner._stopping.wait(min(max(reply.seconds, 0.0), MAX_DELAY)):
                     reply = Drop()  # stopping: leave at once, answer nothing
@@ -356,6 +433,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_error(reply)
             elif isinstance(reply, Completion):
                 self._send_json(200, _completion_body(reply, body, owner._count()), reply.headers)
+            elif isinstance(reply, Trickle):
+                self._trickle(reply)
             else:
                 raise TypeError(f"not a loopback reply: {reply!r}")
         except (ConnectionError, TimeoutError):
@@ -387,6 +466,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, str(value))
         self.end_headers()
         self.wfile.write(data)
+
+    def _trickle(self, reply: Trickle) -> None:
+        owner = self.server.owner
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(1 << 20))  # promised, never delivered
+        self.end_headers()
+        self.wfile.flush()
+        interval = min(max(reply.interval, 0.01), MAX_DELAY)
+        started = time.monotonic()
+        # JSON whitespace, so every byte is a valid start of the promised body
+        while not owner._stopping.wait(interval) and time.monotonic() - started < MAX_DELAY:
+            self.wfile.write(b" ")
+            self.wfile.flush()
+        self._drop()
 
     def _drop(self) -> None:
         self.close_connection = True
@@ -493,7 +587,7 @@ class LoopbackServer:
     def enqueue(self, *replies: Reply) -> None:
         """Append replies to the script; each request consumes the next one."""
         for reply in replies:
-            if not isinstance(reply, (Completion, Error, Drop, Delay)):
+            if not isinstance(reply, (Completion, Error, Drop, Delay, Trickle, Respond)):
                 raise TypeError(f"not a loopback reply: {reply!r}")
         with self._lock:
             self._script.extend(replies)

@@ -259,7 +259,7 @@ def test_max_cost_stops_before_the_estimated_cost_is_passed(loopback, articles, 
 
 
 def test_llm_calls_in_two_worker_processes_give_every_id_once(loopback, articles, tmp_path):
-    loopback.enqueue(lb.error(401, message="no"))
+    loopback.enqueue(lb.error(400, message="no"))  # one article's fault (a 401 would stop the job)
     loopback.default = lb.brief(REPLY, usage=(100, 50))
     out = tmp_path / "out.jsonl"
     summary = asyncio.run(job(loopback, articles, out, concurrency=6, workers=2, cache=False).run())

@@ -56,8 +56,8 @@ def problems_of(excinfo: pytest.ExceptionInfo[InputError]) -> str:
 def test_folder_ids_are_relative_paths_without_extension_in_sorted_order(workdir: Path) -> None:
     write(workdir / "docs/world/b-2.md", "Second world story.")
     write(workdir / "docs/world/a-123.txt", "First world story.")
-    write(workdir / "docs/a.html", "<p>Markup read as text for now.</p>")
-    write(workdir / "docs/z.htm", "Old extension.")
+    write(workdir / "docs/a.html", "<p>Markup: the article is extracted.</p>")
+    write(workdir / "docs/z.htm", "<p>Old extension.</p>")
     write(workdir / "docs/notes.pdf", "skipped: not a supported type")
     write(workdir / "docs/README", "skipped: no extension")
     write(workdir / "docs/.hidden.txt", "skipped: hidden")
@@ -71,7 +71,7 @@ def test_folder_ids_are_relative_paths_without_extension_in_sorted_order(workdir
     assert [article.id for article in articles] == ids
     by_id = {article.id: article for article in articles}
     assert by_id["world/a-123"] == Article("world/a-123", "First world story.", {}, "docs/world/a-123.txt")
-    assert by_id["a"].text == "<p>Markup read as text for now.</p>"
+    assert by_id["a"].text == "Markup: the article is extracted."
     assert all(article.error is None for article in articles)
 
 
@@ -98,8 +98,8 @@ def test_file_text_is_decoded_like_a_single_article(workdir: Path) -> None:
 
 def test_unusable_text_files_are_listed_by_scan_and_yielded_with_an_error(workdir: Path) -> None:
     write(workdir / "in/empty.txt", "  \n\n")
-    write(workdir / "in/binary.txt", b"abc\x00def")
-    write(workdir / "in/latin1.txt", "caf\u00e9".encode("latin-1"))
+    write(workdir / "in/binary.txt", b"a\x00b\x00c\x00d")
+    write(workdir / "in/latin1.txt", "caf\u00e9 cr\u00e8me br\u00fbl\u00e9e".encode("latin-1"))
     write(workdir / "in/good.txt", "Fine.")
 
     assert scan(["in"]) == ["binary", "empty", "good", "latin1"]
@@ -207,24 +207,23 @@ def test_unreadable_files_are_named(workdir: Path, monkeypatch: pytest.MonkeyPat
     write(workdir / "docs/locked.txt", "B.")
     write(workdir / "docs/open.txt", "C.")
     # Simulated, so the test also holds when run as root (where chmod 0 is not enforced).
-    real_open, real_access = Path.open, sources.os.access
+    real_open = Path.open
 
     def deny_open(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == "secret.jsonl":
+        if self.name in ("secret.jsonl", "locked.txt"):
             raise PermissionError(13, "Permission denied")
         return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    def deny_access(path: object, mode: int) -> bool:
-        return not str(path).endswith("locked.txt") and real_access(path, mode)  # type: ignore[arg-type]
-
     monkeypatch.setattr(Path, "open", deny_open)
-    monkeypatch.setattr(sources.os, "access", deny_access)
     with pytest.raises(InputError) as excinfo:
         scan(["secret.jsonl", "docs"])
     message = problems_of(excinfo)
     assert "secret.jsonl: cannot be read (Permission denied)" in message
-    assert "docs/locked.txt: cannot be read" in message
-    assert "open.txt" not in message
+    # An unreadable article file is that article's error line, not a reason to refuse the job.
+    assert "locked.txt" not in message and "open.txt" not in message
+    by_id = {article.id: article for article in read(["docs"])}
+    assert by_id["locked"].error == "docs/locked.txt: cannot be read (Permission denied); check its permissions"
+    assert by_id["open"].text == "C." and by_id["open"].error is None
 
 
 @pytest.mark.parametrize("given", [["empty-folder"], ["blank.jsonl"], []])

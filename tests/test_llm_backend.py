@@ -196,10 +196,11 @@ def test_max_reasks_zero_means_a_single_call(loopback):
 
 
 def test_truncated_reply_is_reported_not_resent_unchanged(loopback):
-    loopback.enqueue(lb.length(REPLY))
-    with pytest.raises(ValidationFailedError, match="cut off at max_tokens=4096"):
+    # re-sent once with twice the budget, never unchanged (tests/test_failures_llm.py has more)
+    loopback.enqueue(lb.length(REPLY), lb.length(REPLY))
+    with pytest.raises(ValidationFailedError, match="cut off at max_tokens=8192"):
         make(loopback).summarize(ARTICLE)
-    assert len(loopback.requests) == 1
+    assert [r.body["max_tokens"] for r in loopback.requests] == [4096, 8192]
 
 
 def test_ungrounded_evidence_is_fed_back_then_fixed(loopback):

@@ -3,7 +3,9 @@
 A producer streams articles into a bounded queue (memory stays flat however large the
 input); ``concurrency`` workers take them, answer from the cache when they can, else
 call the backend under the shared rate limiter, and append one line per article to
-the ledger. One failed article is one error line, never the end of the job.
+the ledger. One failed article is one error line, never the end of the job; only a
+fault every article would meet (a refused key, an exhausted quota: ``stops_job``)
+stops it, with the articles in flight finished and the rest left for ``--resume``.
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ class BatchJob:
         self.fingerprint = fingerprint(self.sources, settings, self.backend_name)
         self.on_progress = on_progress or (lambda accounts: None)
         self.stopped_by: str | None = None
+        self.fatal: SummarizerError | None = None  # the error that stopped the job, if one did
         self._pool: ProcessPoolExecutor | None = None  # offline backend in processes
         self._workers: WorkerPool | None = None  # LLM calls in processes
         self._in_flight = 0
@@ -182,6 +185,8 @@ class BatchJob:
                 brief_json, meta = await self._summarize(article.text)
             except SummarizerError as exc:
                 self.accounts.api_calls += getattr(exc, "attempts", 0) or 0
+                if getattr(exc, "stops_job", False):
+                    raise  # every article would fail alike: stop, and leave this one pending
                 self._paid += 1
                 return _error(article.id, exc)
             self._paid += 1
@@ -238,6 +243,12 @@ class BatchJob:
                     self._in_flight += 1
                     try:
                         record = await self._one(article, cache)
+                    except SummarizerError as exc:  # a fault that stops the job (``stops_job``)
+                        if self.fatal is None:
+                            self.fatal = exc
+                            self.stopped_by = f"{type(exc).__name__}: {exc.message}"
+                        stop.set()  # articles in flight finish; the rest stay pending for --resume
+                        continue
                     finally:
                         self._in_flight -= 1
                         settled.set()

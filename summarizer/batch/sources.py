@@ -4,30 +4,36 @@ Two passes over the same sources:
 
 * :func:`scan` lists every article id in input order (no texts kept) and refuses, up
   front, whatever would make the run ambiguous: duplicate ids (every place of each one is
-  named), JSONL lines without a usable ``id`` or ``text``, invalid JSON, missing or
-  unreadable paths, an empty input set.
+  named), JSONL lines without a usable ``id`` or ``text``, invalid JSON, missing paths,
+  unreadable folders or JSONL files, an empty input set.
 * :func:`read` yields the :class:`Article` objects lazily, in the same order; memory stays
   flat whatever the input size.
 
 A source is
 
 * a file: ``.txt``, ``.md``, ``.html``/``.htm`` (one article; its id is the file name
-  without extension) or ``.jsonl`` (one article per line: ``{"id": ..., "text": ...,
-  other keys -> metadata}``, blank lines skipped);
+  without extension; a web page's article is extracted from its markup) or ``.jsonl``
+  (one article per line: ``{"id": ..., "text": ..., other keys -> metadata}``, blank
+  lines skipped);
 * a folder: its ``.txt``/``.md``/``.html``/``.htm``/``.jsonl`` files, recursively, sorted
   by relative path; the id of a text file is its path relative to the folder without
   extension (``world/a-123``); other files and hidden entries (names starting with
   ``.``) are skipped;
 * ``-``: standard input, JSONL when its first non-blank character is ``{``, else one
-  article of text whose id is ``stdin``.
+  article whose id is ``stdin`` (a web page when it starts with ``<!doctype html`` or
+  ``<html``).
 
 Standard input can be read only once, so the first pass copies it to a temporary file
 (:func:`stdin_buffer`, removed at exit or by :func:`discard_stdin_buffer`) and every later
 pass in the same process reads that copy.
 
-A text file that is empty, binary or not UTF-8 is not a scan error: :func:`read` yields
-it with ``text=""`` and :attr:`Article.error` set, so the runner records one per-article
-error and the job goes on.
+A text file is read by :func:`summarizer.inputs.parse_article`, the code path of
+``summarizer brief``, so the same bytes give the same text (and the same refusals). One
+that is unreadable, empty, binary, not UTF-8, not a regular file, or a web page without
+an article is not a scan error: :func:`read` yields it with ``text=""`` and
+:attr:`Article.error` set, so the runner records one per-article error and the job goes
+on. A web page's article carries ``metadata`` ``{"source_format": "html", "extractor",
+"text"}``: the text its brief's spans index travels to the output line.
 """
 
 from __future__ import annotations
@@ -44,7 +50,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InputError
-from ..inputs import MAX_ARTICLE_BYTES, decode_article
+from ..html_text import HTML_SUFFIXES
+from ..inputs import MAX_INPUT_BYTES, parse_article
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
@@ -62,10 +69,10 @@ class Article:
 
     id: str
     text: str
-    metadata: dict[str, Any]  # other keys of a JSONL record; {} for files
+    metadata: dict[str, Any]  # other keys of a JSONL record; for a web page, its extracted text; else {}
     source: str  # where it came from, for messages: "in.jsonl:12" or "docs/a.txt"
     error: str | None = field(default=None, compare=False)
-    """Why this article cannot be summarized (empty, binary, not UTF-8, too large), or None.
+    """Why this article cannot be summarized (unreadable, empty, binary, not UTF-8, too large), or None.
 
     Set only for text files; the runner should record it as this id's error without
     calling the backend. ``text`` is then ``""``.
@@ -80,6 +87,7 @@ class _Input:
     path: Path  # what to open (for stdin: the temporary copy)
     label: str  # what to call it in messages
     article_id: str | None  # for kind == "text"
+    html: bool | None = False  # for kind == "text": a web page? None: decide by its content
 
 
 class _Problems:
@@ -182,7 +190,7 @@ def _inputs(sources: Sequence[str], problem: Callable[[str], None]) -> Iterator[
             if _looks_like_jsonl(path):
                 yield _Input("jsonl", path, STDIN_LABEL, None)
             else:
-                yield _Input("text", path, STDIN_LABEL, STDIN_ID)
+                yield _Input("text", path, STDIN_LABEL, STDIN_ID, html=None)
             continue
         path = Path(source)
         if path.is_dir():
@@ -197,16 +205,16 @@ def _inputs(sources: Sequence[str], problem: Callable[[str], None]) -> Iterator[
                 if suffix in JSONL_SUFFIXES:
                     yield _Input("jsonl", path / relative, label, None)
                 else:
-                    yield _Input("text", path / relative, label, _strip_suffix(relative))
+                    yield _Input("text", path / relative, label, _strip_suffix(relative), html=suffix in HTML_SUFFIXES)
             continue
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             problem(f"{source}: no such file or folder")
             continue
         suffix = path.suffix.lower()
         if suffix in JSONL_SUFFIXES:
             yield _Input("jsonl", path, source, None)
         elif suffix in TEXT_SUFFIXES:
-            yield _Input("text", path, source, path.stem)
+            yield _Input("text", path, source, path.stem, html=suffix in HTML_SUFFIXES)
         else:
             problem(
                 f"{source}: unsupported file type {suffix or '(no extension)'!r}; "
@@ -293,23 +301,34 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _unreadable(path: Path) -> str | None:
+    """Why ``path`` cannot be read as one article file, or None (opening a FIFO would block)."""
+    if path.is_symlink() and not path.exists():
+        return "is a symbolic link to a missing file"
+    if path.exists() and not path.is_file():
+        return "is not a regular file"
+    return None
+
+
 def _text_article(item: _Input) -> Article:
-    """The article of a text file; a file that is not usable text gets ``error`` set."""
+    """The article of a text or HTML file; one that is not usable gets ``error`` set."""
     assert item.article_id is not None
-    # HTML files are read as text for now; extracting the article from markup is a later issue.
+
+    def failed(message: str) -> Article:
+        return Article(item.article_id, "", {}, item.label, error=message)
+
+    if reason := _unreadable(item.path):
+        return failed(f"{item.label}: {reason}")
     try:
         with item.path.open("rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
+            data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        raise InputError(f"{item.label}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_ARTICLE_BYTES:
-        message = f"{item.label}: larger than {MAX_ARTICLE_BYTES:,} bytes; this is not one article"
-        return Article(item.article_id, "", {}, item.label, error=message)
+        return failed(f"{item.label}: cannot be read ({exc.strerror or exc}); check its permissions")
     try:
-        text = decode_article(data, item.label)
+        article = parse_article(data, item.label, html=item.html)
     except InputError as exc:
-        return Article(item.article_id, "", {}, item.label, error=exc.message)
-    return Article(item.article_id, text, {}, item.label)
+        return failed(exc.message)
+    return Article(item.article_id, article.text, article.output_metadata(), item.label)
 
 
 def _places(sources: Sequence[str], problem: Callable[[str], None]) -> Iterator[tuple[str, str]]:
@@ -319,10 +338,8 @@ def _places(sources: Sequence[str], problem: Callable[[str], None]) -> Iterator[
             for article_id, _text, _metadata, place in _jsonl_records(item, problem, want_text=False):
                 yield article_id, place
         else:
+            # An unreadable file is not refused here: read() yields it as one article's error.
             assert item.article_id is not None
-            if not os.access(item.path, os.R_OK) or not item.path.is_file():
-                problem(f"{item.label}: cannot be read")
-                continue
             yield item.article_id, item.label
 
 
@@ -335,9 +352,10 @@ def scan(sources: Sequence[str]) -> list[str]:
 
     Raises :class:`InputError` naming the offending places (up to 20, then a count):
     duplicate ids (every line or file of each), a JSONL line without a string/int ``id``
-    or without a non-empty string ``text``, invalid JSON (``file:line``), an unreadable or
-    missing path, an empty input set. Reading ``-`` copies standard input to a temporary
-    file that :func:`read` then uses.
+    or without a non-empty string ``text``, invalid JSON (``file:line``), a missing path, an
+    unreadable folder or JSONL file, an empty input set (an unreadable article file is
+    :func:`read`'s per-article error instead). Reading ``-`` copies standard input to a
+    temporary file that :func:`read` then uses.
     """
     if isinstance(sources, str):
         sources = [sources]

@@ -38,9 +38,9 @@ def _rebuild_error(name: str, message: str, attempts: int) -> errors.SummarizerE
 
 
 async def _serve(number: int, settings: Settings, tasks: Any, results: Any) -> None:
-    from ..llm import LLMBackend
+    from ..api import make_backend  # the same backend as the parent's: capped, long articles split
 
-    backend = LLMBackend(settings)
+    backend = make_backend(settings)
     backend.warm()
     loop = asyncio.get_running_loop()
     local: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue()  # the parent bounds what it sends

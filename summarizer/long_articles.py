@@ -1,0 +1,209 @@
+"""Articles of any length: a hard cap on what is accepted, and long ones split for an LLM.
+
+:class:`LongArticles` wraps a backend. Every article longer than
+``settings.max_article_chars`` is refused with an :class:`InputError` before any request.
+With an LLM backend, an article whose request would exceed ``settings.max_input_tokens``
+(characters / 4, the rule of ``llm.estimate_tokens``) is split on paragraph boundaries
+(:mod:`summarizer.split`), each part is summarized by the same backend (concurrently, at
+most :data:`PART_CONCURRENCY` at a time, under the backend's rate limiter), and the part
+briefs are merged into one brief of the whole article (:mod:`summarizer.merge`). The
+offline backend reads an article of any length whole, so it is never split.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import math
+import time
+from typing import TYPE_CHECKING, Any, Callable
+
+from .config import Settings
+from .errors import ConfigError, InputError, SummarizerError
+from .merge import merge_briefs, merge_meta
+from .models import Brief
+from .split import Part, split_article
+
+if TYPE_CHECKING:
+    from .api import BriefBackend
+
+__all__ = ["LongArticles", "check_length", "request_tokens"]
+
+CHARS_PER_TOKEN = 4  # the rule of llm.estimate_tokens
+PART_CONCURRENCY = 4  # parts of one article in flight at once
+# A part repeats at most this share of the previous one (its last paragraph, if short).
+OVERLAP_SHARE = 0.1
+MAX_OVERLAP_CHARS = 2_000
+# Room for the article below this, and the budget is a mistake: say so instead of
+# sending dozens of tiny requests.
+MIN_ARTICLE_TOKENS = 500
+# Characters the prompt adds around the article beyond the template (marker look-alikes
+# broken up); a margin so a full part never estimates one token over the budget.
+_MARGIN_CHARS = 64
+
+
+def request_tokens(settings: Settings) -> Callable[[str], float]:
+    """The input tokens of the request the LLM backend sends for an article.
+
+    instructor prepares the request as it will be sent (the tools, response format or
+    schema text of ``settings.mode``), and it is counted by the rule of
+    ``llm.estimate_tokens`` without the output budget.
+    """
+    from instructor.v2.core.providers import Provider
+    from instructor.v2.core.registry import mode_registry
+
+    from .llm import INSTRUCTOR_MODES, BriefRequest, estimate_tokens
+    from .prompts import messages
+
+    handlers = mode_registry.get_handlers(Provider.OPENAI, INSTRUCTOR_MODES[settings.mode])
+
+    def count(text: str) -> float:
+        _, request = handlers.request_handler(response_model=BriefRequest, kwargs={"messages": messages(text)})
+        return estimate_tokens(request) - min(request.get("max_tokens") or 1000, 1000)
+
+    return count
+
+
+def check_length(text: str, max_chars: int) -> None:
+    """An :class:`InputError` when ``text`` is longer than the hard cap ``max_chars``."""
+    if len(text) > max_chars:
+        raise InputError(
+            f"the article is {len(text):,} characters, beyond the cap of {max_chars:,}; "
+            "split it or raise --max-article-chars"
+        )
+
+
+class LongArticles:
+    """A backend that refuses over-long articles and splits long ones (see the module docstring).
+
+    Args:
+        inner: the backend that makes each brief.
+        settings: ``max_article_chars`` and ``max_input_tokens`` are read from here.
+        prompt_tokens: the input tokens of a request for a given article text
+            (:func:`request_tokens`); None for a backend that is never split.
+    """
+
+    def __init__(self, inner: BriefBackend, settings: Settings, prompt_tokens: Callable[[str], float] | None) -> None:
+        self.inner = inner
+        self._settings = settings
+        self.part_chars: int | None = None
+        if prompt_tokens is not None:
+            overhead = math.ceil(prompt_tokens(""))
+            room = settings.max_input_tokens - overhead
+            if room < MIN_ARTICLE_TOKENS:
+                raise ConfigError(
+                    f"max_input_tokens {settings.max_input_tokens} leaves no room for the article: the prompt "
+                    f"alone is about {overhead} tokens; set at least {overhead + MIN_ARTICLE_TOKENS}"
+                )
+            self.part_chars = room * CHARS_PER_TOKEN - _MARGIN_CHARS
+
+    # --- what a backend offers, passed through ---------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def limiter(self) -> Any:
+        """The inner backend's rate limiter (an AttributeError when it has none)."""
+        return self.inner.limiter  # type: ignore[attr-defined]
+
+    @limiter.setter
+    def limiter(self, value: Any) -> None:
+        self.inner.limiter = value  # type: ignore[attr-defined]
+
+    @property
+    def estimate_usage(self) -> Callable[[str], Any]:
+        """The inner backend's estimate, summed over the parts (an AttributeError when it has none)."""
+        estimate = self.inner.estimate_usage  # type: ignore[attr-defined]
+
+        def summed(text: str) -> Any:
+            usages = [estimate(part.text) for part in self.split(text)]
+            total = usages[0]
+            for usage in usages[1:]:
+                total = total.model_copy(
+                    update={name: getattr(total, name) + getattr(usage, name) for name in type(total).model_fields}
+                )
+            return total
+
+        return summed
+
+    def __getattr__(self, name: str) -> Any:
+        # anything else (warm, ...) is the inner backend's
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    # --- splitting --------------------------------------------------------------------
+
+    def split(self, text: str) -> list[Part]:
+        """The parts ``text`` is sent in: one part when it fits or is never split."""
+        if self.part_chars is None:
+            return [Part(0, 0, len(text), text)]
+        overlap = min(int(self.part_chars * OVERLAP_SHARE), MAX_OVERLAP_CHARS)
+        return split_article(text, self.part_chars, overlap)
+
+    def summarize(self, text: str) -> Brief:
+        """One brief of ``text``, its parts summarized one after another."""
+        check_length(text, self._settings.max_article_chars)
+        parts = self.split(text)
+        if len(parts) == 1:
+            return self.inner.summarize(text)
+        started = time.perf_counter()
+        briefs = []
+        for part in parts:
+            try:
+                briefs.append(self.inner.summarize(part.text))
+            except SummarizerError as exc:
+                raise _in_part(exc, part, len(parts)) from exc
+        return self._merged(text, parts, briefs, started)
+
+    async def asummarize(self, text: str) -> Brief:
+        """One brief of ``text``, its parts summarized concurrently; the first failure cancels the rest."""
+        check_length(text, self._settings.max_article_chars)
+        parts = self.split(text)
+        if len(parts) == 1:
+            return await self.inner.asummarize(text)
+        started = time.perf_counter()
+        slots = asyncio.Semaphore(PART_CONCURRENCY)
+
+        async def one(part: Part) -> Brief:
+            async with slots:
+                return await self.inner.asummarize(part.text)
+
+        tasks: list[asyncio.Task[Brief]] = []
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(part)) for part in parts]
+        except BaseExceptionGroup as failures:
+            for part, task in zip(parts, tasks):
+                error = task.exception() if task.done() and not task.cancelled() else None
+                if isinstance(error, SummarizerError):
+                    raise _in_part(error, part, len(parts)) from error
+            raise failures.exceptions[0] from None
+        return self._merged(text, parts, [task.result() for task in tasks], started)
+
+    def _merged(self, text: str, parts: list[Part], briefs: list[Brief], started: float) -> Brief:
+        brief, report = merge_briefs(text, parts, briefs)
+        metas = [b.meta for b in briefs if b.meta is not None]
+        if metas:
+            brief._meta = merge_meta(metas, report, time.perf_counter() - started)
+        return brief
+
+
+def _in_part(error: SummarizerError, part: Part, count: int) -> SummarizerError:
+    """A copy of ``error`` (same class, same context) whose message names the part that failed."""
+    named = copy.copy(error)
+    named.message = f"part {part.index + 1} of {count} (characters {part.start}-{part.end}): {error.message}"
+    named.args = (named.message,)
+    return named

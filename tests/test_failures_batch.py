@@ -1,0 +1,131 @@
+"""Failure behaviour of batch jobs against the loopback server: a fault one article meets is
+one error line and the job goes on; a fault every article would meet (an exhausted quota, a
+refused key, an unknown model) stops the job cleanly, resumable once it is fixed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import loopback as lb
+from summarizer.batch.runner import BatchJob, BatchOptions
+from summarizer.batch.workers import _rebuild_error
+from summarizer.cli import app
+from summarizer.config import resolve_settings
+from summarizer.errors import AccessError, APIRequestError, QuotaExhaustedError, TransportError
+from test_llm_backend import ARTICLE, REPLY
+
+IDS = [f"a{i:02d}" for i in range(12)]
+runner = CliRunner()
+
+
+@pytest.fixture
+def articles(tmp_path):
+    """A JSONL input of 12 distinct articles."""
+    path = tmp_path / "in.jsonl"
+    rows = [json.dumps({"id": i, "text": f"{ARTICLE}\n\nDispatch {i}."}) for i in IDS]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def job(server, articles, out, **options):
+    settings = resolve_settings(backend="openai", base_url=server.url, model="m", max_retry_wait=0.05)
+    options.setdefault("cache", False)
+    return BatchJob([str(articles)], out, settings, BatchOptions(**options))
+
+
+def lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def batch_cli(server, articles, out, *extra):
+    return runner.invoke(app, ["batch", str(articles), "-o", str(out), "--backend", "openai", "--base-url", server.url,
+                               "--model", "m", "--concurrency", "3", "--workers", "1", "--no-cache", *extra])
+
+
+def test_an_exhausted_quota_stops_the_job_cleanly_and_resume_completes_it(loopback, articles, tmp_path):
+    loopback.enqueue(lb.brief(REPLY), lb.brief(REPLY))
+    loopback.default = lb.quota_exhausted()  # the third reply, and every one after, until topped up
+    out = tmp_path / "out.jsonl"
+
+    result = batch_cli(loopback, articles, out)
+
+    assert result.exit_code == 4, result.stderr
+    assert len(loopback.requests) <= 3 + 2  # concurrency + 2: nothing new is sent once it is known
+    done = lines(out)
+    assert len(done) == 2 and all("brief" in r and "error" not in r for r in done)  # no error lines
+    summary = json.loads(result.stderr[result.stderr.index("{\n") : result.stderr.rindex("\n}") + 2])
+    assert summary["ok"] == 2 and summary["failed"] == 0
+    assert summary["stopped_by"].startswith("QuotaExhaustedError: the account's API quota is exhausted")
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("summarizer: error: the batch stopped: the account's API quota is exhausted")
+    assert "--resume continues the job once that is fixed" in last
+
+    loopback.default = lb.brief(REPLY)  # the account was topped up
+    sent = len(loopback.requests)
+    result = batch_cli(loopback, articles, out, "--resume")
+    assert result.exit_code == 0, result.stderr
+    ids = [r["id"] for r in lines(out)]
+    assert sorted(ids) == IDS  # every id exactly once
+    assert len(loopback.requests) - sent == 10 and not any("error" in r for r in lines(out))
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [lb.error(401, message="Incorrect API key provided."), lb.error(403),
+     lb.error(404, message="The model `m` does not exist.", code="model_not_found")],
+    ids=["401", "403", "404-model"],
+)
+def test_a_refused_key_or_unknown_model_stops_the_job_with_nothing_written_as_failed(loopback, articles, tmp_path, reply):
+    loopback.default = reply
+    out = tmp_path / "out.jsonl"
+    batch = job(loopback, articles, out, concurrency=3)
+    summary = asyncio.run(batch.run())
+    assert isinstance(batch.fatal, AccessError) and batch.fatal.exit_code == 1
+    assert summary["stopped_by"].startswith(f"AccessError: API refused the request (HTTP {reply.status}")
+    assert (summary["ok"], summary["failed"]) == (0, 0) and lines(out) == []
+    assert len(loopback.requests) <= 3 + 2
+
+
+def test_cli_batch_exits_1_on_a_refused_key(loopback, articles, tmp_path):
+    loopback.default = lb.error(401)
+    result = batch_cli(loopback, articles, tmp_path / "out.jsonl")
+    assert result.exit_code == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert "HTTP 401, check OPENAI_API_KEY" in last and "--resume continues the job once that is fixed" in last
+
+
+def test_a_persistently_failing_article_is_one_error_line_and_the_job_goes_on(loopback, articles, tmp_path):
+    loopback.enqueue(*[lb.error(503, message="upstream overloaded")] * 4)  # the first article's 4 attempts
+    loopback.default = lb.brief(REPLY)
+    out = tmp_path / "out.jsonl"
+    summary = asyncio.run(job(loopback, articles, out, concurrency=1).run())
+    assert (summary["ok"], summary["failed_by_reason"], summary["stopped_by"]) == (11, {"TransportError": 1}, None)
+    assert len(loopback.requests) == 4 + 11
+    (failed,) = [r for r in lines(out) if "error" in r]
+    assert failed["id"] == "a00" and failed["error"]["attempts"] == 4
+    assert failed["error"]["message"] == "API unavailable after 4 attempt(s): HTTP 503: upstream overloaded"
+    assert sorted(r["id"] for r in lines(out)) == IDS
+
+
+def test_an_article_too_long_for_the_model_fails_alone(loopback, articles, tmp_path):
+    loopback.enqueue(lb.error(400, code="context_length_exceeded", message="This model's maximum context length is 8192 tokens."))
+    loopback.default = lb.brief(REPLY)
+    out = tmp_path / "out.jsonl"
+    summary = asyncio.run(job(loopback, articles, out, concurrency=2).run())
+    assert (summary["ok"], summary["failed_by_reason"], summary["stopped_by"]) == (11, {"APIRequestError": 1}, None)
+    (failed,) = [r for r in lines(out) if "error" in r]
+    assert "too long for the model's context window" in failed["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "name, kind, exit_code, stops",
+    [("QuotaExhaustedError", QuotaExhaustedError, 4, True), ("AccessError", AccessError, 1, True),
+     ("APIRequestError", APIRequestError, 1, False), ("TransportError", TransportError, 1, False)],
+)
+def test_errors_from_helper_processes_keep_whether_they_stop_the_job(name, kind, exit_code, stops):
+    error = _rebuild_error(name, "message", 1)  # how a helper process's error reaches the runner
+    assert type(error) is kind and (error.exit_code, error.stops_job) == (exit_code, stops)
