@@ -7,10 +7,12 @@
 from .api import Summarizer, summarize
 from .config import Settings
 from .errors import (
+    AccessError,
     APIRequestError,
     BackendError,
     ConfigError,
     InputError,
+    QuotaExhaustedError,
     SummarizerError,
     TransportError,
     ValidationFailedError,
@@ -33,6 +35,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "APIRequestError",
+    "AccessError",
     "AlignmentStatus",
     "BackendError",
     "Brief",
@@ -42,6 +45,7 @@ __all__ = [
     "Figure",
     "GroundingReport",
     "InputError",
+    "QuotaExhaustedError",
     "Participant",
     "Qualifier",
     "SecurityConcern",

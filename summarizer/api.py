@@ -9,7 +9,6 @@ from .config import Backend, Settings, resolve_settings
 from .grounding import ground, reference_warnings
 from .injection import flag_injection
 from .inputs import check_article
-from .logs import protect
 from .models import Brief, BriefMeta
 from .prompts import prompt_version
 
@@ -69,15 +68,14 @@ def make_backend(settings: Settings) -> BriefBackend:
     article whose request would exceed ``settings.max_input_tokens`` is summarized in
     parts that are merged into one brief (:mod:`summarizer.long_articles`).
     """
-    from .long_articles import LongArticles, request_tokens
+    from .long_articles import LongArticles
 
     if settings.resolved_backend() is Backend.offline:
         return LongArticles(OfflineBackend(settings), settings, prompt_tokens=None)
     from .llm import LLMBackend
 
-    protect(settings.api_key)  # the key is redacted from the HTTP and LLM libraries' logs
     backend = LLMBackend(settings)
-    return LongArticles(backend, settings, prompt_tokens=request_tokens(settings))
+    return LongArticles(backend, settings, prompt_tokens=backend.request_tokens)
 
 
 class Summarizer:

@@ -241,7 +241,8 @@ def _api_errors(settings: Settings, what: str) -> Iterator[None]:
     try:
         yield
     except (openai.OpenAIError, httpx2.HTTPError) as exc:
-        error = _backend_error(exc, settings, attempts=1)
+        error = _backend_error(exc, settings, attempts=1,
+                               not_found="unknown batch or file id, or wrong base URL: check the id and OPENAI_BASE_URL")
         raise _reworded(error, f"{what}: {error.message}") from exc
 
 

@@ -1,18 +1,19 @@
 """The command line: arguments in, a brief out, library errors turned into exit codes.
 
 Exit codes: 0 success; 1 the backend failed; 2 bad input or usage; 3 an eval fell
-below its baseline; 4 the API account's quota is exhausted (each error class carries
-its ``exit_code``; ``_fail`` returns it). Set
+below its baseline; 4 the API account's quota is exhausted; 5 ``batch status --wait``
+timed out with batches still running (each error class carries its ``exit_code``;
+``_fail`` returns it). Set
 ``SUMMARIZER_RAISE_ERRORS=1`` to see the traceback instead of the one-line message.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 import tempfile
+import traceback
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -34,6 +35,7 @@ from .cli_options import (
 from .config import Backend, raise_errors
 from .errors import ConfigError, InputError, SummarizerError
 from .grounding import UngroundedPolicy
+from .logs import redact
 from .render import RENDERERS, OutputFormat, brief_payload
 
 app = typer.Typer(
@@ -46,7 +48,10 @@ app = typer.Typer(
 
 def _fail(exc: SummarizerError) -> typer.Exit:
     if raise_errors():
-        raise exc
+        # The chained client error may quote a server's echo of the key: the traceback
+        # goes out through the same redaction as the logs.
+        sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+        return typer.Exit(exc.exit_code)
     typer.echo(f"summarizer: error: {exc.message}", err=True)
     return typer.Exit(exc.exit_code)
 

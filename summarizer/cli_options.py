@@ -9,17 +9,17 @@ import typer
 from .config import Backend, Mode
 
 BackendOption = Annotated[Backend, typer.Option(help="auto: openai when a key or base URL is set, else offline")]
-ModelOption = Annotated[Optional[str], typer.Option(help="Model name [env SUMMARIZER_MODEL]")]
-BaseUrlOption = Annotated[Optional[str], typer.Option(help="OpenAI-compatible server [env OPENAI_BASE_URL]")]
-ModeOption = Annotated[Optional[Mode], typer.Option(help="Structured-output mode [env SUMMARIZER_MODE]")]
+ModelOption = Annotated[Optional[str], typer.Option(help="Model name (env SUMMARIZER_MODEL)")]
+BaseUrlOption = Annotated[Optional[str], typer.Option(help="OpenAI-compatible server (env OPENAI_BASE_URL)")]
+ModeOption = Annotated[Optional[Mode], typer.Option(help="Structured-output mode (env SUMMARIZER_MODE)")]
 VerboseOption = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v info, -vv debug logs on stderr")]
 MaxInputTokensOption = Annotated[
     Optional[int],
     typer.Option(min=1, help="Input tokens per request; a longer article is summarized in parts "
-                 "[env SUMMARIZER_MAX_INPUT_TOKENS, default 6000]"),
+                 "(env SUMMARIZER_MAX_INPUT_TOKENS, default 6000)"),
 ]
 MaxArticleCharsOption = Annotated[
     Optional[int],
     typer.Option(min=1, help="Refuse a longer article before any request "
-                 "[env SUMMARIZER_MAX_ARTICLE_CHARS, default 500000]"),
+                 "(env SUMMARIZER_MAX_ARTICLE_CHARS, default 500000)"),
 ]

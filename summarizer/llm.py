@@ -62,6 +62,7 @@ from .errors import (
 )
 from .grounding import ArticleIndex, GroundingIssue, find_problems, ground, reference_warnings
 from .injection import flag_injection
+from .logs import protect
 from .models import DRAFT_CHECK, Brief, BriefDraft, BriefMeta, Usage
 from .prompts import messages, prompt_version
 
@@ -376,8 +377,12 @@ _CONTEXT_HINT = (
 )
 
 
-def _backend_error(exc: BaseException, settings: Settings, attempts: int) -> SummarizerError:
-    """A library error, with a message that names the fault and what to do, and never the key."""
+def _backend_error(exc: BaseException, settings: Settings, attempts: int,
+                   not_found: str | None = None) -> SummarizerError:
+    """A library error, with a message that names the fault and what to do, and never the key.
+
+    ``not_found`` replaces the hint of a 404 for calls that name no model (batch files).
+    """
     if isinstance(exc, openai.APIStatusError) and not _is_transient(exc):
         detail, code, status = _server_message(exc), _error_code(exc), exc.status_code
         if status == 429 and code == "insufficient_quota":
@@ -389,6 +394,8 @@ def _backend_error(exc: BaseException, settings: Settings, attempts: int) -> Sum
             kind, hint = _REFUSALS.get(status, (APIRequestError, "the request was refused"))
             if code == "context_length_exceeded":
                 hint = _CONTEXT_HINT
+            elif status == 404 and not_found:
+                hint = not_found
             text = f"API refused the request (HTTP {status}, {hint.format(model=settings.model)}): {detail}"
         return kind(_redact(text, settings), status_code=status, attempts=attempts, original=exc)
     if isinstance(exc, openai.APITimeoutError):
@@ -432,6 +439,7 @@ class LLMBackend:
     def __init__(self, settings: Settings, limiter: Any = None) -> None:
         self.settings = settings
         self.limiter = limiter  # a batch.ratelimit.RateLimiter shared by a batch's workers
+        protect(settings.api_key)  # however the backend is made, the client libraries' logs redact the key
         settings.key_for_client()  # a missing key is a ConfigError now, not at the first article
         self._mode = INSTRUCTOR_MODES[settings.mode]
         self._extra = self._request_options()
@@ -460,15 +468,21 @@ class LLMBackend:
         # against 2.5-3.1 ms with the default httpx2 transport, at 50 requests in flight.
         return openai.AsyncOpenAI(**self._client_options(), http_client=openai.DefaultAioHttpClient())
 
+    def request_tokens(self, text: str) -> float:
+        """The input tokens of the request for ``text``, counted as ``estimate_tokens`` does.
+
+        instructor prepares the request as it will be sent in this mode (tools, response
+        format or schema text in the messages); the output budget is left out.
+        """
+        handlers = mode_registry.get_handlers(Provider.OPENAI, self._mode)
+        _, request = handlers.request_handler(response_model=BriefRequest, kwargs={"messages": messages(text)})
+        return estimate_tokens(request) - min(request.get("max_tokens") or 1000, 1000)
+
     def estimate_usage(self, text: str) -> Usage:
         """The tokens a brief of ``text`` is likely to cost, before it is asked for (a budget's guess)."""
-        prompt = int(sum(len(m["content"]) for m in messages(text)) / 4 + self._schema_tokens)
+        prompt = int(self.request_tokens(text))
         completion = min(self.settings.max_output_tokens or 1000, 1000)
         return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
-
-    @cached_property
-    def _schema_tokens(self) -> int:
-        return len(json.dumps(strict_schema(BriefDraft))) // 4
 
     def warm(self) -> None:
         """Build the async client and the prepared request now, not on the first article."""
@@ -712,20 +726,22 @@ def estimate_tokens(request: dict[str, Any]) -> float:
     return characters / 4 + min(request.get("max_tokens") or 1000, 1000)
 
 
-_SCHEMA_SIZES: dict[int, int] = {}
+_SCHEMA_SIZES: dict[int, tuple[Any, int]] = {}
 
 
 def _schema_characters(parts: dict[str, Any]) -> int:
     # The schema parts are the same objects on every call of a backend: measure them once.
+    # Each entry keeps its object alive, so its id cannot be reused by another one.
     total = 0
     for key in _SCHEMA_PARTS:
         value = parts.get(key)
         if value is not None:
-            if id(value) not in _SCHEMA_SIZES:
+            entry = _SCHEMA_SIZES.get(id(value))
+            if entry is None or entry[0] is not value:
                 if len(_SCHEMA_SIZES) > 64:  # modes that rebuild the schema per call: stay bounded
                     _SCHEMA_SIZES.clear()
-                _SCHEMA_SIZES[id(value)] = len(json.dumps(value))
-            total += _SCHEMA_SIZES[id(value)]
+                entry = _SCHEMA_SIZES[id(value)] = (value, len(json.dumps(value)))
+            total += entry[1]
     return total
 
 

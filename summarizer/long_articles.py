@@ -27,7 +27,7 @@ from .split import Part, split_article
 if TYPE_CHECKING:
     from .api import BriefBackend
 
-__all__ = ["LongArticles", "check_length", "request_tokens"]
+__all__ = ["LongArticles", "check_length"]
 
 CHARS_PER_TOKEN = 4  # the rule of llm.estimate_tokens
 PART_CONCURRENCY = 4  # parts of one article in flight at once
@@ -40,28 +40,6 @@ MIN_ARTICLE_TOKENS = 500
 # Characters the prompt adds around the article beyond the template (marker look-alikes
 # broken up); a margin so a full part never estimates one token over the budget.
 _MARGIN_CHARS = 64
-
-
-def request_tokens(settings: Settings) -> Callable[[str], float]:
-    """The input tokens of the request the LLM backend sends for an article.
-
-    instructor prepares the request as it will be sent (the tools, response format or
-    schema text of ``settings.mode``), and it is counted by the rule of
-    ``llm.estimate_tokens`` without the output budget.
-    """
-    from instructor.v2.core.providers import Provider
-    from instructor.v2.core.registry import mode_registry
-
-    from .llm import INSTRUCTOR_MODES, BriefRequest, estimate_tokens
-    from .prompts import messages
-
-    handlers = mode_registry.get_handlers(Provider.OPENAI, INSTRUCTOR_MODES[settings.mode])
-
-    def count(text: str) -> float:
-        _, request = handlers.request_handler(response_model=BriefRequest, kwargs={"messages": messages(text)})
-        return estimate_tokens(request) - min(request.get("max_tokens") or 1000, 1000)
-
-    return count
 
 
 def check_length(text: str, max_chars: int) -> None:
@@ -80,7 +58,7 @@ class LongArticles:
         inner: the backend that makes each brief.
         settings: ``max_article_chars`` and ``max_input_tokens`` are read from here.
         prompt_tokens: the input tokens of a request for a given article text
-            (:func:`request_tokens`); None for a backend that is never split.
+            (:meth:`summarizer.llm.LLMBackend.request_tokens`); None for a backend that is never split.
     """
 
     def __init__(self, inner: BriefBackend, settings: Settings, prompt_tokens: Callable[[str], float] | None) -> None:

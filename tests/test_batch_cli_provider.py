@@ -231,7 +231,8 @@ def test_unknown_batch_exits_1_with_one_line(tmp_path, fake_api, command):
     assert result.exit_code == 1
     assert result.stdout == ""
     line = one_line(result.stderr)
-    assert line.startswith("summarizer: error: batch batch_nope: API refused the request (HTTP 404")
+    assert line.startswith("summarizer: error: batch batch_nope: API refused the request (HTTP 404, unknown batch or file id")
+    assert "--model" not in line  # the batch commands take no model
     assert line.endswith("no route /v1/batches/batch_nope")
 
 
@@ -322,3 +323,31 @@ def test_status_usage_errors_exit_2_without_a_request(fake_api, monkeypatch, tmp
     assert result.exit_code == 2
     assert message in one_line(result.stderr)
     assert fake_api.requests == []
+
+
+def test_a_batch_id_that_is_not_a_plain_name_never_becomes_a_path(tmp_path, fake_api):
+    result = invoke("download", "../../escaped", "-d", str(tmp_path / "results"), base_url=fake_api.url)
+    assert result.exit_code == 2 and "not a plain name" in one_line(result.stderr)
+    assert not any(tmp_path.rglob("*escaped*")) and not fake_api.batches
+
+
+def test_a_download_cut_short_leaves_no_file_behind(tmp_path, fake_api, request_files):
+    _, files = request_files
+    assert invoke("submit", str(files[0]), base_url=fake_api.url).stdout == "batch_1\n"
+    fake_api.run("batch_1", answer)
+
+    def cut_short(handler) -> bool:
+        if not handler.path.endswith("/content"):
+            return False
+        handler.send_response(200)
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        handler.wfile.write(b'{"custom_id": "news-0", "resp')
+        handler.wfile.flush()
+        handler.close_connection = True
+        return True
+
+    intercept(fake_api, cut_short)
+    result = invoke("download", "batch_1", "-d", str(tmp_path / "results"), base_url=fake_api.url)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert list((tmp_path / "results").iterdir()) == []

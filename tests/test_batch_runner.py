@@ -268,3 +268,14 @@ def test_llm_calls_in_two_worker_processes_give_every_id_once(loopback, articles
     records = lines(out)
     assert sorted(r["id"] for r in records) == [f"a{i:02d}" for i in range(12)]
     assert len(loopback.requests) == 12
+
+
+def test_a_different_input_budget_misses_the_cache(loopback, articles, tmp_path):
+    # the budget decides where a long article is split, so it changes the brief
+    loopback.default = lb.brief(REPLY)
+    cache = tmp_path / "cache.sqlite"
+    for number, budget in enumerate((6000, 6000, 9000)):
+        settings = resolve_settings(backend="openai", base_url=loopback.url, model="m", max_input_tokens=budget)
+        asyncio.run(BatchJob([str(articles)], tmp_path / f"out{number}.jsonl", settings,
+                             BatchOptions(concurrency=4, cache_path=cache)).run())
+    assert len(loopback.requests) == 24  # 12, then none (same budget), then 12 again

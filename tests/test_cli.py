@@ -71,6 +71,15 @@ def test_raise_errors_variable_shows_the_traceback(loopback, article_file):
     assert result.returncode != 0 and b"Traceback" in result.stderr and b"AccessError" in result.stderr
 
 
+def test_the_traceback_never_shows_a_key_the_server_echoes(loopback, article_file):
+    key = "sk-SENTINEL-traceback-51c2"
+    loopback.enqueue(lb.error(401, message=f"Incorrect API key provided: {key}"))
+    env = {"OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": key, "SUMMARIZER_RAISE_ERRORS": "1"}
+    result = run_cli("brief", str(article_file), env=env)
+    assert result.returncode == 1 and b"Traceback" in result.stderr and b"AuthenticationError" in result.stderr
+    assert key.encode() not in result.stderr + result.stdout and b"[redacted]" in result.stderr
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

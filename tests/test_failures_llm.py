@@ -261,7 +261,8 @@ def test_messages_are_never_mutated_between_articles(loopback, monkeypatch, mode
     with make(loopback, mode=mode) as summarizer:
         summarizer.summarize(ARTICLE)  # two re-asks
         summarizer.summarize(ARTICLE)
-    assert len(handed) == 2 and all(given == snapshot for given, snapshot in handed)
+    # (messages() also serves to count a request's tokens before it is sent)
+    assert len(handed) >= 2 and all(given == snapshot for given, snapshot in handed)
     first, *_, next_article = loopback.requests
     assert len(loopback.requests) == 4
     assert next_article.body["messages"] == first.body["messages"]

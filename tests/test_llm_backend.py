@@ -241,3 +241,11 @@ def test_async_summarize_over_http(loopback):
     assert first.figures[0].value == 12 and first.meta.transport_retries == 1
     assert second.meta.transport_retries == 0 and second.meta.attempts == 1
     assert len(loopback.requests) == 3
+
+
+def test_token_estimates_of_short_lived_requests_never_mix_up_their_schemas():
+    # a request's tools are measured once per object; a freed object's id is reused at once
+    from summarizer.llm import estimate_tokens
+
+    sizes = [estimate_tokens({"tools": [{"name": "x" * n}], "max_tokens": 1}) for n in (400, 4000) * 3]
+    assert sizes[0::2] == [sizes[0]] * 3 and sizes[1::2] == [sizes[1]] * 3 and sizes[1] - sizes[0] == 900

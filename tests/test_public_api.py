@@ -12,8 +12,8 @@ from test_llm_backend import ARTICLE, REPLY
 def test_exported_members():
     assert sorted(summarizer.__all__) == sorted(
         [
-            "APIRequestError", "AlignmentStatus", "BackendError", "Brief", "BriefMeta", "Category",
-            "ConfigError", "Figure", "GroundingReport", "InputError", "Participant", "Qualifier",
+            "APIRequestError", "AccessError", "AlignmentStatus", "BackendError", "Brief", "BriefMeta", "Category",
+            "ConfigError", "Figure", "GroundingReport", "InputError", "Participant", "Qualifier", "QuotaExhaustedError",
             "SecurityConcern", "Settings", "Span", "Summarizer", "SummarizerError", "Topic",
             "TransportError", "UngroundedPolicy", "ValidationFailedError", "__version__", "summarize",
         ]
@@ -24,6 +24,8 @@ def test_exported_members():
 
 def test_error_hierarchy_and_exit_codes():
     assert issubclass(summarizer.TransportError, summarizer.BackendError)
+    assert issubclass(summarizer.QuotaExhaustedError, summarizer.APIRequestError)
+    assert (summarizer.QuotaExhaustedError.exit_code, summarizer.AccessError.exit_code) == (4, 1)
     assert issubclass(summarizer.BackendError, summarizer.SummarizerError)
     assert (summarizer.InputError.exit_code, summarizer.ConfigError.exit_code, summarizer.BackendError.exit_code) == (2, 2, 1)
 

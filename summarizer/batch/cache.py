@@ -44,6 +44,9 @@ def settings_key(settings: Settings, backend: str) -> dict[str, Any]:
         "temperature": settings.temperature if backend != "offline" else None,
         "max_output_tokens": settings.max_output_tokens if backend != "offline" else None,
         "max_reasks": settings.max_reasks if backend != "offline" else None,
+        # where a long article is split, and how far a cut-off reply may grow, change its brief
+        "max_input_tokens": settings.max_input_tokens if backend != "offline" else None,
+        "max_output_tokens_ceiling": settings.max_output_tokens_ceiling if backend != "offline" else None,
         "ungrounded": settings.ungrounded.value,
         "prompt_version": prompt_version(),
         "schema_version": SCHEMA_VERSION,

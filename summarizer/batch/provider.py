@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -624,12 +625,18 @@ def status(client: Any, batch_id: str) -> BatchStatus:
     )
 
 
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
+
+
 def download(client: Any, batch_id: str, out_dir: Path) -> list[Path]:
     """Stream a batch's output and error files into ``out_dir``; return the paths written.
 
     ``<batch id>-output.jsonl`` and ``<batch id>-errors.jsonl``, each only when the batch
     has one; a batch that is not finished yet is an :class:`InputError`.
     """
+    if not _SAFE_ID.fullmatch(batch_id):
+        raise InputError(f"batch id {batch_id[:80]!r} is not a plain name (letters, digits, '-', '_'); "
+                         "it cannot name a file")
     state = status(client, batch_id)
     if not state.done:
         raise InputError(f"batch {batch_id} is {state.status}; download it once it is completed")
@@ -640,7 +647,14 @@ def download(client: Any, batch_id: str, out_dir: Path) -> list[Path]:
         if not file_id:
             continue
         path = out_dir / f"{batch_id}-{suffix}.jsonl"
-        with client.files.with_streaming_response.content(file_id) as response:
-            response.stream_to_file(path)
+        # Streamed to a temporary name and renamed when whole: a dropped connection never
+        # leaves a truncated file that a later `batch import out/*.jsonl` would read.
+        partial = path.with_name(path.name + ".part")
+        try:
+            with client.files.with_streaming_response.content(file_id) as response:
+                response.stream_to_file(partial)
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
         written.append(path)
     return written
