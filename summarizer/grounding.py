@@ -145,6 +145,19 @@ def name_form(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).casefold().split())
 
 
+def _verbatim_words(text: str, words: str) -> bool:
+    """Whether ``words`` occurs in ``text`` exactly, not inside a longer word."""
+    if not words:
+        return False
+    start = text.find(words)
+    while start >= 0:
+        end = start + len(words)
+        if (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        start = text.find(words, start + 1)
+    return False
+
+
 def participant_mentions(participant: object) -> list[str]:
     """The forms any of which grounds a participant: name, aliases, and a person's first and last word.
 
@@ -184,6 +197,8 @@ class ArticleIndex:
 
     def mentions(self, name: str) -> bool:
         """Whether ``name`` occurs in the article as whole words (case, accents, punctuation ignored)."""
+        if _verbatim_words(self.text, name.strip()):
+            return True  # the usual case, found without folding the whole article
         form = name_form(name)
         return bool(form) and f" {form} " in self._name_text
 

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 
 __all__ = ["CUES", "article_hash", "find_injection", "flag_injection", "looks_injected"]
 
@@ -90,24 +91,54 @@ CUES: dict[str, re.Pattern[str]] = {
 
 # Invisible characters an attacker can put between the letters of "ignore" to dodge a match.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def _any(words: str, *needles: str) -> bool:
+    return any(needle in words for needle in needles)
+
+
+# A cue's pattern runs only when the words it needs are in the article (lower-cased, runs
+# of whitespace made one space): substring tests cost microseconds where each pattern,
+# run over a whole article, costs a tenth of a millisecond or more, and this check runs
+# on every brief. Each gate is implied by its pattern (tests/test_injection.py checks
+# that the gates never hide a match).
+_GATES: dict[str, Callable[[str], bool]] = {
+    "ignore previous instructions": lambda w: _any(w, "ignor", "disregard", "forget"),
+    "disregard the text above": lambda w: _any(w, "ignor", "disregard", "forget"),
+    "you are now": lambda w: "you are now" in w,
+    "system prompt": lambda w: "system prompt" in w,
+    "as an AI model": lambda w: " model" in w,
+    "orders addressed to an AI": lambda w: "instruction" in w or (
+        _any(w, "ignor", "disregard", "forget", "you must", "you are now", "new task", "new instruction",
+             "do not", "don't")
+        and _any(w, "ai", "a.i.", "llm", "gpt", "chatbot", "language model", "assistant", "summari")
+    ),
+    "fake role tag": lambda w: "<" in w or "[" in w,
+    "fake role line": lambda w: _any(w, "system", "assistant", "developer"),
+    "fake end of article": lambda w: "end of" in w,
+}
 
 
 def _prepared(text: str) -> str:
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        if _HAS_INVISIBLE.search(text):
+            text = text.translate(_INVISIBLE)
     return text
 
 
 def find_injection(text: str) -> list[str]:
     """The names of the cues (keys of :data:`CUES`) found in ``text``, in :data:`CUES` order."""
     prepared = _prepared(text)
-    return [name for name, pattern in CUES.items() if pattern.search(prepared)]
+    words = " ".join(prepared.lower().split())
+    return [name for name, pattern in CUES.items() if _GATES[name](words) and pattern.search(prepared)]
 
 
 def looks_injected(text: str) -> bool:
     """Whether ``text`` holds instruction-like text aimed at an AI model."""
-    prepared = _prepared(text)
-    return any(pattern.search(prepared) for pattern in CUES.values())
+    return bool(find_injection(text))
 
 
 def article_hash(text: str) -> str:

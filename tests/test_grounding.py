@@ -148,3 +148,18 @@ def test_fast_normalisation_equals_the_character_by_character_one():
         fast_text, fast_map = _normalize_with_map(sample)
         slow_text, slow_map = _normalize_char_by_char(sample)
         assert (fast_text, list(fast_map)) == (slow_text, list(slow_map)), repr(sample)
+
+
+@pytest.mark.parametrize(
+    "article, name, named",
+    [
+        ("Minister Ana Duarte spoke.", "Ana Duarte", True),
+        ("Anatoly Duarteva spoke.", "Ana Duarte", False),  # inside longer words, never a mention
+        ("Minister Ana Duarte-Lopes spoke.", "Ana Duarte", True),  # a hyphen ends a word
+        ("minister ANA DUARTE spoke.", "Ana Duarte", True),  # case is folded on the slow path
+        ("Ana  Duarte spoke.", "Ana Duarte", True),  # so are runs of spaces
+        ("Duarte_Office said", "Duarte", True),  # an underscore separates words, as punctuation does
+    ],
+)
+def test_a_name_is_a_mention_only_as_whole_words(article, name, named):
+    assert ArticleIndex(article).mentions(name) is named

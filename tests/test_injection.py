@@ -153,6 +153,18 @@ def test_ordinary_news_near_misses_do_not_fire(text):
     assert not looks_injected(text)
 
 
+def test_the_cheap_gates_never_hide_a_match_of_the_patterns():
+    # find_injection runs a cue's pattern only when its gate (substring tests) lets it;
+    # on every text we have, the gated answer equals running every pattern.
+    from summarizer.injection import _prepared
+
+    paths = sorted((ROOT / "evals" / "fixtures").glob("*.txt")) + sorted((ROOT / "examples").glob("*.txt"))
+    texts = [text for _, text in FIRES] + DOES_NOT_FIRE + HOSTILE_LINES + [p.read_text(encoding="utf-8") for p in paths]
+    for text in texts:
+        ungated = [name for name, pattern in CUES.items() if pattern.search(_prepared(text))]
+        assert find_injection(text) == ungated, text[:80]
+
+
 def test_exactly_the_three_injected_fixtures_fire_among_every_fixture_and_example():
     paths = sorted((ROOT / "evals" / "fixtures").glob("*.txt")) + sorted((ROOT / "examples").glob("*.txt"))
     assert len(paths) >= 35, "the fixtures and examples should all be scanned"
