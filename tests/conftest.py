@@ -73,3 +73,11 @@ def seed_gold() -> dict[str, Any]:
     if not SEED_GOLD.is_file():
         pytest.skip(f"../shared/seed-article.gold.json is absent: expected at {SEED_GOLD}")
     return json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+
+
+def spans_of(brief: dict) -> list[tuple[str, dict]]:
+    """``(evidence, span)`` of every excerpt of a brief."""
+    pairs = [(item["evidence"], item["evidence_span"]) for field in ("figures", "security_concerns") for item in brief[field]]
+    for topic in brief["topics"]:
+        pairs += list(zip(topic["evidence"], topic["evidence_spans"]))
+    return pairs

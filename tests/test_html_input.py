@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import spans_of
 from summarizer.batch import sources
 from summarizer.cli import app
 from summarizer.errors import InputError
@@ -57,13 +58,6 @@ def fresh_stdin_buffer():
     sources.discard_stdin_buffer()
     yield
     sources.discard_stdin_buffer()
-
-
-def spans_of(brief: dict) -> list[tuple[str, dict]]:
-    pairs = [(item["evidence"], item["evidence_span"]) for field in ("figures", "security_concerns") for item in brief[field]]
-    for topic in brief["topics"]:
-        pairs += list(zip(topic["evidence"], topic["evidence_spans"]))
-    return pairs
 
 
 def assert_grounded_in(brief: dict, text: str) -> None:

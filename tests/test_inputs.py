@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import summarizer
+from conftest import spans_of
 from summarizer.cli import app
 from summarizer.errors import InputError
 from summarizer.inputs import ArticleText, article_text, decode_article, parse_article, read_article
@@ -118,14 +119,6 @@ def make_input(folder: Path, row: Row) -> Path:
         assert isinstance(row.content, bytes)
         path.write_bytes(row.content)
     return path
-
-
-def spans_of(brief: dict) -> list[tuple[str, dict]]:
-    """``(evidence, span)`` of every excerpt of a brief."""
-    pairs = [(item["evidence"], item["evidence_span"]) for field in ("figures", "security_concerns") for item in brief[field]]
-    for topic in brief["topics"]:
-        pairs += list(zip(topic["evidence"], topic["evidence_spans"]))
-    return pairs
 
 
 def assert_spans_slice(brief: dict, kept: str) -> None:
