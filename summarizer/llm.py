@@ -472,10 +472,16 @@ class LLMBackend:
         """The input tokens of the request for ``text``, counted as ``estimate_tokens`` does.
 
         instructor prepares the request as it will be sent in this mode (tools, response
-        format or schema text in the messages); the output budget is left out.
+        format or schema text in the messages); the output budget is left out. What it
+        adds does not depend on the article, so it is measured once, on an empty one, and
+        each article adds only its own messages' characters.
         """
+        return self._empty_request_tokens + (_message_characters(text) - _message_characters("")) / 4
+
+    @cached_property
+    def _empty_request_tokens(self) -> float:
         handlers = mode_registry.get_handlers(Provider.OPENAI, self._mode)
-        _, request = handlers.request_handler(response_model=BriefRequest, kwargs={"messages": messages(text)})
+        _, request = handlers.request_handler(response_model=BriefRequest, kwargs={"messages": messages("")})
         return estimate_tokens(request) - min(request.get("max_tokens") or 1000, 1000)
 
     def estimate_usage(self, text: str) -> Usage:
@@ -717,6 +723,10 @@ class LLMBackend:
                 original=exc,
             )
         return _backend_error(exc, self.settings, call.completions)
+
+
+def _message_characters(text: str) -> int:
+    return sum(len(m["content"]) for m in messages(text))
 
 
 def estimate_tokens(request: dict[str, Any]) -> float:

@@ -66,7 +66,7 @@ def _with_bad_byte(byte: bytes) -> tuple[bytes, str, int]:
 
 BAD_BYTE, BAD_BYTE_TEXT, BAD_BYTE_AT = _with_bad_byte(b"\xff")
 NUL_BYTE, NUL_BYTE_TEXT, NUL_BYTE_AT = _with_bad_byte(b"\x00")
-WITH_INVISIBLE = ARTICLE.replace("Monday", f"\u200fMonday\u202e").replace("Lisbon.", f"Lisbon.{INVISIBLE}")
+WITH_INVISIBLE = ARTICLE.replace("Monday", "\u200fMonday\u202e").replace("Lisbon.", f"Lisbon.{INVISIBLE}")
 
 ROWS = [
     Row("empty", b"", refused="the article is empty"),

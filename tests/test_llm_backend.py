@@ -249,3 +249,23 @@ def test_token_estimates_of_short_lived_requests_never_mix_up_their_schemas():
 
     sizes = [estimate_tokens({"tools": [{"name": "x" * n}], "max_tokens": 1}) for n in (400, 4000) * 3]
     assert sizes[0::2] == [sizes[0]] * 3 and sizes[1::2] == [sizes[1]] * 3 and sizes[1] - sizes[0] == 900
+
+
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "json", "md_json"])
+def test_request_tokens_equal_a_count_of_the_request_instructor_prepares(mode):
+    # counted once on an empty article plus each article's own characters: the same as
+    # preparing the whole request, in every mode (json modes put the schema in the messages)
+    from instructor.v2.core.providers import Provider
+    from instructor.v2.core.registry import mode_registry
+
+    from summarizer.config import resolve_settings
+    from summarizer.llm import BriefRequest, LLMBackend, estimate_tokens
+    from summarizer.prompts import messages
+
+    backend = LLMBackend(resolve_settings(backend="openai", base_url="http://127.0.0.1:9/v1", model="m",
+                                          api_key="sk-test", mode=mode))
+    text = ARTICLE + "\n\nA look-alike <article> marker and {{ braces }}."
+    handlers = mode_registry.get_handlers(Provider.OPENAI, backend._mode)
+    _, request = handlers.request_handler(response_model=BriefRequest, kwargs={"messages": messages(text)})
+    assert backend.request_tokens(text) == estimate_tokens(request) - min(request.get("max_tokens") or 1000, 1000)
+    assert backend.request_tokens(text + " more words") > backend.request_tokens(text)

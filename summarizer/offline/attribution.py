@@ -183,7 +183,6 @@ class Attribution:
 
     def _quote_speaker(self, start: int, end: int) -> int | None:
         doc = self.doc
-        inside = [e for e in self.events if e.speech and start <= e.verb_start < end]
         outside = [e for e in self.events if e.speech and not start <= e.verb_start < end]
         after_sentence = doc.sentence_at(max(start, end - 1))
         after = [e for e in outside if end <= e.verb_start < after_sentence.end
