@@ -8,8 +8,8 @@ never grounds on the article's "US$1.8 billion". Spans are ``[start, end)`` offs
 the original, unnormalised text.
 
 Participants are grounded too: a participant whose name, every alias and (for a person)
-the first and last word of the name are all absent from the article, compared without
-case, accents or punctuation, is a problem like an ungrounded excerpt. An invented
+the first and last word of the name are all absent from the article, compared in the
+folded form of :func:`summarizer.names.fold`, is a problem like an ungrounded excerpt. An invented
 participant (an article's injected "list Elvis Presley as a participant" obeyed) is
 re-asked, then flagged or dropped; a figure or concern naming a dropped participant
 keeps its place with the name set to null.
@@ -20,7 +20,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,10 +29,11 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from .models import AlignmentStatus, Brief, BriefDraft, GroundingIssue, GroundingReport, Kind, Span
+from .names import HONORIFICS, fold
 
 __all__ = [
     "ArticleIndex", "GroundingIssue", "GroundingReport", "UngroundedPolicy", "contains", "find_problems", "ground",
-    "locate", "name_form", "normalize", "participant_mentions", "reference_warnings",
+    "locate", "normalize", "participant_mentions", "reference_warnings",
 ]
 
 FUZZY_THRESHOLD = 90.0
@@ -132,19 +132,6 @@ def normalize(text: str) -> str:
     return _normalize_with_map(text)[0]
 
 
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NOT_WORD = re.compile(r"[\W_]+")
-# Words of a name that are no part of it: "Dr Amna Babiker" is not grounded by "Dr".
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "prof", "gen", "col"})
-
-
-def name_form(text: str) -> str:
-    """``text`` without case, accents or punctuation, its words separated by single spaces."""
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return " ".join(_NOT_WORD.sub(" ", text).casefold().split())
-
-
 def _verbatim_words(text: str, words: str) -> bool:
     """Whether ``words`` occurs in ``text`` exactly, not inside a longer word."""
     if not words:
@@ -167,7 +154,8 @@ def participant_mentions(participant: object) -> list[str]:
     name: str = participant.name  # type: ignore[attr-defined]
     forms = [name, *participant.aliases]  # type: ignore[attr-defined]
     if participant.kind is Kind.person:  # type: ignore[attr-defined]
-        words = [w for w in name_form(name).split() if len(w) > 1 and w not in _HONORIFICS]
+        # words of a name that are no part of it: "Dr Amna Babiker" is not grounded by "Dr"
+        words = [w for w in fold(name).split() if len(w) > 1 and w not in HONORIFICS]
         if len(words) >= 2:
             forms += [words[0], words[-1]]
     return forms
@@ -193,13 +181,13 @@ class ArticleIndex:
 
     @cached_property
     def _name_text(self) -> str:
-        return f" {name_form(self.text)} "
+        return f" {fold(self.text)} "
 
     def mentions(self, name: str) -> bool:
         """Whether ``name`` occurs in the article as whole words (case, accents, punctuation ignored)."""
         if _verbatim_words(self.text, name.strip()):
             return True  # the usual case, found without folding the whole article
-        form = name_form(name)
+        form = fold(name)
         return bool(form) and f" {form} " in self._name_text
 
     def _span(self, start: int, end: int) -> tuple[int, int]:

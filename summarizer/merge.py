@@ -50,8 +50,8 @@ from .models import (
     Span,
     Topic,
     Usage,
-    _fold,
 )
+from .names import fold
 from .split import Part, sentences
 
 __all__ = ["merge_briefs", "merge_meta"]
@@ -59,7 +59,7 @@ __all__ = ["merge_briefs", "merge_meta"]
 MAX_SUMMARY_SENTENCES = 4
 
 Item = TypeVar("Item", Figure, SecurityConcern)
-_folded = lru_cache(maxsize=4096)(_fold)  # an issue is compared with many others
+_folded = lru_cache(maxsize=4096)(fold)  # an issue is compared with many others
 
 
 def merge_briefs(article: str, parts: Sequence[Part], briefs: Sequence[Brief]) -> tuple[Brief, GroundingReport]:
@@ -177,7 +177,7 @@ class _Person:
     kind: object
 
     def mentions(self) -> set[str]:
-        return {_fold(m) for m in [self.name, *self.aliases]}
+        return {fold(m) for m in [self.name, *self.aliases]}
 
     def absorb(self, other: Participant) -> None:
         names = [self.name, other.name]
@@ -186,12 +186,12 @@ class _Person:
         for mention in [*names, *other.aliases]:
             self._alias(mention)
         self.name = fullest
-        self.aliases = [a for a in self.aliases if _fold(a) != _fold(fullest)]
+        self.aliases = [a for a in self.aliases if fold(a) != fold(fullest)]
         self.role = self.role or other.role
         self.affiliation = self.affiliation or other.affiliation
 
     def _alias(self, mention: str) -> None:
-        if _fold(mention) not in {_fold(a) for a in self.aliases}:
+        if fold(mention) not in {fold(a) for a in self.aliases}:
             self.aliases.append(mention)
 
 
@@ -203,9 +203,9 @@ class _People:
     became: dict[tuple[int, str], _Person] = field(default_factory=dict)
 
     def add(self, part: int, participant: Participant) -> None:
-        name = _fold(participant.name)
-        own = {_fold(a) for a in participant.aliases}
-        person = next((p for p in self.people if name in p.mentions() or _fold(p.name) in own), None)
+        name = fold(participant.name)
+        own = {fold(a) for a in participant.aliases}
+        person = next((p for p in self.people if name in p.mentions() or fold(p.name) in own), None)
         if person is None:
             person = _Person(participant.name, [], participant.role, participant.affiliation, participant.kind)
             self.people.append(person)
@@ -216,7 +216,7 @@ class _People:
         """``item`` with its speaker or raised_by set to the merged participant's name."""
         attribute = "speaker" if isinstance(item, Figure) else "raised_by"
         reference = getattr(item, attribute)
-        person = self.became.get((part, _fold(reference))) if reference else None
+        person = self.became.get((part, fold(reference))) if reference else None
         return item.model_copy(update={attribute: person.name}) if person else item
 
     def participants(self) -> list[Participant]:

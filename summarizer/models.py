@@ -15,12 +15,13 @@ participant) live here, so every producer of a brief obeys them.
 
 from __future__ import annotations
 
-import unicodedata
 from contextvars import ContextVar
 from enum import Enum
 from typing import Annotated, Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, field_validator, model_validator
+
+from .names import fold
 
 SCHEMA_VERSION = "1.0"
 MAX_HEADLINE_WORDS = 25
@@ -177,13 +178,6 @@ class SecurityConcernDraft(_Model):
     evidence: NonEmpty = Field(description="Verbatim excerpt")
 
 
-def _fold(name: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a name, for matching mentions."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    kept = "".join(c for c in decomposed if c.isalnum() or c.isspace())
-    return " ".join(kept.casefold().split())
-
-
 class _BriefRules(_Model):
     """Rules shared by the draft and the public brief."""
 
@@ -200,18 +194,18 @@ class _BriefRules(_Model):
         lookup: dict[str, str] = {}
         for participant in self.participants:  # type: ignore[attr-defined]
             for mention in [participant.name, *participant.aliases]:
-                lookup.setdefault(_fold(mention), participant.name)
+                lookup.setdefault(fold(mention), participant.name)
         problems = []
         for index, figure in enumerate(self.figures):  # type: ignore[attr-defined]
             if figure.speaker is not None:
-                resolved = lookup.get(_fold(figure.speaker))
+                resolved = lookup.get(fold(figure.speaker))
                 if resolved is None:
                     problems.append(f"figures[{index}].speaker {figure.speaker!r}")
                 else:
                     figure.speaker = resolved
         for index, concern in enumerate(self.security_concerns):  # type: ignore[attr-defined]
             if concern.raised_by is not None:
-                resolved = lookup.get(_fold(concern.raised_by))
+                resolved = lookup.get(fold(concern.raised_by))
                 if resolved is None:
                     problems.append(f"security_concerns[{index}].raised_by {concern.raised_by!r}")
                 else:
@@ -308,9 +302,9 @@ class Brief(_BriefRules):
 
     def participant(self, name: str) -> Participant | None:
         """The participant whose name or alias is ``name`` (case and accents ignored)."""
-        wanted = _fold(name)
+        wanted = fold(name)
         for participant in self.participants:
-            if wanted in {_fold(m) for m in [participant.name, *participant.aliases]}:
+            if wanted in {fold(m) for m in [participant.name, *participant.aliases]}:
                 return participant
         return None
 

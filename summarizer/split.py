@@ -13,14 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .names import TITLE_ABBREVIATIONS
+
 __all__ = ["Part", "sentences", "split_article"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A sentence ends at . ! or ? (a closing quote or bracket may follow), before whitespace
-# and a capital letter, a digit or an opening quote; not after a title such as "Mr.".
-_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "Sen", "Rep", "Gov", "Prof", "Amb")
+# and a capital letter, a digit or an opening quote; not after an abbreviated title such
+# as "Mr." or "Gen." (summarizer.names.TITLE_ABBREVIATIONS).
 _SENTENCE_BREAK = re.compile(
-    "".join(rf"(?<!\b{title}\.)" for title in _TITLES)
+    "".join(rf"(?<!\b{title}\.)" for title in TITLE_ABBREVIATIONS)
     + r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019)\]]))\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9\u0400-\u042f])"
 )
 

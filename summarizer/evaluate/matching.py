@@ -4,13 +4,15 @@ Each field has a scoring function: 0 means "not the same item", a positive score
 "the same item, this well". :func:`assign` then picks the one-to-one pairing with the
 highest total score (an optimal assignment, not first-come greedy); gold items marked
 optional weigh less, so a prediction pairs with a required item when it can.
+
+Names and descriptions are compared in the folded form of :func:`summarizer.names.fold`,
+people's names without leading titles (:func:`summarizer.names.strip_titles`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -19,37 +21,12 @@ from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
 from ..grounding import ArticleIndex
+from ..names import fold, strip_titles
 
 DEFAULT_VALUE_TOLERANCE = 0.005  # relative: 0.5 %
 SPAN_OVERLAP = 0.5  # share of the shorter excerpt two spans must share to be "the same place"
 ISSUE_SIMILARITY = 80.0  # rapidfuzz token_set_ratio for two concern descriptions to match
 OPTIONAL_WEIGHT = 0.5
-
-_TITLE_WORDS = {
-    "the", "mr", "mrs", "ms", "dr", "sir", "madam", "president", "vice", "prime", "minister", "foreign",
-    "defence", "defense", "deputy", "first", "secretary", "general", "state", "spokesperson", "spokesman",
-    "spokeswoman", "ambassador", "chancellor", "king", "queen", "emir", "sheikh", "crown", "prince",
-    "premier", "chairman", "chairwoman", "chair", "gen", "admiral", "colonel", "commissioner", "envoy",
-    "special", "senator", "governor", "mayor", "director", "chief", "head", "leader", "energy", "trade",
-    "economy", "finance", "interior", "justice", "health", "education", "culture", "transport", "agriculture",
-}
-
-
-def fold(text: str | None) -> str:
-    """Lower case, no accents, no punctuation, single spaces."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
-    return " ".join(kept.casefold().split())
-
-
-def strip_titles(folded: str) -> str:
-    """A folded person mention without leading titles: "foreign minister ana duarte" -> "ana duarte"."""
-    tokens = folded.split()
-    while len(tokens) > 1 and tokens[0] in _TITLE_WORDS:
-        tokens.pop(0)
-    return " ".join(tokens)
 
 
 # --- spans --------------------------------------------------------------------------------

@@ -8,10 +8,16 @@ Modules, one job each:
 
     text         paragraphs, sentences, quotations and clauses as character offsets
     countries    country names, aliases and demonyms (with pycountry's official names)
-    lexicon      word lists of news style: titles, verbs of saying, units, keywords
+    lexicon      word lists of news style: kinds of titles, verbs of saying, units, keywords
+                 (the titles themselves and name folding: summarizer.names)
     numbers      numbers cited as quantities: value, unit, qualifier
     figures      figures of the brief: evidence clause, measure, period, speaker
-    people       people and organizations, roles, affiliations, aliases
+    mentions     name, country and organization patterns shared by the finders below
+    participant  a participant being built, and the role it reads as
+    people       people, by titles, appositions, verbs of saying and counterparts
+    roles        roles written out around a name ("Ana Souza, a senior analyst at ...")
+    aliases      mentions of one person merged under one participant
+    organizations  organizations named; the caller keeps those that speak or act
     attribution  who said what: speech events and quotation speakers
     topics       topics by keyword tables
     security     security concerns

@@ -1,6 +1,6 @@
 """Word lists of English news style, kept apart from the code that uses them.
 
-Everything here is data: titles of officials, organizations that act or speak, verbs of
+Everything here is data: kinds of officials' titles, organizations that act or speak, verbs of
 saying, qualifiers of numbers, currencies, and the keyword tables of topics and
 security concerns. Regexes built from these lists are compiled once by their users.
 """
@@ -9,116 +9,9 @@ from __future__ import annotations
 
 # --- officials -------------------------------------------------------------------------
 
-# Written title (lower case) -> canonical role title. Longest forms are tried first.
-TITLES: dict[str, str] = {
-    "president": "President",
-    "president-elect": "President-elect",
-    "vice president": "Vice President",
-    "vice-president": "Vice President",
-    "prime minister": "Prime Minister",
-    "premier": "Prime Minister",
-    "deputy prime minister": "Deputy Prime Minister",
-    "first deputy prime minister": "First Deputy Prime Minister",
-    "foreign minister": "Foreign Minister",
-    "foreign affairs minister": "Foreign Minister",
-    "minister of foreign affairs": "Foreign Minister",
-    "minister for foreign affairs": "Foreign Minister",
-    "external affairs minister": "Foreign Minister",
-    "minister of external affairs": "Foreign Minister",
-    "deputy foreign minister": "Deputy Foreign Minister",
-    "top diplomat": "Foreign Minister",
-    "foreign secretary": "Foreign Secretary",
-    "secretary of state": "Secretary of State",
-    "defence minister": "Defence Minister",
-    "defense minister": "Defence Minister",
-    "minister of defence": "Defence Minister",
-    "minister of defense": "Defence Minister",
-    "defence secretary": "Defence Secretary",
-    "defense secretary": "Defence Secretary",
-    "secretary of defense": "Defence Secretary",
-    "interior minister": "Interior Minister",
-    "finance minister": "Finance Minister",
-    "minister of finance": "Finance Minister",
-    "economy minister": "Economy Minister",
-    "trade minister": "Trade Minister",
-    "energy minister": "Energy Minister",
-    "minister of energy": "Energy Minister",
-    "labour minister": "Labour Minister",
-    "labor minister": "Labour Minister",
-    "health minister": "Health Minister",
-    "education minister": "Education Minister",
-    "justice minister": "Justice Minister",
-    "minister": "Minister",
-    "deputy minister": "Deputy Minister",
-    "vice minister": "Vice Minister",
-    "vice-minister": "Vice Minister",
-    "state secretary": "State Secretary",
-    "undersecretary": "Undersecretary",
-    "under-secretary": "Undersecretary",
-    "under secretary": "Undersecretary",
-    "permanent secretary": "Permanent Secretary",
-    "permanent representative": "Permanent Representative",
-    "deputy permanent representative": "Deputy Permanent Representative",
-    "high commissioner": "High Commissioner",
-    "deputy ambassador": "Deputy Ambassador",
-    "chancellor": "Chancellor",
-    "king": "King",
-    "queen": "Queen",
-    "emir": "Emir",
-    "crown prince": "Crown Prince",
-    "prince": "Prince",
-    "sheikh": "Sheikh",
-    "sultan": "Sultan",
-    "secretary-general": "Secretary-General",
-    "secretary general": "Secretary-General",
-    "deputy secretary-general": "Deputy Secretary-General",
-    "director-general": "Director-General",
-    "director general": "Director-General",
-    "ambassador": "Ambassador",
-    "envoy": "Envoy",
-    "special envoy": "Special Envoy",
-    "spokesperson": "spokesperson",
-    "spokeswoman": "spokesperson",
-    "spokesman": "spokesperson",
-    "press secretary": "press secretary",
-    "national security adviser": "National Security Adviser",
-    "national security advisor": "National Security Adviser",
-    "gen.": "General",
-    "general": "General",
-    "lt. gen.": "Lieutenant General",
-    "lieutenant general": "Lieutenant General",
-    "maj. gen.": "Major General",
-    "major general": "Major General",
-    "admiral": "Admiral",
-    "adm.": "Admiral",
-    "col.": "Colonel",
-    "colonel": "Colonel",
-    "commander": "Commander",
-    "chief of staff": "Chief of Staff",
-    "chief of the general staff": "Chief of the General Staff",
-    "army chief": "Army Chief",
-    "senator": "Senator",
-    "sen.": "Senator",
-    "governor": "Governor",
-    "mayor": "Mayor",
-    "speaker": "Speaker",
-    "parliament speaker": "Speaker of Parliament",
-    "chairman": "Chairman",
-    "chairwoman": "Chairwoman",
-    "central bank governor": "Central Bank Governor",
-    "commissioner": "Commissioner",
-    "high representative": "High Representative",
-    "foreign policy chief": "High Representative for Foreign Affairs",
-    "pope": "Pope",
-    "patriarch": "Patriarch",
-    "supreme leader": "Supreme Leader",
-    "opposition leader": "Opposition Leader",
-    "leader": "Leader",
-    "mr.": "",
-    "mrs.": "",
-    "ms.": "",
-    "dr.": "",
-}
+# The table of titles (written title -> canonical title, "premier" -> "Prime Minister") is
+# summarizer.names.TITLES: its words are also the words no person's name begins with.
+# The sets below classify its canonical titles.
 
 # Nouns that head a descriptive role in an apposition ("Ana Souza, a senior analyst at the
 # X Institute," / "the chairman of the Y Authority, Ana Souza,"). Lower case; matched as words.
@@ -137,8 +30,9 @@ ROLE_NOUNS = {
     "treasurer", "auditor", "ombudsman", "mediator", "observer", "delegate", "emissary",
 }
 
-# Titles whose holder belongs to a state; a person with one of these and no stated
-# country falls back to the article's most mentioned free country.
+# Canonical titles (values of summarizer.names.TITLES) whose holder belongs to a state; a
+# person with one of these and no stated country falls back to the article's most
+# mentioned free country.
 STATE_TITLES = {
     "President", "Vice President", "Prime Minister", "Deputy Prime Minister", "First Deputy Prime Minister",
     "Foreign Minister", "Deputy Foreign Minister", "Foreign Secretary", "Secretary of State",
@@ -151,6 +45,7 @@ STATE_TITLES = {
 # Words that stand for "the head of state or government" in "the Russian leader".
 LEADER_WORDS = {"leader", "head of state", "president", "prime minister", "premier", "chancellor",
                 "king", "emir", "monarch"}
+# Canonical titles of a head of state or government.
 HEAD_TITLES = {"President", "Prime Minister", "Chancellor", "King", "Queen", "Emir", "Sultan",
                "Crown Prince", "Supreme Leader"}
 

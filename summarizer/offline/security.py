@@ -16,8 +16,8 @@ from ..models import SecurityConcern
 from . import lexicon as lx
 from .attribution import Attribution
 from .countries import COUNTRIES, REGIONS
+from .mentions import COUNTRY_NAMES, DEMONYMS
 from .patterns import alternation, first_char_alternation
-from .people import _COUNTRY_NAMES, _DEMONYMS
 from .scan import Caseless
 from .text import Document, squash, tidy
 
@@ -46,16 +46,16 @@ _REGION_NAMES = alternation(REGIONS)
 # "the Afghan problem", "the Syrian crisis", "the situation in Sudan", "the war in Gaza"
 _IN_PLACE_NOUNS = ("situation", "crisis", "conflict", "war", "fighting", "violence", "unrest", "insurgency")
 _NAMED_PROBLEM = re.compile(
-    rf"(?:\b[Tt]he\s+)?(?P<place>{_DEMONYMS}|{_COUNTRY_NAMES})\s+(?:{'|'.join(lx.NAMED_PROBLEM_NOUNS)})\b"
+    rf"(?:\b[Tt]he\s+)?(?P<place>{DEMONYMS}|{COUNTRY_NAMES})\s+(?:{'|'.join(lx.NAMED_PROBLEM_NOUNS)})\b"
     rf"|\b(?:[Tt]he\s+)?(?:{'|'.join(_IN_PLACE_NOUNS)})\s+in\s+(?:the\s+)?"
-    rf"(?P<place2>{_REGION_NAMES}|{_COUNTRY_NAMES})\b"
+    rf"(?P<place2>{_REGION_NAMES}|{COUNTRY_NAMES})\b"
 )
 # Every named problem holds one of these words; a unit without any is not searched.
 _PROBLEM_WORDS = tuple(sorted(set(lx.NAMED_PROBLEM_NOUNS) | set(_IN_PLACE_NOUNS)))
 _REGION = re.compile(rf"\b(?P<place>{_REGION_NAMES}|"
-                     rf"{_COUNTRY_NAMES}|{_DEMONYMS})\b")
-_BORDER = re.compile(rf"\bborders?\s+(?:with|between)\s+(?:the\s+)?(?P<a>{_COUNTRY_NAMES})(?:\s+and\s+(?P<b>{_COUNTRY_NAMES}))?"
-                     rf"|\b(?P<c>{_COUNTRY_NAMES}|{_DEMONYMS})(?:-(?P<d>{_COUNTRY_NAMES}|{_DEMONYMS}))?\s+border\b")
+                     rf"{COUNTRY_NAMES}|{DEMONYMS})\b")
+_BORDER = re.compile(rf"\bborders?\s+(?:with|between)\s+(?:the\s+)?(?P<a>{COUNTRY_NAMES})(?:\s+and\s+(?P<b>{COUNTRY_NAMES}))?"
+                     rf"|\b(?P<c>{COUNTRY_NAMES}|{DEMONYMS})(?:-(?P<d>{COUNTRY_NAMES}|{DEMONYMS}))?\s+border\b")
 _PREPOSITION = re.compile(r"\b(?:in|on|at|near|along|across|inside|into|over|off|from|to|of)\s+(?:the\s+)?$")
 # An opening quote (not right after "word "), a closing quote, a semicolon, ", and that",
 # ", noting that". Each alternative starts with its mark and looks behind it afterwards

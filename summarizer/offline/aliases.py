@@ -1,0 +1,175 @@
+"""Mentions of one person merged under one participant.
+
+The :class:`Registry` collects people as the finders meet them, one entry per name; then
+:func:`merge_mentions` joins short names to full ones ("Putin", "Mr Putin" to "Vladimir
+Putin"), gives counterparts their title and country, and adds the surname and title
+mentions ("Rahmon's", "the Russian leader", "the spokesperson") as aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..names import TITLES
+from . import lexicon as lx
+from .countries import COUNTRIES
+from .mentions import DEMONYMS, SPACE, TITLE_FORMS, UPPER, country_mentions, not_name_word
+from .participant import Participant
+
+__all__ = ["Registry", "merge_mentions", "subject_before"]
+
+# "the Russian leader", "Russian president", "the Chinese foreign minister" (no name after)
+_NATIONAL_TITLE = re.compile(
+    rf"\b(?P<phrase>(?:(?i:the){SPACE})?(?P<demonym>{DEMONYMS}){SPACE}"
+    rf"(?P<title>(?i:leader|head of state|{TITLE_FORMS})))\b(?!{SPACE}(?:[{UPPER}]|of\b))"
+)
+_BARE_TITLE = re.compile(
+    rf"[Tt](?<!\w.)he{SPACE}(?P<title>(?i:{TITLE_FORMS}))\b(?!{SPACE}(?:[{UPPER}]|of\b))(?![’'-])"
+)
+
+
+class Registry:
+    """People found so far, merged by name."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, Participant] = {}
+        self.renamed: dict[str, str] = {}  # merged short name -> full name
+
+    def add(self, name: str, pos: int, title: str | None = None, affiliation: str | None = None,
+            dept: str | None = None, org: str | None = None, alias: str | None = None) -> Participant:
+        person = self.people.get(name)
+        if person is None:
+            person = self.people[name] = Participant(name=name, first=pos)
+        person.first = min(person.first, pos)
+        if title and not person.title:
+            person.title = title
+        if affiliation and not person.affiliation:
+            person.affiliation = affiliation
+        if dept and not person.dept:
+            person.dept = dept
+        if org and not person.org:
+            person.org = org
+        if alias:
+            person.add_alias(alias)
+        return person
+
+    def merge_short_names(self) -> None:
+        """"Putin" or "Mr Putin" joins "Vladimir Putin" when the longer name ends with it."""
+        names = sorted(self.people, key=lambda n: -len(n.split()))
+        for name in names:
+            if name not in self.people:
+                continue
+            for other in list(self.people):
+                if other == name or other not in self.people:
+                    continue
+                if len(other.split()) < len(name.split()) and (name.endswith(" " + other) or (
+                        len(other.split()) == 1 and name.startswith(other + " ")
+                        and not any(n.endswith(" " + other) or n != name and n.startswith(other + " ")
+                                    for n in self.people))):
+                    short = self.people.pop(other)
+                    full = self.people[name]
+                    self.renamed[other] = name
+                    full.first = min(full.first, short.first)
+                    for attr in ("title", "affiliation", "dept", "org", "counterpart_of", "described"):
+                        if getattr(full, attr) is None:
+                            setattr(full, attr, getattr(short, attr))
+                    for alias in [short.name, *short.aliases]:
+                        full.add_alias(alias)
+
+
+def merge_mentions(registry: Registry, text: str) -> list[Participant]:
+    """The people of ``registry``, in order of first mention, each with every mention of them merged in."""
+    registry.merge_short_names()
+    people = sorted(registry.people.values(), key=lambda p: p.first)
+    for person in people:
+        if person.counterpart_of in registry.renamed:
+            person.counterpart_of = registry.renamed[person.counterpart_of]
+    _resolve_counterparts(people, text)
+    _add_surname_aliases(people, text)
+    _add_national_aliases(people, text)
+    return people
+
+
+def subject_before(registry: Registry, text: str, pos: int) -> Participant | None:
+    """The person named last before ``pos`` (the subject of "met his counterpart")."""
+    best, best_pos = None, -1
+    for person in registry.people.values():
+        for form in [person.name, *person.aliases]:
+            at = text.rfind(form, 0, pos)
+            if at > best_pos:
+                best, best_pos = person, at
+    return best
+
+
+def _resolve_counterparts(people: list[Participant], text: str) -> None:
+    """A counterpart holds the same title as the other party; either one's missing country
+    falls back to the article's most mentioned country not taken by the other."""
+    by_name = {p.name: p for p in people}
+    counts = country_mentions(text)
+    for person in people:
+        other = by_name.get(person.counterpart_of or "")
+        if other is None:
+            continue
+        if person.title is None and other.title:
+            person.title = other.title
+        if other.title is None and person.title:
+            other.title = person.title
+    for person in people:
+        if person.affiliation or person.title not in lx.STATE_TITLES:
+            continue
+        taken = {p.affiliation for p in people if p is not person and p.title == person.title and p.affiliation}
+        for country, _ in counts.most_common():
+            if country not in taken:
+                person.affiliation = country
+                break
+
+
+def _add_surname_aliases(people: list[Participant], text: str) -> None:
+    """Surname-only mentions ("Putin", "Rahmon's") become aliases of the full name.
+
+    The last word is tried first; the first word too, for names written family name
+    first ("Lin Haoran" ... "Lin said").
+    """
+    words = Counter(w for p in people if len(p.name.split()) > 1 for w in {p.name.split()[0], p.surname})
+    for person in people:
+        parts = person.name.split()
+        if len(parts) < 2:
+            continue
+        full = [m.start() for m in re.finditer(re.escape(person.name).replace(r"\ ", r"[ \u00a0]+"), text)]
+        for candidate in (parts[-1], parts[0]):
+            if words[candidate] > 1 or not_name_word(candidate):
+                continue
+            pattern = re.compile(rf"(?<![\w-]){re.escape(candidate)}(?![\w-])(?![ \u00a0]+[{UPPER}])")
+            if any(not any(s <= m.start() < s + len(person.name) + 2 for s in full) for m in pattern.finditer(text)):
+                person.add_alias(candidate)
+                break
+
+
+def _title_matches(word: str, title: str | None) -> bool:
+    word = " ".join(word.lower().split())
+    if title is None:
+        return False
+    if word == "minister":  # "the Uzbek minister" for a foreign, defence... minister
+        return title.endswith("Minister")
+    if word in lx.LEADER_WORDS and title in lx.HEAD_TITLES:
+        return word in {"leader", "head of state", "monarch"} or TITLES.get(word) == title
+    return TITLES.get(word) == title
+
+
+def _add_national_aliases(people: list[Participant], text: str) -> None:
+    """"the Russian leader", "Russian president" join the person of that country and title;
+    "the spokesperson" joins the only person with that title."""
+    for m in _BARE_TITLE.finditer(text):
+        candidates = [p for p in people if p.kind == "person" and _title_matches(m.group("title"), p.title)]
+        if len(candidates) > 1:  # "the spokesperson" vs "the spokesman": the one introduced with that word
+            written = m.group("title").lower()
+            candidates = [p for p in candidates if any(a.lower().startswith(written + " ") for a in p.aliases)]
+        if len(candidates) == 1 and m.group("title").lower() not in {"minister", "leader"}:
+            candidates[0].add_alias(m.group())
+    for m in _NATIONAL_TITLE.finditer(text):
+        country = COUNTRIES.resolve(m.group("demonym"))
+        candidates = [p for p in people if p.kind == "person" and p.affiliation == country
+                      and _title_matches(m.group("title"), p.title)]
+        if len(candidates) == 1:
+            candidates[0].add_alias(m.group("phrase"))

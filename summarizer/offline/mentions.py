@@ -1,0 +1,111 @@
+"""Pieces shared by the finders of people and organizations: name, country and organization
+patterns, and the tests that tell a word of a person's name from a title, place or body.
+
+Regexes here are strings to build patterns with (``NAME``, ``DEMONYMS``, ``ORGS``...),
+except the compiled ``ORG_MENTION``, ``COUNTRY_MENTION``, ``PLACE_BEFORE`` and
+``CROSSES_SENTENCE``. Titles come from :data:`summarizer.names.TITLES`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..names import TITLES
+from . import lexicon as lx
+from .countries import COUNTRIES
+from .patterns import SPACE, alternation
+
+__all__ = [
+    "COUNTRY_MENTION", "COUNTRY_NAMES", "CROSSES_SENTENCE", "DEMONYMS", "DEPTS", "NAME", "NAME_AT_START",
+    "NATIONAL_ORG_NAMES", "ORGS", "ORG_FORMS", "ORG_MENTION", "PLACE_BEFORE", "SPACE", "SPEECH", "TITLE_FORMS",
+    "UPPER", "clean_name", "country_mentions", "first_letter_guard", "has_any", "not_name_word",
+]
+
+UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+_TOKEN = rf"[{UPPER}][\w’'\-]*\.?"
+_PARTICLE = "|".join(re.escape(p) for p in lx.NAME_PARTICLES)
+NAME = rf"{_TOKEN}(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+)?{_TOKEN}){{0,3}}"
+# "\b" + NAME at the start of a pattern, with the word boundary checked behind the capital
+# ("(?<!\w.)" after it): the pattern then starts with a character class, and the engine
+# jumps from capital to capital instead of trying every position.
+NAME_AT_START = rf"[{UPPER}](?<!\w.)[\w’'\-]*\.?(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+)?{_TOKEN}){{0,3}}"
+
+
+DEMONYMS = alternation(COUNTRIES.by_demonym)
+COUNTRY_NAMES = alternation([n for n in COUNTRIES.by_name if not n.startswith("the ")])
+ORG_FORMS: dict[str, tuple[str, str | None]] = {}  # surface form -> (organization name, country)
+for _forms, _country in lx.ORGANIZATIONS:
+    for _form in _forms:
+        ORG_FORMS[_form] = (_forms[0], _country)
+NATIONAL_ORG_NAMES = {name for name, country in ORG_FORMS.values() if country}
+ORGS = alternation([f for f in ORG_FORMS if not f.startswith("the ")])
+TITLE_FORMS = alternation(TITLES)
+DEPTS = alternation(lx.MINISTRIES)
+SPEECH = alternation(lx.SPEECH_VERBS)
+
+# A capitalised run after one of these is a place or part of a longer name ("in Kuala Lumpur",
+# "the Cape of Good Hope"), not a person.
+PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|near|into|across|outside|inside|of|the|The|around|off)[ \u00a0]+)$")
+# A name run that crosses a sentence end ("... Policy. She noted"): not one name.
+CROSSES_SENTENCE = re.compile(r"[a-zà-ÿ]{2,}\.[ \u00a0]")
+ORG_MENTION = re.compile(rf"\b(?:(?P<the>[Tt]he){SPACE})?(?P<form>{ORGS})\b")
+
+
+def first_letter_guard(words) -> str:
+    """A look at the next character: can it start one of ``words`` (case-insensitively)?
+
+    Put before a case-insensitive trie, it turns most positions away with one test
+    instead of the trie's slow case-folding compares.
+    """
+    return "(?=(?i:[" + "".join(sorted({re.escape(w[0].lower()) for w in words if w})) + "]))"
+
+
+
+def has_any(text: str, words) -> bool:
+    """Whether any of ``words`` occurs in ``text``: a cheap test before a costly pattern that needs one."""
+    return any(word in text for word in words)
+
+
+def country_mentions(text: str) -> Counter:
+    """How often each country is named or referred to by its demonym."""
+    counts: Counter = Counter()
+    for m in COUNTRY_MENTION.finditer(text):
+        country = COUNTRIES.resolve(m.group())
+        if country:
+            counts[country] += 1
+    return counts
+
+
+COUNTRY_MENTION = re.compile(rf"\b(?:{COUNTRY_NAMES}|{DEMONYMS})(?![\w])")
+
+
+def clean_name(raw: str) -> str | None:
+    """The name without trailing possessive, non-name words and places; None if nothing is left
+    or if it is the name of an organization ("Suez Canal Authority")."""
+    tokens = raw.replace("\u00a0", " ").split()
+    if tokens and tokens[-1].rstrip(".,") in lx.ORG_HEADS | {"Corp", "Ltd", "Inc"}:
+        return None
+    if tokens:
+        tokens[-1] = re.sub(r"['’]s$", "", tokens[-1]).rstrip(".")
+    while tokens and not_name_word(tokens[-1]):
+        tokens.pop()
+    # keep the last run of name-like tokens: "Trade Minister Ana Souza" -> "Ana Souza"
+    for i in range(len(tokens) - 1, -1, -1):
+        if not_name_word(tokens[i]):
+            tokens = tokens[i + 1:]
+            break
+    if not tokens:
+        return None
+    if tokens[-1].lower() in lx.NAME_PARTICLES:
+        return None
+    return " ".join(tokens)
+
+
+def not_name_word(token: str) -> bool:
+    """Whether ``token`` cannot be a word of a person's name: a title, place, organization, acronym..."""
+    bare = token.rstrip(".,")
+    return (bare in lx.NON_NAME_WORDS or COUNTRIES.is_place_word(re.sub(r"['’]s$", "", bare)) or bare in ORG_FORMS
+            or bare.isupper() and len(bare) > 1 or bare.lower() in TITLES or bare.endswith(".")
+            and len(bare) > 2)
+

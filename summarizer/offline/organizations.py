@@ -1,0 +1,149 @@
+"""Organizations named in an article: those of the lexicon ("the Kremlin", "NATO"), ministries
+("the Russian Foreign Ministry"), capitalised names headed by an organization noun ("the Asian
+Development Bank") and a country's lower-case departments ("Nepal's labour ministry").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..names import fold
+from . import lexicon as lx
+from .countries import COUNTRIES
+from .mentions import COUNTRY_NAMES, DEMONYMS, ORG_FORMS, ORG_MENTION, SPACE, UPPER, has_any
+from .patterns import alternation
+from .participant import Participant
+
+__all__ = ["find_organizations"]
+
+_DEPT_ORG = re.compile(
+    rf"\b(?:(?i:the){SPACE})?(?:(?P<demonym>{DEMONYMS}){SPACE}|(?P<country>{COUNTRY_NAMES})['’]s{SPACE})?"
+    rf"(?P<dept>(?:Foreign|Defen[cs]e|Interior|Finance|Economy|Energy|Trade|Emergencies|Health|Justice){SPACE}Ministry"
+    rf"|Ministry{SPACE}of{SPACE}(?:Foreign{SPACE}Affairs|Defen[cs]e|Finance|Energy|Economy|the{SPACE}Interior)"
+    rf"|State{SPACE}Department|Foreign{SPACE}Office)"
+    rf"(?:{SPACE}of{SPACE}(?:the{SPACE})?(?P<of>{COUNTRY_NAMES}))?"
+)
+_THE_MINISTRY = re.compile(r"\b[Tt]he[ \u00a0]+(?:[Ff]oreign[ \u00a0]+)?[Mm]inistry\b(?![ \u00a0]+of\b)")
+_ORG_HEADS = alternation(lx.ORG_HEADS)
+_CAP = rf"[{UPPER}][\w’'&-]*"
+# "the Asian Development Bank", "the paramilitary Rapid Support Forces (RSF)", "the Czech Ministry of
+# Foreign Affairs": a run of capitalised words ending in (or headed by) an organization noun.
+_NAMED_ORG = re.compile(
+    rf"(?<![\w’'-])(?P<name>(?:(?P<demonym>{DEMONYMS}){SPACE})?"
+    rf"(?:(?:{_CAP}{SPACE}(?:(?:of|for|and|on|the){SPACE}){{0,2}}){{1,6}}(?P<head>{_ORG_HEADS})(?!{SPACE}(?:of|for){SPACE}(?:the{SPACE})?[{UPPER}])"
+    rf"|(?P<head2>Ministry|Department|Office|Agency|Directorate|Secretariat){SPACE}(?:of|for){SPACE}(?:the{SPACE})?"
+    rf"{_CAP}(?:{SPACE}(?:(?:and|of|the|for){SPACE})?{_CAP}){{0,5}}))"
+    rf"(?![\w’'-])(?:{SPACE}\((?P<abbr>[{UPPER}][{UPPER}A-Za-z]{{1,7}})\))?"
+)
+# Every named organization holds one of these words (first words of the heads: a space in
+# a head matches any run of spaces): an article without any is not scanned for them.
+_NAMED_ORG_WORDS = tuple({h.split()[0] for h in lx.ORG_HEADS}
+                         | {"Ministry", "Department", "Office", "Agency", "Directorate", "Secretariat"})
+_HEAD_AFTER = re.compile(rf"{SPACE}(?:{_ORG_HEADS})(?![\w’'-])")
+# "Nepal's labour ministry", "the Russian embassy in Prague"
+_DEPT_WORD = re.compile(r"\b(?:ministry|embassy|consulate|mission)\b")
+_LOWER_DEPT = re.compile(
+    rf"(?:\b(?P<the>[Tt]he){SPACE})?(?:(?P<country>{COUNTRY_NAMES})['’]s{SPACE}|(?P<demonym>{DEMONYMS}){SPACE})"
+    rf"(?P<dept>(?:[a-z]+{SPACE}){{0,2}}(?:ministry|embassy|consulate|mission))\b"
+    rf"(?:{SPACE}in{SPACE}(?P<place>[{UPPER}][\w’'-]+))?"
+)
+
+
+def find_organizations(text: str) -> list[Participant]:
+    """Every organization named (lexicon or a ministry); the caller keeps those that speak or act."""
+    found: dict[tuple[str, str | None], Participant] = {}
+    for m in ORG_MENTION.finditer(text):
+        if _HEAD_AFTER.match(text, m.end()):
+            continue  # "the ASEAN Secretariat": a body of its own, found by _find_named_orgs
+        name, country = ORG_FORMS[m.group("form")]
+        key = (name, None)
+        surface = text[m.start():m.end()] if m.group("the") else m.group("form")
+        org = found.get(key)
+        if org is None:
+            org = found[key] = Participant(name=name, kind="organization", affiliation=country or
+                                           name.removeprefix("the "), first=m.start())
+        if fold(surface) != fold(org.name):
+            org.add_alias(surface)
+    for m in _DEPT_ORG.finditer(text) if has_any(text, ("Ministry", "Department", "Office")) else ():
+        country = None
+        if m.group("demonym"):
+            country = COUNTRIES.resolve(m.group("demonym"))
+        elif m.group("country") or m.group("of"):
+            country = COUNTRIES.resolve(m.group("country") or m.group("of"))
+        dept = lx.MINISTRIES.get(" ".join(m.group("dept").lower().split()), m.group("dept"))
+        key = (dept, country)
+        if country is None:
+            same = [k for k in found if k[0] == dept]
+            if len(same) == 1:
+                key = same[0]
+        surface = " ".join(text[m.start():m.end()].split())
+        org = found.get(key)
+        if org is None:
+            org = found[key] = Participant(name=surface, kind="organization", affiliation=country, first=m.start())
+        elif len(surface) > len(org.name) and country:
+            org.add_alias(org.name)
+            org.name = surface
+        else:
+            org.add_alias(surface)
+    _find_named_orgs(text, found)
+    ministries = [o for (dept, _), o in found.items() if dept.startswith("Ministry") or dept == "State Department"
+                  or o.name.lower().endswith("ministry") or "Ministry of" in o.name]
+    if len(ministries) == 1:  # "the ministry said" can only be that one
+        for m in _THE_MINISTRY.finditer(text) if "inistry" in text else ():
+            ministries[0].add_alias(m.group())
+    for org in found.values():
+        org.aliases = [a for a in org.aliases if fold(a) != fold(org.name)]
+    return sorted(found.values(), key=lambda p: p.first)
+
+
+def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]) -> None:
+    """Organizations named by a capitalised run ending in an organization noun, or by a country's
+    lower-case department ("Nepal's labour ministry"); "the agency" joins the only agency."""
+    known = {fold(f) for o in found.values() for f in [o.name, *o.aliases]}
+    heads: dict[str, list[Participant]] = {}
+    for m in _NAMED_ORG.finditer(text) if has_any(text, _NAMED_ORG_WORDS) else ():
+        name = " ".join(m.group("name").split())
+        first = name.split()[0]
+        if first in lx.NON_NAME_WORDS and first not in lx.ORG_HEADS and not m.group("demonym"):
+            name = name.split(" ", 1)[1] if " " in name else ""  # "The", "In": not part of the name
+        country = COUNTRIES.resolve(m.group("demonym")) if m.group("demonym") else None
+        owner = re.match(r"(\S+)['’]s ", name)
+        if owner and COUNTRIES.resolve(owner.group(1)):  # "Indonesia's Maritime Security Agency"
+            country, name = COUNTRIES.resolve(owner.group(1)), name[owner.end():]
+        if len(name.split()) < 2 or fold(name) in known or fold("the " + name) in known:
+            continue
+        if any(k.endswith(" " + fold(name)) or fold(name).endswith(" " + k) for k in known if len(k.split()) > 1):
+            continue  # "the UN Security Council" is already known
+        key = (name, country)
+        org = found.get(key)
+        if org is None:
+            org = found[key] = Participant(name=name, kind="organization", affiliation=country or name,
+                                           first=m.start("name"))
+            head = (m.group("head") or m.group("head2")).lower()
+            heads.setdefault(head, []).append(org)
+        if m.group("abbr"):
+            org.add_alias(m.group("abbr"))
+        known.add(fold(name))
+    lower_depts = []
+    for hit in _DEPT_WORD.finditer(text):  # only look back from "ministry", "embassy"...: much faster
+        lo = max(0, hit.start() - 70)
+        lo = text.rfind(" ", 0, lo) + 1 if lo else 0  # start at a word boundary
+        m = next((m for m in _LOWER_DEPT.finditer(text, lo, min(len(text), hit.end() + 40))
+                  if m.end("dept") == hit.end()), None)
+        if m and (not lower_depts or lower_depts[-1].start() != m.start()):
+            lower_depts.append(m)
+    for m in lower_depts:
+        country = COUNTRIES.resolve(m.group("country") or m.group("demonym"))
+        start = m.start("country") if m.group("country") else m.start("demonym")
+        name = " ".join(text[start:m.end()].split())
+        dept = m.group("dept").split()[-1]
+        key = (name, country)
+        if key not in found and fold(name) not in known:
+            found[key] = Participant(name=name, kind="organization", affiliation=country, first=start)
+            if m.group("the"):
+                found[key].add_alias(text[m.start():m.end()])
+            heads.setdefault(dept, []).append(found[key])
+    for head, orgs in heads.items():
+        if len(orgs) == 1 and head not in {"government", "forces", "force", "army", "union", "party"}:
+            for m in re.finditer(rf"\b[Tt]he{SPACE}{re.escape(head)}\b(?![ \u00a0]+(?:of|for)\b)", text):
+                orgs[0].add_alias(m.group())

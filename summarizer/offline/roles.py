@@ -1,0 +1,159 @@
+"""Roles written out around a person's name: "Ana Souza, a senior analyst at the X Institute,",
+"the chairman of the Y Authority, Ana Souza, said", "Minister of Digital Development and
+Transport Ana Souza". Each found person is added to the :class:`~.aliases.Registry` with the
+role as its description.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon as lx
+from .aliases import Registry
+from .countries import COUNTRIES
+from .mentions import (
+    COUNTRY_MENTION, COUNTRY_NAMES, CROSSES_SENTENCE, DEMONYMS, NAME, NAME_AT_START, ORG_FORMS, ORG_MENTION,
+    PLACE_BEFORE, SPACE, SPEECH, UPPER, clean_name, has_any,
+)
+
+__all__ = ["find_described"]
+
+# "Ana Souza, a senior analyst at the X Institute," / "Ana Souza, director of the Y Agency (YA)."
+# The apposition runs to the next comma, full stop, bracket or quote; it is a role when it is
+# a noun phrase headed by a role noun (checked by _role_phrase).
+_APPOSED_ROLE = re.compile(
+    rf"(?P<name>{NAME_AT_START}),{SPACE}(?P<app>[^,;:()“”\"\n]{{3,160}}?)"
+    rf"(?=[,;:(“”\"]|\.(?:\s|$)|{SPACE}(?:who|whose)\b|$)"
+)
+# ", Ana Souza," after a role phrase ("the chairman of the Y Authority, Ana Souza, said")
+_COMMA_NAME = re.compile(rf",{SPACE}(?P<name>{NAME})(?=[,;:.]|{SPACE}(?:{SPEECH}|who)\b)")
+# "Minister of Digital Development and Transport Ana Souza": a portfolio of several words ends
+# with the word after "and"; the capitalised words after it are the name.
+_PORTFOLIO_TITLE = re.compile(
+    rf"\b(?P<title>(?:(?:Deputy|Vice|First{SPACE}Deputy){SPACE})?(?:Minister|Secretary|Commissioner|Minister{SPACE}of{SPACE}State))"
+    rf"{SPACE}(?:of|for){SPACE}(?P<portfolio>(?:the{SPACE})?[{UPPER}][\w’'-]*(?:,?{SPACE}[{UPPER}][\w’'-]*){{0,3}}"
+    rf"{SPACE}and{SPACE}[{UPPER}][\w’'-]*)"
+    rf"{SPACE}(?P<name>[{UPPER}][\w’'-]+(?:{SPACE}[{UPPER}][\w’'-]+){{1,2}})\b"
+)
+_ROLE_STOP = {"and", "or", "but", "by", "from", "with", "in", "on", "at", "to", "for", "of", "as", "while",
+              "when", "said", "says", "told", "that", "which", "who", "is", "was", "were", "are", "has",
+              "have", "had", "will", "would", "also", "after", "before", "during", "since", "like", "including",
+              "between", "among", "than", "not", "its", "his", "her", "their", "our", "this", "these"}
+_VERBISH = {"said", "says", "told", "is", "was", "were", "are", "has", "have", "had", "will", "would", "who",
+            "which", "that", "could", "can", "may", "might", "should", "did", "does", "do", "been", "being"}
+_ROLE_HEAD = set(lx.ROLE_NOUNS)
+
+
+def _role_phrase(words: list[str], leading: bool) -> tuple[str, int] | None:
+    """(role, index where its noun phrase starts) when ``words`` end in a noun phrase headed by a
+    role noun and followed only by its complement ("of the X Agency", "for eastern Africa").
+
+    With ``leading`` the phrase must start the words ("a senior analyst at the X Institute");
+    otherwise it may start later ("... signed by Italy's minister for energy").
+    """
+    bare = [w.lower().strip("’'") for w in words]
+    for i, word in enumerate(bare):
+        head = re.sub(r"['’]s$", "", word)
+        if head not in _ROLE_HEAD or head != word:
+            continue
+        rest = bare[i + 1:]
+        if rest and rest[0] in _ROLE_HEAD:
+            continue  # "chief executive", "managing director": the last role noun is the head
+        if rest and rest[0] not in {"of", "for", "to", "at", "in", "on", "with", "and"}:
+            continue
+        if any(w in _VERBISH for w in rest) or len(rest) > 14:
+            return None
+        # back over the modifiers of the head to a determiner, a possessive or the start
+        j = i
+        while j > 0:
+            prev = words[j - 1]
+            low = bare[j - 1]
+            if low in {"a", "an", "the"}:
+                j -= 1
+                break
+            if low in _ROLE_STOP or low in _VERBISH or prev[:1].isdigit():
+                break
+            j -= 1
+        if leading and j != 0:
+            return None
+        if not leading and j == i and not words[i][:1].isupper():
+            return None  # "... met the press secretary": a bare lower-case noun, no determiner
+        phrase = words[j:]
+        article: list[str] = []
+        if phrase and phrase[0].lower() in {"a", "an", "the"}:
+            article, phrase = [phrase[0].lower()], phrase[1:]
+        # "the pipeline company's managing director" -> "managing director of the pipeline company"
+        owner = [k for k, w in enumerate(phrase) if re.search(r"['’]s$", w) and k < i - j]
+        if owner:
+            k = owner[-1]
+            whose = article + phrase[:k + 1]
+            whose[-1] = re.sub(r"['’]s$", "", whose[-1])
+            phrase = phrase[k + 1:] + ["of"] + whose
+        if not phrase:
+            return None
+        role = " ".join(phrase)
+        return role[:1].upper() + role[1:], j
+    return None
+
+
+def _described_affiliation(phrase: str) -> str | None:
+    m = COUNTRY_MENTION.search(phrase)
+    if m:
+        return COUNTRIES.resolve(m.group())
+    m = ORG_MENTION.search(phrase)
+    if m:
+        name, country = ORG_FORMS[m.group("form")]
+        return country or name.removeprefix("the ")
+    return None
+
+
+def find_described(text: str, registry: Registry) -> None:
+    """People whose role is written out around their name with commas."""
+    for m in _APPOSED_ROLE.finditer(text):
+        name = clean_name(m.group("name"))
+        if name is None or len(name.split()) < 2:
+            continue
+        start = m.start("name") + len(m.group("name")) - len(name)
+        if PLACE_BEFORE.search(text, max(0, start - 12), start) or CROSSES_SENTENCE.search(
+                text, start, m.end("name")):
+            continue
+        found = _role_phrase(m.group("app").split(), leading=True)
+        if found is None:
+            continue
+        role, _ = found
+        person = registry.add(name, m.start("name"), affiliation=_described_affiliation(m.group("app")))
+        person.described = person.described or role
+    for m in _COMMA_NAME.finditer(text):
+        name = clean_name(m.group("name"))
+        if name is None or len(name.split()) < 2 or name != " ".join(m.group("name").split()):
+            continue
+        sentence_start = max(text.rfind(c, 0, m.start()) for c in ".;:\n“”\"(")
+        segments = text[sentence_start + 1:m.start()].split(",")
+        words: list[str] = []
+        found = None
+        # "Minister of Higher Education, Science and Innovation, Ana Souza": a portfolio may hold commas
+        for depth, segment in enumerate(reversed(segments[-3:])):
+            words = segment.split() + ([","] if depth else []) + words
+            found = _role_phrase([w for w in words if w != ","], leading=False)
+            if found or not all(w[:1].isupper() or w in {"and", ",", "of", "the"} for w in segment.split()):
+                break
+        if found is None:
+            continue
+        role, at = found
+        phrase_words = [w for w in words if w != ","][at:]
+        alias = " ".join(phrase_words) + ", " + name
+        person = registry.add(name, m.start("name"), affiliation=_described_affiliation(" ".join(phrase_words)),
+                              alias=alias)
+        person.described = person.described or role
+    for m in _PORTFOLIO_TITLE.finditer(text) if has_any(text, ("Minister", "Secretary", "Commissioner")) else ():
+        name = clean_name(m.group("name"))
+        if name is None or len(name.split()) < 2:
+            continue
+        portfolio = " ".join(m.group("portfolio").split())
+        title = " ".join(m.group("title").split())
+        before = text[max(0, m.start() - 40):m.start()]
+        country = re.search(rf"(?:(?P<demonym>{DEMONYMS}){SPACE}|(?P<country>{COUNTRY_NAMES})['’]s{SPACE})$", before)
+        affiliation = COUNTRIES.resolve(country.group("demonym") or country.group("country")) if country else None
+        person = registry.add(name, m.start("name"), affiliation=affiliation,
+                              alias=text[m.start():m.end()])
+        person.described = person.described or f"{title} of {portfolio}"
