@@ -149,7 +149,7 @@ def bare_request(text: str) -> dict[str, Any]:
     import instructor
     from instructor.v2.core.providers import Provider
     from instructor.v2.core.registry import mode_registry
-    from summarizer.llm import BriefRequest
+    from summarizer.backends.openai.structured import BriefRequest
     from summarizer.prompts import messages
 
     global _STATIC

@@ -2,80 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any, Protocol
+from typing import Any
 
-from .config import Backend, Settings, resolve_settings
-from .grounding import ground, reference_warnings
-from .injection import flag_injection
+from .backends import make_backend
+from .config import Backend, resolve_settings
 from .inputs import check_article
-from .models import Brief, BriefMeta
-from .prompts import prompt_version
-
-
-class BriefBackend(Protocol):
-    """What a backend offers: one brief from one article, sync and async."""
-
-    name: str
-
-    def summarize(self, text: str) -> Brief: ...
-
-    async def asummarize(self, text: str) -> Brief: ...
-
-    def close(self) -> None: ...
-
-    async def aclose(self) -> None: ...
-
-
-class OfflineBackend:
-    """The deterministic extractor: no network, no model, no key."""
-
-    name = "offline"
-
-    def __init__(self, settings: Settings) -> None:
-        from . import offline  # imported here: the LLM path never pays for its tables
-
-        self.settings = settings
-        self._extract = offline.extract
-
-    def summarize(self, text: str) -> Brief:
-        started = time.perf_counter()
-        brief, report = ground(self._extract(text), text, self.settings.ungrounded)
-        brief._meta = BriefMeta(
-            backend=self.name,
-            prompt_version=prompt_version(),
-            latency_s=round(time.perf_counter() - started, 4),
-            grounding=report,
-            warnings=reference_warnings(report),
-            possible_injection=flag_injection(text),
-        )
-        return brief
-
-    async def asummarize(self, text: str) -> Brief:
-        return self.summarize(text)
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-    async def aclose(self) -> None:
-        """Nothing to release."""
-
-
-def make_backend(settings: Settings) -> BriefBackend:
-    """The backend ``settings`` ask for (``auto`` resolved).
-
-    It refuses an article longer than ``settings.max_article_chars``; with an LLM, an
-    article whose request would exceed ``settings.max_input_tokens`` is summarized in
-    parts that are merged into one brief (:mod:`summarizer.long_articles`).
-    """
-    from .long_articles import LongArticles
-
-    if settings.resolved_backend() is Backend.offline:
-        return LongArticles(OfflineBackend(settings), settings, prompt_tokens=None)
-    from .llm import LLMBackend
-
-    backend = LLMBackend(settings)
-    return LongArticles(backend, settings, prompt_tokens=backend.request_tokens)
+from .models import Brief
 
 
 class Summarizer:

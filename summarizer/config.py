@@ -20,7 +20,6 @@ from enum import Enum
 from typing import Any, Mapping
 
 from .errors import ConfigError
-from .grounding import UngroundedPolicy
 
 DEFAULT_MODEL = "gpt-4o-mini"
 # Input tokens per request (characters / 4, the rule of llm.estimate_tokens). About 1,850
@@ -34,6 +33,13 @@ DEFAULT_MAX_INPUT_TOKENS = 6_000
 DEFAULT_MAX_ARTICLE_CHARS = 500_000
 # A local server (vLLM, Ollama, llama.cpp) needs no key, but the openai client insists on one.
 NO_KEY_PLACEHOLDER = "not-needed"
+
+
+class UngroundedPolicy(str, Enum):
+    """What to do with an item whose evidence is still not found after the re-asks."""
+
+    flag = "flag"
+    drop = "drop"
 
 
 class Backend(str, Enum):

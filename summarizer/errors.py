@@ -15,6 +15,10 @@ Each error carries its context (attempts, the last completion, the original erro
 so callers never parse messages. Messages never contain an API key. An error whose
 ``stops_job`` is true would fail every other article the same way: a batch stops on
 it instead of writing one error line per article.
+
+Errors cross process boundaries and files as data: :meth:`SummarizerError.to_data` gives
+the JSON of a batch line's ``error``, and :func:`error_from_data` rebuilds the same class
+with its status code, attempts and context.
 """
 
 from __future__ import annotations
@@ -31,6 +35,18 @@ class SummarizerError(Exception):
         super().__init__(message)
         self.message = message
         self.context = context
+
+    def to_data(self) -> dict[str, Any]:
+        """This error as JSON data: ``type``, ``message``, then whatever it knows of its context."""
+        data: dict[str, Any] = {"type": type(self).__name__, "message": self.message}
+        for name in ("attempts", "status_code"):
+            value = getattr(self, name, None)
+            if value is not None:
+                data[name] = value
+        plain = {k: v for k, v in self.context.items() if isinstance(v, (str, int, float, bool)) or v is None}
+        if plain:
+            data["context"] = plain
+        return data
 
 
 class InputError(SummarizerError):
@@ -101,3 +117,29 @@ class QuotaExhaustedError(APIRequestError):
 
 class ValidationFailedError(BackendError):
     """Every attempt returned a reply that failed validation."""
+
+
+_BY_NAME: dict[str, type[SummarizerError]] = {
+    kind.__name__: kind
+    for kind in (
+        SummarizerError, InputError, ConfigError, PromptError, BackendError, TransportError,
+        APIRequestError, AccessError, QuotaExhaustedError, ValidationFailedError,
+    )
+}
+
+
+def error_from_data(data: dict[str, Any]) -> SummarizerError:
+    """The error :meth:`SummarizerError.to_data` described: same class, message, attempts and status.
+
+    An unknown ``type`` becomes a :class:`BackendError` with the same message.
+    """
+    kind = _BY_NAME.get(str(data.get("type")), BackendError)
+    message = str(data.get("message") or "no detail given")
+    context = data.get("context") if isinstance(data.get("context"), dict) else {}
+    if issubclass(kind, APIRequestError):
+        error: SummarizerError = kind(message, status_code=data.get("status_code"), **context)
+    else:
+        error = kind(message, **context)
+    if isinstance(error, BackendError):
+        error.attempts = int(data.get("attempts") or 0)
+    return error

@@ -23,11 +23,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import cached_property
 
 from rapidfuzz import fuzz
 
+from .config import UngroundedPolicy
 from .models import AlignmentStatus, Brief, BriefDraft, GroundingIssue, GroundingReport, Kind, Span
 from .names import HONORIFICS, fold
 
@@ -237,13 +237,6 @@ def locate(excerpt: str, article: str) -> Span:
 def contains(outer: str, inner: str) -> bool:
     """Whether ``inner`` lies inside ``outer`` after typographic normalisation."""
     return normalize(inner).strip(" ") in normalize(outer)
-
-
-class UngroundedPolicy(str, Enum):
-    """What to do with an item whose evidence is still not found after the re-asks."""
-
-    flag = "flag"
-    drop = "drop"
 
 
 NOT_NAMED = "not in the article (neither the name nor any alias)"

@@ -41,7 +41,6 @@ from .grounding import ArticleIndex, find_problems, normalize
 from .models import (
     AlignmentStatus,
     Brief,
-    BriefMeta,
     Figure,
     GroundingIssue,
     GroundingReport,
@@ -49,12 +48,11 @@ from .models import (
     SecurityConcern,
     Span,
     Topic,
-    Usage,
 )
 from .names import fold
 from .split import Part, sentences
 
-__all__ = ["merge_briefs", "merge_meta"]
+__all__ = ["merge_briefs"]
 
 MAX_SUMMARY_SENTENCES = 4
 
@@ -92,35 +90,6 @@ def merge_briefs(article: str, parts: Sequence[Part], briefs: Sequence[Brief]) -
         security_concerns=concerns,
     )
     return merged, _report(merged, index, briefs)
-
-
-def merge_meta(metas: Sequence[BriefMeta], grounding: GroundingReport, latency_s: float) -> BriefMeta:
-    """The metadata of a merged brief: sums over the parts' metadata (see the module docstring)."""
-    first = metas[0]
-    # a flag such as possible_injection is raised when any part raised it
-    flags = {
-        name: any(getattr(m, name) for m in metas)
-        for name, info in BriefMeta.model_fields.items()
-        if info.annotation is bool and name != "cached"
-    }
-    usage = Usage()
-    for meta in metas:
-        for name in Usage.model_fields:
-            setattr(usage, name, getattr(usage, name) + getattr(meta.usage, name))
-    count = len(metas)
-    return first.model_copy(
-        update={
-            **flags,
-            "usage": usage,
-            "latency_s": round(latency_s, 4),
-            "attempts": sum(m.attempts for m in metas),
-            "transport_retries": sum(m.transport_retries for m in metas),
-            "grounding": grounding,
-            "warnings": [f"part {n + 1} of {count}: {w}" for n, m in enumerate(metas) for w in m.warnings],
-            "cached": False,
-            "parts": count,
-        }
-    )
 
 
 # --- spans ------------------------------------------------------------------------------

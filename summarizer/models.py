@@ -15,9 +15,8 @@ participant) live here, so every producer of a brief obeys them.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from enum import Enum
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, field_validator, model_validator
 
@@ -217,11 +216,6 @@ class _BriefRules(_Model):
         return self
 
 
-# A check a producer runs on every draft it validates (the LLM backend checks grounding
-# against the article it sent); unset, drafts are checked on their own fields only.
-DRAFT_CHECK: ContextVar[Callable[[BriefDraft], None] | None] = ContextVar("draft_check", default=None)
-
-
 class BriefDraft(_BriefRules):
     """A brief of one news article. Evidence strings are verbatim excerpts of the article."""
 
@@ -231,13 +225,6 @@ class BriefDraft(_BriefRules):
     topics: list[TopicDraft]
     figures: list[FigureDraft] = Field(description="Every quantity; not dates, ages or ordinals")
     security_concerns: list[SecurityConcernDraft]
-
-    @model_validator(mode="after")
-    def _producer_check(self) -> BriefDraft:
-        check = DRAFT_CHECK.get()
-        if check is not None:
-            check(self)
-        return self
 
 
 # --- the public brief: the draft plus what the summarizer computes --------------------
@@ -315,12 +302,44 @@ class Brief(_BriefRules):
 
 
 class Usage(_Model):
-    """Tokens billed for one brief, summed over every call that returned a completion."""
+    """Tokens billed for one brief, summed over every call that returned a completion.
+
+    The one sum of usage: ``a + b``, ``sum(usages, Usage())``; :meth:`of` reads a server's
+    usage block (the openai client's object or its JSON).
+    """
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
     cached_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
+        )
+
+    @classmethod
+    def of(cls, block: Any) -> Usage:
+        """The usage a reply reports (an object with attributes or a dict; None or junk is zero)."""
+        if block is None:
+            return cls()
+
+        def get(source: Any, name: str) -> Any:
+            return source.get(name) if isinstance(source, dict) else getattr(source, name, None)
+
+        def count(value: Any) -> int:
+            return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+        details = get(block, "prompt_tokens_details")
+        return cls(
+            prompt_tokens=count(get(block, "prompt_tokens")),
+            completion_tokens=count(get(block, "completion_tokens")),
+            total_tokens=count(get(block, "total_tokens")),
+            cached_tokens=count(get(details, "cached_tokens")) if details is not None else 0,
+        )
 
 
 class BriefMeta(_Model):

@@ -21,7 +21,8 @@ from .resources import resource_dir
 
 SYSTEM_TEMPLATE = "system.j2"
 USER_TEMPLATE = "user.j2"
-TEMPLATES = (SYSTEM_TEMPLATE, USER_TEMPLATE)
+REASK_TEMPLATE = "reask.j2"
+TEMPLATES = (SYSTEM_TEMPLATE, USER_TEMPLATE, REASK_TEMPLATE)
 
 # A look-alike of the article's closing marker inside an article must not end it early;
 # a zero-width space breaks the marker for the model, and grounding ignores it.
@@ -65,6 +66,11 @@ def messages(article: str) -> list[dict[str, str]]:
         {"role": "system", "content": system_prompt()},
         {"role": "user", "content": render(USER_TEMPLATE, article=neutralize_markers(article))},
     ]
+
+
+def reask_grounding(problems: list[str]) -> str:
+    """What a model is told when evidence in its reply is not in the article (``problems``, one line each)."""
+    return render(REASK_TEMPLATE, problems=problems)
 
 
 @cache

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .models import Brief
+if TYPE_CHECKING:
+    from .models import Brief
 
 
 class OutputFormat(str, Enum):

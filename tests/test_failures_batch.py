@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 import loopback as lb
 from summarizer.batch.runner import BatchJob, BatchOptions
-from summarizer.batch.workers import _rebuild_error
+from summarizer.errors import error_from_data
 from summarizer.cli import app
 from summarizer.config import resolve_settings
-from summarizer.errors import AccessError, APIRequestError, QuotaExhaustedError, TransportError
+from summarizer.errors import AccessError, APIRequestError, BackendError, QuotaExhaustedError, TransportError
 from test_llm_backend import ARTICLE, REPLY
 
 IDS = [f"a{i:02d}" for i in range(12)]
@@ -122,10 +122,19 @@ def test_an_article_too_long_for_the_model_fails_alone(loopback, articles, tmp_p
 
 
 @pytest.mark.parametrize(
-    "name, kind, exit_code, stops",
-    [("QuotaExhaustedError", QuotaExhaustedError, 4, True), ("AccessError", AccessError, 1, True),
-     ("APIRequestError", APIRequestError, 1, False), ("TransportError", TransportError, 1, False)],
+    "kind, exit_code, stops",
+    [(QuotaExhaustedError, 4, True), (AccessError, 1, True), (APIRequestError, 1, False), (TransportError, 1, False)],
 )
-def test_errors_from_helper_processes_keep_whether_they_stop_the_job(name, kind, exit_code, stops):
-    error = _rebuild_error(name, "message", 1)  # how a helper process's error reaches the runner
+def test_errors_from_helper_processes_keep_their_class_status_and_context(kind, exit_code, stops):
+    extra = {"status_code": 429} if issubclass(kind, APIRequestError) else {}
+    sent = kind("message", attempts=3, part="2 of 5", **extra)
+    data = json.loads(json.dumps(sent.to_data()))  # how a helper process's error reaches the runner
+    error = error_from_data(data)
     assert type(error) is kind and (error.exit_code, error.stops_job) == (exit_code, stops)
+    assert (error.message, error.attempts, error.context) == ("message", 3, {"part": "2 of 5"})
+    assert getattr(error, "status_code", None) == extra.get("status_code")
+
+
+def test_an_error_of_an_unknown_kind_arrives_as_a_backend_error_with_its_message():
+    error = error_from_data({"type": "KeyError", "message": "boom", "attempts": 1})
+    assert type(error) is BackendError and (error.message, error.attempts) == ("boom", 1)

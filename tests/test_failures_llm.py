@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 import loopback as lb
-from summarizer import Summarizer, llm, prompts
+from summarizer import Summarizer, prompts
+from summarizer.backends.openai import backend as llm_backend
 from summarizer.batch.ratelimit import parse_duration
 from summarizer.cli import app
 from summarizer.errors import (
@@ -28,7 +29,8 @@ from summarizer.errors import (
     TransportError,
     ValidationFailedError,
 )
-from summarizer.llm import MAX_REASK_ECHO_CHARS, MAX_REASK_ERROR_CHARS, retry_after_seconds
+from summarizer.backends.openai.structured import MAX_REASK_ECHO_CHARS, MAX_REASK_ERROR_CHARS
+from summarizer.backends.openai.transport import retry_after_seconds
 from summarizer.models import AlignmentStatus
 from test_cli import run_cli
 from test_llm_backend import ARTICLE, REPLY
@@ -256,7 +258,7 @@ def test_messages_are_never_mutated_between_articles(loopback, monkeypatch, mode
         handed.append((result, copy.deepcopy(result)))
         return result
 
-    monkeypatch.setattr(llm, "messages", recorded_messages)
+    monkeypatch.setattr(llm_backend, "messages", recorded_messages)
     loopback.enqueue(lb.raw_content("not json"), lb.raw_content("still not json"), lb.brief(REPLY), lb.brief(REPLY))
     with make(loopback, mode=mode) as summarizer:
         summarizer.summarize(ARTICLE)  # two re-asks

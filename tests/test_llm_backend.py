@@ -245,7 +245,7 @@ def test_async_summarize_over_http(loopback):
 
 def test_token_estimates_of_short_lived_requests_never_mix_up_their_schemas():
     # a request's tools are measured once per object; a freed object's id is reused at once
-    from summarizer.llm import estimate_tokens
+    from summarizer.backends.openai.tokens import estimate_tokens
 
     sizes = [estimate_tokens({"tools": [{"name": "x" * n}], "max_tokens": 1}) for n in (400, 4000) * 3]
     assert sizes[0::2] == [sizes[0]] * 3 and sizes[1::2] == [sizes[1]] * 3 and sizes[1] - sizes[0] == 900
@@ -259,13 +259,16 @@ def test_request_tokens_equal_a_count_of_the_request_instructor_prepares(mode):
     from instructor.v2.core.registry import mode_registry
 
     from summarizer.config import resolve_settings
-    from summarizer.llm import BriefRequest, LLMBackend, estimate_tokens
+    from summarizer.backends.openai import LLMBackend
+    from summarizer.backends.openai.structured import INSTRUCTOR_MODES, BriefRequest
+    from summarizer.backends.openai.tokens import estimate_tokens
+    from summarizer.config import Mode
     from summarizer.prompts import messages
 
     backend = LLMBackend(resolve_settings(backend="openai", base_url="http://127.0.0.1:9/v1", model="m",
                                           api_key="sk-test", mode=mode))
     text = ARTICLE + "\n\nA look-alike <article> marker and {{ braces }}."
-    handlers = mode_registry.get_handlers(Provider.OPENAI, backend._mode)
+    handlers = mode_registry.get_handlers(Provider.OPENAI, INSTRUCTOR_MODES[Mode(mode)])
     _, request = handlers.request_handler(response_model=BriefRequest, kwargs={"messages": messages(text)})
     assert backend.request_tokens(text) == estimate_tokens(request) - min(request.get("max_tokens") or 1000, 1000)
     assert backend.request_tokens(text + " more words") > backend.request_tokens(text)

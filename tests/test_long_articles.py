@@ -24,7 +24,7 @@ from summarizer.cli import app
 from summarizer.config import resolve_settings
 from summarizer.errors import ConfigError, InputError
 from summarizer.grounding import normalize
-from summarizer.llm import estimate_tokens
+from summarizer.backends.openai.tokens import estimate_tokens
 from summarizer.merge import merge_briefs
 from summarizer.models import AlignmentStatus, Brief
 from summarizer.split import split_article
@@ -229,7 +229,7 @@ def summarize_async(server, text: str | None = None, **options) -> Brief:
 
 
 def request_tokens(body) -> float:
-    """A request's input tokens by the rule of llm.estimate_tokens (characters / 4), output budget left out."""
+    """A request's input tokens by the rule of summarizer.backends.openai.tokens.estimate_tokens (characters / 4), output budget left out."""
     return estimate_tokens(body) - min(body.get("max_tokens") or 1000, 1000)
 
 
@@ -398,7 +398,7 @@ def check_long_brief(brief: Brief, server) -> None:
 
 
 def _split_args() -> tuple[int, int]:
-    from summarizer.api import make_backend
+    from summarizer.backends import make_backend
 
     part_chars = make_backend(resolve_settings(backend="openai", base_url="http://127.0.0.1:9/v1")).part_chars
     return part_chars, min(int(part_chars * 0.1), 2_000)
@@ -558,12 +558,14 @@ def test_budget_settings_from_the_environment_and_their_errors(monkeypatch):
 # --- the offline backend reads a long article whole ------------------------------------------
 
 
-def test_the_offline_backend_has_no_limiter_or_estimate_to_offer():
-    from summarizer.api import make_backend
+def test_the_offline_backend_says_it_has_no_limiter_and_costs_nothing():
+    from summarizer.backends import make_backend
 
     backend = make_backend(resolve_settings(backend="offline"))
     assert backend.name == "offline" and backend.part_chars is None
-    assert not hasattr(backend, "limiter") and not hasattr(backend, "estimate_usage")
+    caps = backend.capabilities
+    assert (caps.rate_limited, caps.costs_tokens, caps.splits_long_articles) == (False, False, False)
+    assert backend.limiter is None and backend.estimate_usage("any text " * 5000).total_tokens == 0
     assert len(backend.split(ARTICLE)) == 1
 
 

@@ -121,7 +121,7 @@ def test_filter_rewrites_message_args_and_traceback_and_keeps_the_record():
 
 
 def test_protect_is_idempotent_and_reaches_child_loggers():
-    import summarizer.llm  # noqa: F401 - imports openai and instructor, which create their loggers
+    import summarizer.backends.openai  # noqa: F401 - imports openai and instructor, which create their loggers
 
     child = logging.getLogger("instructor.v2.retry")
     protect(SENTINEL)
@@ -174,7 +174,7 @@ def test_library_never_leaks_the_key_at_debug(loopback, debug_logs, capsys):
 
     names = {record.name for record, _ in debug_logs.seen}
     # the test saw what it claims to: the client libraries' debug logs and instructor's errors
-    assert {"openai._base_client", "instructor.v2.retry", "summarizer.llm", "summarizer.injection"} <= names
+    assert {"openai._base_client", "instructor.v2.retry", "summarizer.backends.openai.transport", "summarizer.injection"} <= names
     assert any(r.levelno == logging.DEBUG and r.name.startswith("httpcore") for r, _ in debug_logs.seen)
     assert_no_sentinel_in_records(debug_logs)
     out, err = capsys.readouterr()

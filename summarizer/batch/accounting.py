@@ -67,8 +67,7 @@ class Accounts:
         return cost(self.usage, self.price)
 
     def add_usage(self, usage: Usage) -> None:
-        for name in ("prompt_tokens", "completion_tokens", "total_tokens", "cached_tokens"):
-            setattr(self.usage, name, getattr(self.usage, name) + getattr(usage, name))
+        self.usage = self.usage + usage
 
     def summary(self) -> dict[str, Any]:
         wall = time.monotonic() - self.started

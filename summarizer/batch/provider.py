@@ -44,9 +44,10 @@ from pydantic import ValidationError
 
 from ..config import Settings
 from ..errors import ConfigError, InputError
-from ..grounding import ArticleIndex, ground
-from ..llm import strict_schema
-from ..models import DRAFT_CHECK, Brief, BriefDraft, BriefMeta, Usage
+from ..backends.openai.structured import strict_response_format
+from ..backends.openai.transport import RETRIED_STATUSES
+from ..finish import Production, finish
+from ..models import Brief, BriefDraft, Usage
 from ..prompts import messages, prompt_version
 
 __all__ = [
@@ -69,8 +70,6 @@ CHAT_URL = "/v1/chat/completions"
 MAX_REQUESTS = 50_000
 MAX_BYTES = 200 * 1024 * 1024
 
-# Per-request statuses worth sending again later: the request did not run to a reply.
-_RETRYABLE_STATUSES = {408, 409, 429}
 _MAX_MESSAGE_CHARS = 300
 _MAX_VALIDATION_ERRORS = 3
 
@@ -85,10 +84,7 @@ class ArticleLike(Protocol):
 
 @cache
 def _response_format() -> dict[str, Any]:
-    return {
-        "type": "json_schema",
-        "json_schema": {"name": "brief", "strict": True, "schema": strict_schema(BriefDraft)},
-    }
+    return strict_response_format()
 
 
 def request_body(text: str, settings: Settings) -> dict[str, Any]:
@@ -315,30 +311,14 @@ def _status_error(status: int, body: Any, line_error: Any) -> _Failure:
         return _Failure("rate_limited", "TransportError", detail, retryable=True)
     if status >= 500:
         return _Failure("server_error", "TransportError", detail, retryable=True)
-    if status in _RETRYABLE_STATUSES:
+    if status in RETRIED_STATUSES:
         return _Failure("conflict", "TransportError", detail, retryable=True)
     return _Failure(f"http_{status}", "APIRequestError", detail)
 
 
 def _usage(body: Mapping[str, Any]) -> Usage:
     usage = body.get("usage")
-    if not isinstance(usage, dict):
-        return Usage()
-    details = usage.get("prompt_tokens_details")
-    cached = details.get("cached_tokens") if isinstance(details, dict) else None
-    return Usage(
-        prompt_tokens=usage.get("prompt_tokens") or 0,
-        completion_tokens=usage.get("completion_tokens") or 0,
-        total_tokens=usage.get("total_tokens") or 0,
-        cached_tokens=cached or 0,
-    )
-
-
-def _add_usage(total: Usage, usage: Usage) -> None:
-    total.prompt_tokens += usage.prompt_tokens
-    total.completion_tokens += usage.completion_tokens
-    total.total_tokens += usage.total_tokens
-    total.cached_tokens += usage.cached_tokens
+    return Usage.of(usage if isinstance(usage, dict) else None)
 
 
 def _describe_validation(exc: ValidationError) -> str:
@@ -356,15 +336,12 @@ def _parse_draft(content: str) -> BriefDraft | _Failure:
         payload = json.loads(content)
     except json.JSONDecodeError as exc:
         return _validation_failure("invalid_json", f"the reply is not valid JSON ({exc.msg}); batch replies are not re-asked")
-    token = DRAFT_CHECK.set(None)  # grounding is applied below, with the article, not as a refusal
     try:
         return BriefDraft.model_validate(payload)
     except ValidationError as exc:
         return _validation_failure(
             "validation", f"the reply breaks the brief schema: {_clip(_describe_validation(exc))}; batch replies are not re-asked"
         )
-    finally:
-        DRAFT_CHECK.reset(token)
 
 
 def _brief(body: Mapping[str, Any], text: str, settings: Settings) -> Brief | _Failure:
@@ -391,18 +368,16 @@ def _brief(body: Mapping[str, Any], text: str, settings: Settings) -> Brief | _F
     draft = _parse_draft(content)
     if isinstance(draft, _Failure):
         return draft
-    brief, report = ground(Brief.from_draft(draft), ArticleIndex(text), settings.ungrounded)
-    brief._meta = BriefMeta(
+    made = Production(
         backend=BACKEND_NAME,
+        version=prompt_version(),
         model=body.get("model") or settings.model,
         mode="json_schema",
-        prompt_version=prompt_version(),
         usage=_usage(body),
         attempts=1,
-        grounding=report,
-        warnings=[f"ungrounded (a batch reply is not re-asked): {issue.path}" for issue in report.issues],
+        ungrounded_note="ungrounded (a batch reply is not re-asked)",
     )
-    return brief
+    return finish(Brief.from_draft(draft), text, settings.ungrounded, made)
 
 
 class _Output:
@@ -480,7 +455,7 @@ def import_results(
             custom_id = record.get("custom_id")
             if not isinstance(custom_id, str) or not custom_id:
                 raise InputError(f"{where}: no custom_id; is this a provider batch output or error file?")
-            outcome = _outcome(record, custom_id, text_of, settings, summary.usage)
+            outcome = _outcome(record, custom_id, text_of, settings, summary)
             if isinstance(outcome, Brief):
                 if custom_id in succeeded:
                     raise InputError(
@@ -523,7 +498,7 @@ def _outcome(
     custom_id: str,
     text_of: Callable[[str], str | None],
     settings: Settings,
-    usage_total: Usage,
+    summary: ImportSummary,
 ) -> Brief | _Failure:
     """What one provider line says about its id."""
     text = text_of(custom_id)
@@ -536,7 +511,7 @@ def _outcome(
     status = response.get("status_code")
     body = response.get("body")
     if isinstance(body, dict) and "usage" in body:
-        _add_usage(usage_total, _usage(body))
+        summary.usage = summary.usage + _usage(body)
     if status != 200:
         if not isinstance(status, int):
             return _line_error(line_error) if line_error else _Failure(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..api import make_backend
+from ..backends import make_backend
 from ..config import Settings
 from ..errors import ConfigError, InputError, SummarizerError
 from ..models import BriefMeta
@@ -110,7 +110,7 @@ class BatchJob:
         self.options = options
         self.limiter = RateLimiter(options.rpm, options.tpm)
         self.backend = make_backend(settings)
-        if hasattr(self.backend, "limiter"):
+        if self.backend.capabilities.rate_limited:
             self.backend.limiter = self.limiter
         self.backend_name = self.backend.name
         prices = load_prices(options.prices_path)
@@ -138,7 +138,7 @@ class BatchJob:
         if paid == 0 and self._in_flight == 0:
             return None  # the first article is how the job learns what one costs
         coming = self._in_flight + 1
-        guess = self.backend.estimate_usage(text) if paid == 0 and hasattr(self.backend, "estimate_usage") else None
+        guess = self.backend.estimate_usage(text) if paid == 0 and self.backend.capabilities.costs_tokens else None
         if self.options.max_tokens is not None:
             used = self.accounts.usage.total_tokens
             per_article = used / paid if paid else (guess.total_tokens if guess else 0)
@@ -171,7 +171,8 @@ class BatchJob:
             brief_json, meta_json = await loop.run_in_executor(self._pool, _offline_in_worker, text, self.settings)
             return brief_json, BriefMeta.model_validate_json(meta_json)
         brief = await self.backend.asummarize(text)
-        return brief.model_dump_json(), brief.meta or BriefMeta(backend=self.backend_name, prompt_version="")
+        assert brief.meta is not None  # every backend finishes its briefs (summarizer.finish)
+        return brief.model_dump_json(), brief.meta
 
     async def _one(self, article: Article, cache: BriefCache | None) -> dict[str, Any]:
         if article.error or not article.text.strip():

@@ -28,17 +28,8 @@ _PARENT_CHECK_S = 1.0
 _READY = -1  # the token of a helper's "ready" message
 
 
-def _rebuild_error(name: str, message: str, attempts: int) -> errors.SummarizerError:
-    kind = getattr(errors, name, None)
-    if not (isinstance(kind, type) and issubclass(kind, errors.SummarizerError)):
-        kind = errors.BackendError
-    error = kind(message)
-    error.attempts = attempts  # type: ignore[attr-defined]
-    return error
-
-
 async def _serve(number: int, settings: Settings, tasks: Any, results: Any) -> None:
-    from ..api import make_backend  # the same backend as the parent's: capped, long articles split
+    from ..backends import make_backend  # the same backend as the parent's: capped, long articles split
 
     backend = make_backend(settings)
     backend.warm()
@@ -63,7 +54,7 @@ async def _serve(number: int, settings: Settings, tasks: Any, results: Any) -> N
             brief = await backend.asummarize(text)
             results.put((token, "ok", brief.model_dump_json(), brief.meta.model_dump_json()))
         except errors.SummarizerError as exc:
-            results.put((token, "error", type(exc).__name__, exc.message, getattr(exc, "attempts", 0)))
+            results.put((token, "error", exc.to_data()))
 
     threading.Thread(target=read, name="batch-tasks", daemon=True).start()
     results.put((_READY, number))
@@ -155,7 +146,7 @@ class WorkerPool:
             # the brief was validated in the helper; here it stays JSON
             future.set_result((item[2], BriefMeta.model_validate_json(item[3])))
         else:
-            future.set_exception(_rebuild_error(item[2], item[3], item[4]))
+            future.set_exception(errors.error_from_data(item[2]))
 
     def free_helper(self) -> int | None:
         """A ready helper with room for one more article, the least busy first; else None."""

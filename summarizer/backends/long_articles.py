@@ -2,8 +2,8 @@
 
 :class:`LongArticles` wraps a backend. Every article longer than
 ``settings.max_article_chars`` is refused with an :class:`InputError` before any request.
-With an LLM backend, an article whose request would exceed ``settings.max_input_tokens``
-(characters / 4, the rule of ``llm.estimate_tokens``) is split on paragraph boundaries
+With a backend that ``splits_long_articles``, an article whose request would exceed
+``settings.max_input_tokens`` (counted by :mod:`summarizer.backends.openai.tokens`) is split on paragraph boundaries
 (:mod:`summarizer.split`), each part is summarized by the same backend (concurrently, at
 most :data:`PART_CONCURRENCY` at a time, under the backend's rate limiter), and the part
 briefs are merged into one brief of the whole article (:mod:`summarizer.merge`). The
@@ -16,20 +16,19 @@ import asyncio
 import copy
 import math
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from .config import Settings
-from .errors import ConfigError, InputError, SummarizerError
-from .merge import merge_briefs, merge_meta
-from .models import Brief
-from .split import Part, split_article
-
-if TYPE_CHECKING:
-    from .api import BriefBackend
+from ..config import Settings
+from ..errors import ConfigError, InputError, SummarizerError
+from ..finish import merged
+from ..merge import merge_briefs
+from ..models import Brief, Usage
+from ..split import Part, split_article
+from .base import BriefBackend
+from .openai.tokens import characters_of
 
 __all__ = ["LongArticles", "check_length"]
 
-CHARS_PER_TOKEN = 4  # the rule of llm.estimate_tokens
 PART_CONCURRENCY = 4  # parts of one article in flight at once
 # A part repeats at most this share of the previous one (its last paragraph, if short).
 OVERLAP_SHARE = 0.1
@@ -73,7 +72,7 @@ class LongArticles:
                     f"max_input_tokens {settings.max_input_tokens} leaves no room for the article: the prompt "
                     f"alone is about {overhead} tokens; set at least {overhead + MIN_ARTICLE_TOKENS}"
                 )
-            self.part_chars = room * CHARS_PER_TOKEN - _MARGIN_CHARS
+            self.part_chars = characters_of(room) - _MARGIN_CHARS
 
     # --- what a backend offers, passed through ---------------------------------------
 
@@ -82,39 +81,32 @@ class LongArticles:
         return self.inner.name
 
     @property
+    def capabilities(self) -> Any:
+        return self.inner.capabilities
+
+    @property
+    def version(self) -> str:
+        return self.inner.version
+
+    @property
     def settings(self) -> Settings:
         return self._settings
 
     @property
     def limiter(self) -> Any:
-        """The inner backend's rate limiter (an AttributeError when it has none)."""
-        return self.inner.limiter  # type: ignore[attr-defined]
+        """The inner backend's rate limiter (None for one that is not rate limited)."""
+        return self.inner.limiter
 
     @limiter.setter
     def limiter(self, value: Any) -> None:
-        self.inner.limiter = value  # type: ignore[attr-defined]
+        self.inner.limiter = value
 
-    @property
-    def estimate_usage(self) -> Callable[[str], Any]:
-        """The inner backend's estimate, summed over the parts (an AttributeError when it has none)."""
-        estimate = self.inner.estimate_usage  # type: ignore[attr-defined]
+    def estimate_usage(self, text: str) -> Usage:
+        """The inner backend's estimate, summed over the parts ``text`` is sent in."""
+        return sum((self.inner.estimate_usage(part.text) for part in self.split(text)), Usage())
 
-        def summed(text: str) -> Any:
-            usages = [estimate(part.text) for part in self.split(text)]
-            total = usages[0]
-            for usage in usages[1:]:
-                total = total.model_copy(
-                    update={name: getattr(total, name) + getattr(usage, name) for name in type(total).model_fields}
-                )
-            return total
-
-        return summed
-
-    def __getattr__(self, name: str) -> Any:
-        # anything else (warm, ...) is the inner backend's
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
+    def warm(self) -> None:
+        self.inner.warm()
 
     def close(self) -> None:
         self.inner.close()
@@ -173,10 +165,7 @@ class LongArticles:
 
     def _merged(self, text: str, parts: list[Part], briefs: list[Brief], started: float) -> Brief:
         brief, report = merge_briefs(text, parts, briefs)
-        metas = [b.meta for b in briefs if b.meta is not None]
-        if metas:
-            brief._meta = merge_meta(metas, report, time.perf_counter() - started)
-        return brief
+        return merged(brief, [b.meta for b in briefs if b.meta is not None], report, time.perf_counter() - started)
 
 
 def _in_part(error: SummarizerError, part: Part, count: int) -> SummarizerError:

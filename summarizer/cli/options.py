@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .config import Backend, Mode
+from ..config import Backend, Mode
 
 BackendOption = Annotated[Backend, typer.Option(help="auto: openai when a key or base URL is set, else offline")]
 ModelOption = Annotated[Optional[str], typer.Option(help="Model name (env SUMMARIZER_MODEL)")]

@@ -1,15 +1,14 @@
-"""The ``summarizer batch`` commands: run a job; export, submit, follow, download and import provider batches.
+"""The ``summarizer batch`` commands over a provider's Batch API: submit, status, download.
 
-``summarizer batch INPUT... -o OUT.jsonl`` is short for ``summarizer batch run ...``.
+Thin commands over :mod:`summarizer.batch.provider`. The openai client's exceptions become
+the project's errors through the online path's mapping, so a refused key or an unreachable
+server reads, and exits, the same here as in ``summarizer brief``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
-import os
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,188 +16,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from typer.core import TyperGroup
 
-from .cli_options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption
-from .config import Backend, Settings, resolve_settings
-from .errors import ConfigError, InputError, SummarizerError, TransportError
+from ..config import Settings, resolve_settings
+from ..errors import ConfigError, InputError, SummarizerError, TransportError
+from .common import EXIT_STILL_RUNNING, fail
+from .options import BaseUrlOption
 
 if TYPE_CHECKING:
-    from .batch.provider import BatchStatus
+    from ..batch.provider import BatchStatus
 
-PROGRESS_EVERY_S = 10.0
-
-
-class _RunByDefault(TyperGroup):
-    """``summarizer batch a.txt -o out.jsonl`` runs a job: a first word that is no subcommand means ``run``."""
-
-    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
-            args = ["run", *args]
-        return super().parse_args(ctx, args)
+_COMMANDS: list[tuple[str, Any]] = []
 
 
-batch_app = typer.Typer(cls=_RunByDefault, help="Summarize many articles: run a job, or use provider batch files.",
-                        no_args_is_help=True)
+def register(group: typer.Typer) -> None:
+    """Add submit, status and download to the ``batch`` group, their docstrings re-flowed."""
+    for name, function in _COMMANDS:
+        paragraphs = inspect.cleandoc(function.__doc__ or "").split("\n\n")
+        group.command(name, help="\n\n".join(" ".join(p.split()) for p in paragraphs))(function)
 
 
-class _Progress:
-    """A rich progress bar on a terminal; plain periodic lines otherwise."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.last = 0.0
-        self.bar = None
-        if sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("{task.fields[detail]}"), TimeRemainingColumn(), transient=False)
-            self.task = self.bar.add_task("briefs", total=total, detail="")
-            self.bar.start()
-
-    def __call__(self, accounts) -> None:  # type: ignore[no-untyped-def]
-        done = accounts.done + accounts.skipped
-        detail = (f"failed {sum(accounts.failed.values())}  cached {accounts.cached}  "
-                  f"tokens {accounts.usage.total_tokens:,}")
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, detail=detail)
-            return
-        now = time.monotonic()
-        if now - self.last >= PROGRESS_EVERY_S or done == self.total:
-            self.last = now
-            typer.echo(f"summarizer: batch {done}/{self.total} done, {detail}", err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-@batch_app.command("run")
-def run_command(
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files (txt, md, html), folders, JSONL with id and text, or -")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per input id")],
-    backend: BackendOption = Backend.auto,
-    model: ModelOption = None,
-    base_url: BaseUrlOption = None,
-    mode: ModeOption = None,
-    concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 16,
-    workers: Annotated[int, typer.Option(help="Processes that make briefs, this one included (default: all cores)")] = 0,
-    rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
-    tpm: Annotated[Optional[float], typer.Option(help="Client-side limit, tokens per minute")] = None,
-    resume: Annotated[bool, typer.Option(help="Continue an interrupted run into the same output")] = False,
-    retry_failed: Annotated[bool, typer.Option(help="Run again only the ids whose line is an error")] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite the output, or resume despite a different configuration")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the local brief cache")] = False,
-    cache_path: Annotated[Optional[Path], typer.Option(help="SQLite cache file (default ~/.cache/summarizer/briefs.sqlite)")] = None,
-    max_cost: Annotated[Optional[float], typer.Option(help="Stop cleanly before the estimated cost in US$ exceeds this")] = None,
-    max_tokens: Annotated[Optional[int], typer.Option(help="Stop cleanly before the tokens used exceed this")] = None,
-    prices: Annotated[Optional[Path], typer.Option(help='JSON price table {"model": [input, cached, output]} per 1M tokens')] = None,
-    verbose: VerboseOption = 0,
-) -> None:
-    """Summarize many articles into OUT.jsonl; resumable, cached, rate-limited."""
-    from .batch.runner import BatchJob, BatchOptions
-    from .cli import _configure_logging, _fail
-
-    _configure_logging(verbose)
-    try:
-        settings = resolve_settings(backend=backend, model=model, base_url=base_url, mode=mode)
-        options = BatchOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, cache=not no_cache, cache_path=cache_path,
-                               resume=resume, retry_failed=retry_failed, force=force, max_cost=max_cost,
-                               max_tokens=max_tokens, prices_path=prices, workers=workers or os.cpu_count() or 1)
-        if backend is Backend.auto and settings.resolved_backend() is Backend.offline:
-            typer.echo("summarizer: no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend", err=True)
-        job = BatchJob(inputs, output, settings, options)
-        progress = _Progress(job.total)
-        job.on_progress = progress
-        try:
-            summary = asyncio.run(job.run())
-        finally:
-            progress.close()
-    except SummarizerError as exc:
-        raise _fail(exc) from None
-    except KeyboardInterrupt:
-        typer.echo(f"summarizer: interrupted; every finished article is in {output}; "
-                   "run again with --resume to continue", err=True)
-        raise typer.Exit(130) from None
-    typer.echo(json.dumps(summary, indent=2), err=True)
-    if job.fatal is not None:  # a fault every article would meet, e.g. an exhausted quota
-        typer.echo(f"summarizer: error: the batch stopped: {job.fatal.message}; finished articles are in "
-                   f"{output}; --resume continues the job once that is fixed", err=True)
-        raise typer.Exit(job.fatal.exit_code)
-    if summary.get("stopped_by"):
-        typer.echo(f"summarizer: stopped by {summary['stopped_by']}; --resume continues the job", err=True)
-
-
-@batch_app.command("export")
-def export_command(
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files, folders, JSONL with id and text, or -")],
-    prefix: Annotated[Path, typer.Option(help="Request files are PREFIX-0001.jsonl, PREFIX-0002.jsonl, ...")],
-    model: ModelOption = None,
-    max_requests: Annotated[int, typer.Option(help="Requests per file (the OpenAI Batch API takes 50,000)")] = 50_000,
-    max_megabytes: Annotated[int, typer.Option(help="Size per file (the OpenAI Batch API takes 200 MB)")] = 200,
-    force: Annotated[bool, typer.Option(help="Replace request files left by an earlier export")] = False,
-) -> None:
-    """Write OpenAI Batch API request files (also read by vllm run-batch)."""
-    from .batch import provider
-    from .batch.sources import read, scan
-    from .cli import _fail
-
-    try:
-        settings = resolve_settings(model=model)
-        scan(inputs)
-        stale = sorted(prefix.parent.glob(prefix.name + "-*.jsonl")) if prefix.parent.is_dir() else []
-        if stale and not force:
-            raise InputError(f"{stale[0]}: request files from an earlier export exist; pass --force to replace them")
-        for path in stale:
-            path.unlink()
-        skipped: list[str] = []
-        files = provider.export_requests(
-            read(inputs), prefix, settings, max_requests=max_requests, max_bytes=max_megabytes * 1024 * 1024,
-            on_skip=lambda article, reason: skipped.append(f"{article.id}: {reason}"),
-        )
-    except SummarizerError as exc:
-        raise _fail(exc) from None
-    for line in skipped:
-        typer.echo(f"summarizer: skipped {line}", err=True)
-    for path in files:
-        typer.echo(str(path))
-
-
-@batch_app.command("import")
-def import_command(
-    results: Annotated[list[Path], typer.Argument(metavar="RESULT...", help="Provider output and error files, any order")],
-    inputs: Annotated[list[str], typer.Option("--inputs", help="The batch's inputs, for the article texts (repeatable)")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per id")],
-    requests: Annotated[Optional[list[Path]], typer.Option("--requests", help="The request files submitted (to find lost ids)")] = None,
-    model: ModelOption = None,
-) -> None:
-    """Validate and ground a provider's results into the batch output; list ids to resubmit."""
-    from .batch import provider
-    from .batch.sources import read, scan
-    from .cli import _fail
-
-    try:
-        settings = resolve_settings(model=model)
-        scan(inputs)
-        texts = {article.id: article.text for article in read(inputs)}
-        expected = provider.read_request_ids(requests) if requests else None
-        summary = provider.import_results(results, texts, settings, output, expected=expected)
-    except SummarizerError as exc:
-        raise _fail(exc) from None
-    resubmit = output.with_name(output.name + ".resubmit.txt")
-    resubmit.write_text("".join(f"{i}\n" for i in summary.resubmit), encoding="utf-8")
-    typer.echo(json.dumps({"ok": summary.ok, "failed": summary.failed, "by_reason": summary.by_reason,
-                           "resubmit": len(summary.resubmit), "resubmit_file": str(resubmit)}, indent=2), err=True)
-
-
-# --- the OpenAI Batch API: submit, status, download ---------------------------------------
-#
-# Thin commands over summarizer.batch.provider. The openai client's exceptions become the
-# project's errors through the online path's mapping (llm._backend_error), so a refused key
-# or an unreachable server reads, and exits, the same here as in `summarizer brief`.
-
-EXIT_STILL_RUNNING = 5  # 4 is taken: QuotaExhaustedError.exit_code
 DEFAULT_POLL_INTERVAL_S = 60.0
 MAX_FAILED_POLLS = 5  # transport failures in a row before --wait gives up
 _METADATA_PAIRS = 15  # the API takes 16; submit adds request_file
@@ -211,13 +47,13 @@ ReadIdsFileOption = Annotated[
 
 
 def _command(name: str) -> Any:
-    """Register a batch command whose docstring paragraphs are re-flowed (typer keeps single line breaks)."""
+    """Mark a function as the batch command ``name`` (see :func:`register`)."""
 
-    def register(function: Any) -> Any:
-        paragraphs = inspect.cleandoc(function.__doc__ or "").split("\n\n")
-        return batch_app.command(name, help="\n\n".join(" ".join(p.split()) for p in paragraphs))(function)
+    def mark(function: Any) -> Any:
+        _COMMANDS.append((name, function))
+        return function
 
-    return register
+    return mark
 
 
 def _reworded(exc: SummarizerError, message: str) -> SummarizerError:
@@ -236,19 +72,19 @@ def _api_errors(settings: Settings, what: str) -> Iterator[None]:
     import httpx2
     import openai
 
-    from .llm import _backend_error
+    from ..backends.openai.failures import library_error
 
     try:
         yield
     except (openai.OpenAIError, httpx2.HTTPError) as exc:
-        error = _backend_error(exc, settings, attempts=1,
+        error = library_error(exc, settings, attempts=1,
                                not_found="unknown batch or file id, or wrong base URL: check the id and OPENAI_BASE_URL")
         raise _reworded(error, f"{what}: {error.message}") from exc
 
 
 def _connect(base_url: Optional[str]) -> tuple[Settings, Any]:
     """Settings as every command resolves them (argument, then environment), and a batch client."""
-    from .batch import provider
+    from ..batch import provider
 
     settings = resolve_settings(base_url=base_url)
     return settings, provider.client_for(settings)
@@ -356,8 +192,7 @@ def submit_command(
     2 bad input (missing, empty or repeated file, bad --metadata, no key); 4 the
     account's quota is exhausted.
     """
-    from .batch import provider
-    from .cli import _fail
+    from ..batch import provider
 
     started: list[str] = []
     try:
@@ -380,7 +215,7 @@ def submit_command(
                 if ids_file is not None:
                     _append_line(ids_file, batch_id)
     except SummarizerError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     follow = f"--ids-file {ids_file}" if ids_file is not None else "BATCH_ID..."
     typer.echo(f"summarizer: started {len(started)} batch(es); follow them with "
                f"'summarizer batch status --wait {follow}'", err=True)
@@ -397,7 +232,7 @@ def _append_line(path: Path, line: str) -> None:
 
 
 def _poll(client: Any, settings: Settings, batch_ids: list[str]) -> dict[str, BatchStatus]:
-    from .batch import provider
+    from ..batch import provider
 
     states = {}
     for batch_id in batch_ids:
@@ -462,7 +297,6 @@ def status_command(
     reached; 2 bad input (no batch id, unreadable --ids-file, no key); 5 --timeout passed
     with batches still running (their current state is printed).
     """
-    from .cli import _fail
 
     try:
         if not wait and (interval is not None or timeout is not None):
@@ -476,7 +310,7 @@ def status_command(
             states = _poll(client, settings, ids)
             finished = _wait(client, settings, states, interval, timeout) if wait else True
     except SummarizerError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if as_json:
         typer.echo(json.dumps([_status_record(state) for state in states.values()], indent=2))
     else:
@@ -507,8 +341,7 @@ def download_command(
     files printed before the failure are complete); 2 a batch is not finished yet (one
     line naming every such batch, once the finished ones are downloaded), or bad input.
     """
-    from .batch import provider
-    from .cli import _fail
+    from ..batch import provider
 
     try:
         ids = _read_ids(batch_ids, ids_file)
@@ -535,4 +368,4 @@ def download_command(
         if unfinished:
             raise InputError("; ".join(unfinished))
     except SummarizerError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None

@@ -1,0 +1,61 @@
+"""What one brief's requests have seen so far: completions, usage, retries, the grounding check.
+
+One :class:`Call` per article, passed explicitly: to the transport as the function to
+call on a retry, and to instructor as the validation context that checks each draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...grounding import ArticleIndex, GroundingIssue, find_problems
+from ...models import BriefDraft, Usage
+from ...prompts import reask_grounding
+from .structured import refusal_as_content
+
+# What is fed back to the model on a re-ask is capped, so a re-ask prompt stays small.
+MAX_REPORTED_PROBLEMS = 8
+MAX_EXCERPT_CHARS = 80
+
+
+@dataclass
+class Call:
+    """The state of one brief's requests (see the module docstring)."""
+
+    index: ArticleIndex
+    max_attempts: int
+    max_tokens: int | None = None  # the output budget of the latest request
+    completions: int = 0
+    transport_retries: int = 0
+    usage: Usage = field(default_factory=Usage)
+    lenient_issues: list[GroundingIssue] = field(default_factory=list)
+    refusal: str | None = None  # the latest reply's refusal, if the model refused
+
+    def retried(self) -> None:
+        """The transport is about to send a request again."""
+        self.transport_retries += 1
+
+    def count(self, response: Any) -> None:
+        """A completion arrived: count it and its usage; a refusal becomes its text first."""
+        self.refusal = refusal_as_content(response)
+        self.completions += 1
+        self.usage = self.usage + Usage.of(getattr(response, "usage", None))
+
+    def check(self, draft: BriefDraft) -> None:
+        """Ungrounded evidence is an error the model is asked to fix, until the last attempt.
+
+        On the last attempt the problems are kept (``lenient_issues``) and the draft passes:
+        grounding then flags or drops those items, so one bad item never loses the brief.
+        """
+        problems = find_problems(draft, self.index)
+        if not problems:
+            return
+        if self.completions >= self.max_attempts:
+            self.lenient_issues = problems
+            return
+        shown = problems[:MAX_REPORTED_PROBLEMS]
+        lines = [f"{p.path} {p.excerpt[:MAX_EXCERPT_CHARS]!r}: {p.problem}" for p in shown]
+        if len(problems) > len(shown):
+            lines.append(f"and {len(problems) - len(shown)} more")
+        raise ValueError(reask_grounding(lines))

@@ -1,0 +1,145 @@
+"""Every failure of the OpenAI-compatible path as a library error that names the fault and what to do.
+
+The one mapping from the openai client's exceptions (and instructor's) to
+:mod:`summarizer.errors`; ``summarizer batch submit/status/download`` use it too, so a
+refused key or an unreachable server reads, and exits, the same everywhere. No message
+holds the API key.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import openai
+from pydantic import ValidationError
+
+from ...config import Settings
+from ...errors import (
+    AccessError,
+    APIRequestError,
+    BackendError,
+    QuotaExhaustedError,
+    SummarizerError,
+    TransportError,
+    ValidationFailedError,
+)
+from .transport import describe, error_code, is_transient
+
+# Refusals no retry can fix: the error class and what to tell the user, by status.
+_REFUSALS: dict[int, tuple[type[APIRequestError], str]] = {
+    401: (AccessError, "check OPENAI_API_KEY: the key is wrong, revoked or for another server"),
+    403: (AccessError, "the key has no access to this model or endpoint: check its project and permissions"),
+    404: (AccessError, "unknown model {model!r} or wrong base URL: check --model and OPENAI_BASE_URL"),
+}
+_CONTEXT_HINT = (
+    "the article is too long for the model's context window: lower max_input_tokens "
+    "(SUMMARIZER_MAX_INPUT_TOKENS) so it is sent in smaller parts, or use a model with a larger context"
+)
+MAX_SHOWN_ERRORS = 3
+
+
+def library_error(exc: BaseException, settings: Settings, attempts: int,
+                  not_found: str | None = None) -> SummarizerError:
+    """A library error for a client exception, with a message that names the fault and what to do.
+
+    ``not_found`` replaces the hint of a 404 for calls that name no model (batch files).
+    """
+    if isinstance(exc, openai.APIStatusError) and not is_transient(exc):
+        detail, code, status = server_message(exc), error_code(exc), exc.status_code
+        if status == 429 and code == "insufficient_quota":
+            kind, text = QuotaExhaustedError, (
+                "the account's API quota is exhausted (HTTP 429 insufficient_quota): check the plan and "
+                f"billing of the account behind the key, then run again; the server said: {detail}"
+            )
+        else:
+            kind, hint = _REFUSALS.get(status, (APIRequestError, "the request was refused"))
+            if code == "context_length_exceeded":
+                hint = _CONTEXT_HINT
+            elif status == 404 and not_found:
+                hint = not_found
+            text = f"API refused the request (HTTP {status}, {hint.format(model=settings.model)}): {detail}"
+        return kind(redact(text, settings), status_code=status, attempts=attempts, original=exc)
+    if isinstance(exc, openai.APITimeoutError):
+        return TransportError(
+            redact(f"API unavailable after {attempts} attempt(s): timed out (no whole reply within "
+                   f"{settings.timeout:g} s); try again later or raise the timeout", settings),
+            attempts=attempts,
+            original=exc,
+        )
+    if isinstance(exc, openai.APIError):
+        return TransportError(
+            redact(f"API unavailable after {attempts} attempt(s): {describe(exc)}: {server_message(exc)}", settings),
+            attempts=attempts,
+            original=exc,
+        )
+    return BackendError(redact(f"backend failed: {exc}", settings), attempts=attempts, original=exc)
+
+
+def truncated(max_tokens: int | None, asked_again: bool, settings: Settings, attempts: int,
+              cause: BaseException) -> ValidationFailedError:
+    """A reply cut off at its output budget, also (``asked_again``) with a larger one."""
+    again = ", also when asked again with a larger budget" if asked_again else ""
+    return ValidationFailedError(
+        f"the reply was truncated: cut off at max_tokens={max_tokens} (finish_reason 'length'){again}; "
+        f"raise max_output_tokens (now {settings.max_output_tokens}) and max_output_tokens_ceiling "
+        f"(now {settings.max_output_tokens_ceiling}), e.g. Summarizer(max_output_tokens=...)",
+        attempts=attempts,
+        last_completion=getattr(cause, "last_completion", None),
+        original=cause,
+    )
+
+
+def never_valid(cause: BaseException, attempts: int, refusal: str | None, settings: Settings,
+                last_completion: Any, original: BaseException) -> ValidationFailedError:
+    """Every reply failed validation, after the re-asks."""
+    return ValidationFailedError(
+        redact(f"no valid brief after {attempts} attempt(s); last validation error: "
+               f"{validation_summary(cause, refusal)}", settings),
+        attempts=attempts,
+        last_completion=last_completion,
+        original=original,
+    )
+
+
+def server_message(exc: BaseException) -> str:
+    """What the server said about an error (its ``error.message``), cut to 300 characters."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])[:300]
+    return str(getattr(exc, "message", exc))[:300]
+
+
+def redact(text: str, settings: Settings) -> str:
+    """``text`` without the configured API key."""
+    key = settings.api_key
+    return text.replace(key, "[redacted]") if key else text
+
+
+def capped(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how many were cut."""
+    return text if len(text) <= limit else f"{text[:limit]}... [{len(text) - limit} more characters cut]"
+
+
+def validation_summary(exc: BaseException, refusal: str | None = None) -> str:
+    """What failed validation, briefly: field paths and reasons, or what the reply was instead."""
+    if refusal:
+        return f"the model refused: {capped(refusal, 200)}"
+    if isinstance(exc, ValidationError):
+        errors = exc.errors(include_url=False)
+        shown = [f"{field_path(e['loc'])}: {capped(e['msg'], 300)}" for e in errors[:MAX_SHOWN_ERRORS]]
+        more = len(errors) - len(shown)
+        return "; ".join(shown) + (f"; and {more} more" if more else "")
+    if isinstance(exc, json.JSONDecodeError):
+        return f"the reply is not valid JSON ({exc.msg})"
+    return capped(" ".join(str(exc).strip().splitlines()[:3]), 300) or type(exc).__name__
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """``("topics", 0, "category")`` as ``topics[0].category``; the empty path is the reply itself."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path or "reply"

@@ -1,0 +1,58 @@
+"""Token estimates before a request is sent: about four characters a token.
+
+The one rule of token counting in the package: the rate limiter's reservations, the
+budgets of a batch job and the split of long articles all count this way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+CHARS_PER_TOKEN = 4
+# The output a reply is counted for before it arrives: its budget, at most this much.
+MAX_COUNTED_OUTPUT = 1000
+# Parts of a request that carry the schema (the tools, or the response format).
+SCHEMA_PARTS = ("tools", "tool_choice", "response_format")
+
+
+def tokens_of(characters: float) -> float:
+    """The tokens ``characters`` characters of text are taken to be."""
+    return characters / CHARS_PER_TOKEN
+
+
+def characters_of(tokens: float) -> int:
+    """The characters of text that make ``tokens`` tokens."""
+    return int(tokens * CHARS_PER_TOKEN)
+
+
+def counted_output(max_tokens: int | None) -> int:
+    """The output tokens a request is counted for before its reply: its budget, capped."""
+    return min(max_tokens or MAX_COUNTED_OUTPUT, MAX_COUNTED_OUTPUT)
+
+
+def estimate_tokens(request: dict[str, Any]) -> float:
+    """A request's tokens before it is sent: its messages and schema, plus the output budget."""
+    characters = sum(len(str(m.get("content") or "")) for m in request.get("messages", []))
+    characters += schema_characters(request.get("extra_body") or request)
+    return tokens_of(characters) + counted_output(request.get("max_tokens"))
+
+
+_SCHEMA_SIZES: dict[int, tuple[Any, int]] = {}
+
+
+def schema_characters(parts: dict[str, Any]) -> int:
+    """Characters of the schema parts of a request, as JSON."""
+    # The schema parts are the same objects on every call of a backend: measure them once.
+    # Each entry keeps its object alive, so its id cannot be reused by another one.
+    total = 0
+    for key in SCHEMA_PARTS:
+        value = parts.get(key)
+        if value is not None:
+            entry = _SCHEMA_SIZES.get(id(value))
+            if entry is None or entry[0] is not value:
+                if len(_SCHEMA_SIZES) > 64:  # modes that rebuild the schema per call: stay bounded
+                    _SCHEMA_SIZES.clear()
+                entry = _SCHEMA_SIZES[id(value)] = (value, len(json.dumps(value)))
+            total += entry[1]
+    return total

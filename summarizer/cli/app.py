@@ -1,0 +1,50 @@
+"""The ``summarizer`` command: its commands registered on one Typer app, and the entry point.
+
+Each command lives in its own module (:mod:`.brief`, :mod:`.eval`, :mod:`.batch`,
+:mod:`.batch_provider`); exit codes are listed in :mod:`.common`. Commands import the
+library inside their bodies, so ``summarizer --help`` loads no backend.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from . import batch, batch_provider, brief, eval as eval_module
+from .common import EXIT_INTERRUPTED, say
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Structured, grounded briefs of news articles.",
+    pretty_exceptions_enable=False,
+)
+app.command("brief")(brief.brief)
+app.command("schema")(brief.schema)
+app.command("validate")(brief.validate)
+app.command("eval")(eval_module.eval_command)
+batch_provider.register(batch.batch_app)
+app.add_typer(batch.batch_app, name="batch")
+
+
+def main() -> None:
+    """Entry point of the ``summarizer`` command."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # click's usage errors, as typer exposes them
+        code = _usage_error(exc)
+    except typer.Abort:
+        code = EXIT_INTERRUPTED
+    sys.exit(code or 0)
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """Help for a command given no arguments; else one line naming the problem (exit 2)."""
+    context = getattr(exc, "ctx", None)
+    if context is not None and exc.format_message() == context.get_help():
+        typer.echo(exc.format_message(), err=True)  # no_args_is_help: the help is the message
+        return 2
+    command = context.command_path if context is not None else "summarizer"
+    say(f"error: {' '.join(exc.format_message().split())} (see '{command} --help')")
+    return getattr(exc, "exit_code", 2)

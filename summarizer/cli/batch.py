@@ -1,0 +1,185 @@
+"""The ``summarizer batch`` commands that run a job or write and read provider batch files.
+
+``summarizer batch INPUT... -o OUT.jsonl`` is short for ``summarizer batch run ...``. The
+commands that talk to a provider's Batch API are in :mod:`.batch_provider`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from ..config import Backend, resolve_settings
+from ..errors import InputError, SummarizerError
+from .common import EXIT_INTERRUPTED, configure_logging, fail
+from .options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption
+
+PROGRESS_EVERY_S = 10.0
+
+
+class _RunByDefault(TyperGroup):
+    """``summarizer batch a.txt -o out.jsonl`` runs a job: a first word that is no subcommand means ``run``."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+batch_app = typer.Typer(cls=_RunByDefault, help="Summarize many articles: run a job, or use provider batch files.",
+                        no_args_is_help=True)
+
+
+class _Progress:
+    """A rich progress bar on a terminal; plain periodic lines otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.last = 0.0
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[detail]}"), TimeRemainingColumn(), transient=False)
+            self.task = self.bar.add_task("briefs", total=total, detail="")
+            self.bar.start()
+
+    def __call__(self, accounts) -> None:  # type: ignore[no-untyped-def]
+        done = accounts.done + accounts.skipped
+        detail = (f"failed {sum(accounts.failed.values())}  cached {accounts.cached}  "
+                  f"tokens {accounts.usage.total_tokens:,}")
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, detail=detail)
+            return
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_EVERY_S or done == self.total:
+            self.last = now
+            typer.echo(f"summarizer: batch {done}/{self.total} done, {detail}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@batch_app.command("run")
+def run_command(
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files (txt, md, html), folders, JSONL with id and text, or -")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per input id")],
+    backend: BackendOption = Backend.auto,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 16,
+    workers: Annotated[int, typer.Option(help="Processes that make briefs, this one included (default: all cores)")] = 0,
+    rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
+    tpm: Annotated[Optional[float], typer.Option(help="Client-side limit, tokens per minute")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run into the same output")] = False,
+    retry_failed: Annotated[bool, typer.Option(help="Run again only the ids whose line is an error")] = False,
+    force: Annotated[bool, typer.Option(help="Overwrite the output, or resume despite a different configuration")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the local brief cache")] = False,
+    cache_path: Annotated[Optional[Path], typer.Option(help="SQLite cache file (default ~/.cache/summarizer/briefs.sqlite)")] = None,
+    max_cost: Annotated[Optional[float], typer.Option(help="Stop cleanly before the estimated cost in US$ exceeds this")] = None,
+    max_tokens: Annotated[Optional[int], typer.Option(help="Stop cleanly before the tokens used exceed this")] = None,
+    prices: Annotated[Optional[Path], typer.Option(help='JSON price table {"model": [input, cached, output]} per 1M tokens')] = None,
+    verbose: VerboseOption = 0,
+) -> None:
+    """Summarize many articles into OUT.jsonl; resumable, cached, rate-limited."""
+    from ..batch.runner import BatchJob, BatchOptions
+
+    configure_logging(verbose)
+    try:
+        settings = resolve_settings(backend=backend, model=model, base_url=base_url, mode=mode)
+        options = BatchOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, cache=not no_cache, cache_path=cache_path,
+                               resume=resume, retry_failed=retry_failed, force=force, max_cost=max_cost,
+                               max_tokens=max_tokens, prices_path=prices, workers=workers or os.cpu_count() or 1)
+        if backend is Backend.auto and settings.resolved_backend() is Backend.offline:
+            typer.echo("summarizer: no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend", err=True)
+        job = BatchJob(inputs, output, settings, options)
+        progress = _Progress(job.total)
+        job.on_progress = progress
+        try:
+            summary = asyncio.run(job.run())
+        finally:
+            progress.close()
+    except SummarizerError as exc:
+        raise fail(exc) from None
+    except KeyboardInterrupt:
+        typer.echo(f"summarizer: interrupted; every finished article is in {output}; "
+                   "run again with --resume to continue", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    typer.echo(json.dumps(summary, indent=2), err=True)
+    if job.fatal is not None:  # a fault every article would meet, e.g. an exhausted quota
+        typer.echo(f"summarizer: error: the batch stopped: {job.fatal.message}; finished articles are in "
+                   f"{output}; --resume continues the job once that is fixed", err=True)
+        raise typer.Exit(job.fatal.exit_code)
+    if summary.get("stopped_by"):
+        typer.echo(f"summarizer: stopped by {summary['stopped_by']}; --resume continues the job", err=True)
+
+
+@batch_app.command("export")
+def export_command(
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files, folders, JSONL with id and text, or -")],
+    prefix: Annotated[Path, typer.Option(help="Request files are PREFIX-0001.jsonl, PREFIX-0002.jsonl, ...")],
+    model: ModelOption = None,
+    max_requests: Annotated[int, typer.Option(help="Requests per file (the OpenAI Batch API takes 50,000)")] = 50_000,
+    max_megabytes: Annotated[int, typer.Option(help="Size per file (the OpenAI Batch API takes 200 MB)")] = 200,
+    force: Annotated[bool, typer.Option(help="Replace request files left by an earlier export")] = False,
+) -> None:
+    """Write OpenAI Batch API request files (also read by vllm run-batch)."""
+    from ..batch import provider
+    from ..batch.sources import read, scan
+
+    try:
+        settings = resolve_settings(model=model)
+        scan(inputs)
+        stale = sorted(prefix.parent.glob(prefix.name + "-*.jsonl")) if prefix.parent.is_dir() else []
+        if stale and not force:
+            raise InputError(f"{stale[0]}: request files from an earlier export exist; pass --force to replace them")
+        for path in stale:
+            path.unlink()
+        skipped: list[str] = []
+        files = provider.export_requests(
+            read(inputs), prefix, settings, max_requests=max_requests, max_bytes=max_megabytes * 1024 * 1024,
+            on_skip=lambda article, reason: skipped.append(f"{article.id}: {reason}"),
+        )
+    except SummarizerError as exc:
+        raise fail(exc) from None
+    for line in skipped:
+        typer.echo(f"summarizer: skipped {line}", err=True)
+    for path in files:
+        typer.echo(str(path))
+
+
+@batch_app.command("import")
+def import_command(
+    results: Annotated[list[Path], typer.Argument(metavar="RESULT...", help="Provider output and error files, any order")],
+    inputs: Annotated[list[str], typer.Option("--inputs", help="The batch's inputs, for the article texts (repeatable)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per id")],
+    requests: Annotated[Optional[list[Path]], typer.Option("--requests", help="The request files submitted (to find lost ids)")] = None,
+    model: ModelOption = None,
+) -> None:
+    """Validate and ground a provider's results into the batch output; list ids to resubmit."""
+    from ..batch import provider
+    from ..batch.sources import read, scan
+
+    try:
+        settings = resolve_settings(model=model)
+        scan(inputs)
+        texts = {article.id: article.text for article in read(inputs)}
+        expected = provider.read_request_ids(requests) if requests else None
+        summary = provider.import_results(results, texts, settings, output, expected=expected)
+    except SummarizerError as exc:
+        raise fail(exc) from None
+    resubmit = output.with_name(output.name + ".resubmit.txt")
+    resubmit.write_text("".join(f"{i}\n" for i in summary.resubmit), encoding="utf-8")
+    typer.echo(json.dumps({"ok": summary.ok, "failed": summary.failed, "by_reason": summary.by_reason,
+                           "resubmit": len(summary.resubmit), "resubmit_file": str(resubmit)}, indent=2), err=True)

@@ -1,0 +1,62 @@
+"""What every command shares: library errors to one line and an exit code, logging, writing output.
+
+Exit codes: 0 success; 1 the backend failed; 2 bad input or usage; 3 an eval fell
+below its baseline; 4 the API account's quota is exhausted; 5 ``batch status --wait``
+timed out with batches still running; 130 interrupted. Each error class carries its
+``exit_code``; :func:`fail` returns it. Set ``SUMMARIZER_RAISE_ERRORS=1`` to see the
+traceback instead of the one-line message.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import typer
+
+from ..config import raise_errors
+from ..errors import SummarizerError
+
+EXIT_REGRESSION = 3
+EXIT_STILL_RUNNING = 5  # 4 is taken: QuotaExhaustedError.exit_code
+EXIT_INTERRUPTED = 130
+
+
+def fail(exc: SummarizerError) -> typer.Exit:
+    """The exit for a library error, its one-line message printed (the traceback with SUMMARIZER_RAISE_ERRORS=1)."""
+    if raise_errors():
+        from ..logs import redact
+
+        # The chained client error may quote a server's echo of the key: the traceback
+        # goes out through the same redaction as the logs.
+        sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+        return typer.Exit(exc.exit_code)
+    say(f"error: {exc.message}")
+    return typer.Exit(exc.exit_code)
+
+
+def say(message: str) -> None:
+    """One line for the user on stderr, prefixed with the program's name."""
+    typer.echo(f"summarizer: {message}", err=True)
+
+
+def configure_logging(verbose: int) -> None:
+    """Log handlers that redact API keys (see :mod:`summarizer.logs`), at -v info and -vv debug."""
+    from ..logs import configure_logging as configure
+
+    configure(verbose)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """``text`` to standard output, or to ``output`` written whole (write, then rename)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename, so a failure never leaves half a brief behind.
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False) as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, output)

@@ -1,0 +1,75 @@
+"""The ``eval`` command: score briefs against hand-labeled fixtures and gate on a baseline."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..config import Backend
+from ..errors import ConfigError, SummarizerError
+from .common import EXIT_REGRESSION, configure_logging, fail, say
+from .options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption
+
+
+class EvalFormat(str, Enum):
+    md = "md"
+    json = "json"
+    none = "none"
+
+
+def eval_command(
+    dataset: Annotated[list[Path], typer.Option("--dataset", "-d", help="Folder of <id>.txt + <id>.gold.json (repeatable)")],
+    predictions: Annotated[Optional[Path], typer.Option(help="Score these JSONL briefs instead of running a backend")] = None,
+    save_predictions: Annotated[Optional[Path], typer.Option(help="Keep the briefs produced, as JSONL")] = None,
+    backend: BackendOption = Backend.auto,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
+    repeat: Annotated[int, typer.Option(help="Run a nondeterministic backend N times; report mean and spread")] = 1,
+    value_tolerance: Annotated[float, typer.Option(help="Relative tolerance for figure values")] = 0.005,
+    baseline: Annotated[Optional[Path], typer.Option(help="Fail (exit 3) when a gated metric falls below this baseline")] = None,
+    bless_baseline: Annotated[bool, typer.Option("--bless", help="Rewrite --baseline with this run's scores")] = False,
+    report_dir: Annotated[Path, typer.Option(help="Where report.json, report.md and report.html go")] = Path("out/eval"),
+    output_format: Annotated[EvalFormat, typer.Option("--format", "-f", help="What to print on stdout")] = EvalFormat.md,
+    verbose: VerboseOption = 0,
+) -> None:
+    """Score briefs against hand-labeled fixtures, write reports, and gate on a baseline."""
+    from .. import evaluate as ev
+    from ..api import Summarizer
+
+    configure_logging(verbose)
+    try:
+        if bless_baseline and baseline is None:
+            raise ConfigError("--bless needs --baseline FILE to write")
+        fixtures = ev.load_dataset(*dataset)
+        options: dict = {"repeat": repeat, "tolerance": value_tolerance, "datasets": [str(d) for d in dataset]}
+        if predictions is not None:
+            report, produced = ev.evaluate(fixtures, predictions=ev.read_predictions(predictions), **options)
+        else:
+            with Summarizer(backend=backend, model=model, base_url=base_url, mode=mode) as summarizer:
+                report, produced = ev.evaluate(fixtures, summarizer=summarizer, **options)
+        if save_predictions is not None:
+            ev.write_predictions(save_predictions, produced)
+        fallen = []
+        if baseline is not None and not bless_baseline:
+            fallen = ev.check_baseline(report, baseline)
+        paths = ev.write_reports(report, fixtures, report_dir)
+        if bless_baseline:
+            ev.bless(report, baseline)
+            say(f"blessed {baseline}")
+    except SummarizerError as exc:
+        raise fail(exc) from None
+    if output_format is EvalFormat.json:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    elif output_format is EvalFormat.md:
+        sys.stdout.write(ev.render_markdown(report))
+    say(f"reports in {', '.join(str(p) for p in paths)}")
+    for regression in fallen:
+        say(f"regression: {regression}")
+    if fallen:
+        raise typer.Exit(EXIT_REGRESSION)
