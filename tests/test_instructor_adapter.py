@@ -146,3 +146,24 @@ def test_braces_in_the_article_reach_the_server_as_written():
 def test_the_strict_response_format_has_no_keyword_strict_mode_refuses():
     text = json.dumps(strict_response_format())
     assert '"strict": true' in text and '"minLength"' not in text and '"default"' not in text
+
+
+def test_the_async_validator_walk_is_skipped_for_our_model_only():
+    # instructor's retry loop looks the check up in its module on every call; ours skips
+    # the walk for BriefRequest (checked once at import) and still walks every other model
+    import pydantic
+    from instructor.core.retry import retry_sync
+    from instructor.v2.validation import async_validators
+
+    assert async_validators.reject_async_validators.__module__ == "summarizer.backends.openai.structured"
+
+    class Marked(pydantic.BaseModel):
+        name: str
+
+        @async_validators.async_field_validator("name")
+        async def check_name(self, value):  # pragma: no cover - never run: refused before
+            return value
+
+    with pytest.raises(ValueError, match="async validators are not supported"):
+        retry_sync(func=lambda **kw: None, response_model=Marked, args=(), kwargs={"messages": MESSAGES})
+    async_validators.reject_async_validators(BriefRequest)  # ours: no walk, no error

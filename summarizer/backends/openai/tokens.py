@@ -33,8 +33,10 @@ def counted_output(max_tokens: int | None) -> int:
 
 def estimate_tokens(request: dict[str, Any]) -> float:
     """A request's tokens before it is sent: its messages and schema, plus the output budget."""
-    characters = sum(len(str(m.get("content") or "")) for m in request.get("messages", []))
-    characters += schema_characters(request.get("extra_body") or request)
+    extra = request.get("extra_body") or {}
+    sent = extra.get("messages") or request.get("messages") or []  # the shaped request carries them in extra_body
+    characters = sum(len(str(m.get("content") or "")) for m in sent)
+    characters += schema_characters(extra or request)
     return tokens_of(characters) + counted_output(request.get("max_tokens"))
 
 
