@@ -2,6 +2,7 @@
 
     backend.py     LLMBackend: the pieces below put together, one brief per call
     transport.py   the HTTP clients and the one retry layer; which statuses are retried
+    dialects.py    what each kind of server is sent for a structured reply (one row per server kind)
     structured.py  instructor: requests per mode, parsing, validation, re-asks (its internals live here only)
     call.py        one brief's running state: completions, usage, retries, the grounding check
     failures.py    client exceptions as library errors with what to do

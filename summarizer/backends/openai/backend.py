@@ -31,7 +31,8 @@ from ...prompts import messages, prompt_version
 from ..base import Capabilities
 from . import failures
 from .call import Call
-from .structured import IncompleteOutput, RequestShaper, RetriesExhausted, Structured
+from .dialects import dialect_for
+from .structured import IncompleteOutput, RetriesExhausted, Structured
 from .tokens import counted_output, estimate_tokens, tokens_of
 from .transport import RetryPolicy, async_client, sync_client, within
 
@@ -54,7 +55,7 @@ class LLMBackend:
         protect(settings.api_key)  # however the backend is made, the client libraries' logs redact the key
         settings.key_for_client()  # a missing key is a ConfigError now, not at the first article
         self._structured = Structured(settings.mode)
-        self._shape = RequestShaper(settings.mode)
+        self._shape = dialect_for(settings)
         self._options: dict[str, Any] = {"model": settings.model, "temperature": settings.temperature}
         if settings.max_output_tokens:
             self._options["max_tokens"] = settings.max_output_tokens

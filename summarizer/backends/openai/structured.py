@@ -37,7 +37,6 @@ from pydantic import ConfigDict, ValidationInfo, model_validator
 
 from ...config import Mode
 from ...models import BriefDraft
-from .tokens import SCHEMA_PARTS
 
 __all__ = [
     "BriefRequest",
@@ -228,32 +227,3 @@ def strict_schema(model: type[BriefDraft]) -> dict[str, Any]:
 def strict_response_format() -> dict[str, Any]:
     """The ``response_format`` of OpenAI's strict structured outputs for a brief (a fresh copy)."""
     return {"type": "json_schema", "json_schema": {"name": "brief", "strict": True, "schema": strict_schema(BriefDraft)}}
-
-
-class RequestShaper:
-    """The request as this backend sends it, from the one instructor prepared.
-
-    instructor's json_schema mode sends a non-strict schema; structured outputs need
-    ``strict: true`` and a schema without keywords the strict grammar refuses. The schema
-    parts and the messages, plain JSON already, travel as ``extra_body`` (which the openai
-    client documents as merged over the body, its keys winning): the client's type-driven
-    transform of the parameters would otherwise walk them on every call, about a
-    millisecond of CPU per request. Re-ask turns are capped (:func:`cap_reasks`).
-    """
-
-    def __init__(self, mode: Mode) -> None:
-        self._strict = strict_response_format() if mode is Mode.json_schema else None
-
-    def __call__(self, kwargs: dict[str, Any]) -> dict[str, Any]:
-        if self._strict is not None and "response_format" in kwargs:
-            kwargs = {**kwargs, "response_format": self._strict}
-        moved = {key: kwargs[key] for key in SCHEMA_PARTS if key in kwargs}
-        if "messages" in kwargs:
-            moved["messages"] = cap_reasks(kwargs["messages"])
-        if not moved:
-            return kwargs
-        kwargs = {key: value for key, value in kwargs.items() if key not in moved}
-        kwargs["extra_body"] = {**kwargs.get("extra_body", {}), **moved}
-        if "messages" in moved:
-            kwargs["messages"] = []  # a required parameter; the body's messages come from extra_body
-        return kwargs
