@@ -109,8 +109,17 @@ def test_usage_errors_exit_2_with_one_line():
     assert result.returncode == 2
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1 and "Invalid value for '--mode'" in lines[0] and "summarizer brief --help" in lines[0]
+    assert result.stdout == b""  # one line, not the help as well
     missing = run_cli("brief")
     assert missing.returncode == 2 and "Missing argument 'FILE|-'" in missing.stderr.decode()
+    assert missing.stdout == b"" and len(missing.stderr.decode().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [(), ("batch",)])
+def test_a_group_given_no_command_shows_its_help_once_and_exits_2(args):
+    result = run_cli(*args)
+    shown = result.stdout.decode() + result.stderr.decode()
+    assert result.returncode == 2 and shown.count("Usage: ") == 1 and "Commands" in shown
 
 
 def test_openai_backend_without_configuration_says_how_to_fix(article_file):

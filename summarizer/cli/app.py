@@ -60,10 +60,13 @@ def _exit_now(code: int) -> None:
 
 
 def _usage_error(exc: typer.TyperException) -> int:
-    """Help for a command given no arguments; else one line naming the problem (exit 2)."""
+    """One line naming the problem (exit 2); nothing more for a group given no arguments.
+
+    typer prints a group's help itself when it is given no command (its message is then
+    empty); asking the context for its help would print it a second time.
+    """
     context = getattr(exc, "ctx", None)
-    if context is not None and exc.format_message() == context.get_help():
-        typer.echo(exc.format_message(), err=True)  # no_args_is_help: the help is the message
+    if not exc.format_message().strip():
         return 2
     command = context.command_path if context is not None else "summarizer"
     say(f"error: {' '.join(exc.format_message().split())} (see '{command} --help')")
