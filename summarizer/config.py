@@ -10,6 +10,7 @@ Environment variables read (here and nowhere else):
     SUMMARIZER_MAX_INPUT_TOKENS   input tokens per request; a longer article is split in parts
     SUMMARIZER_MAX_ARTICLE_CHARS  the hard cap: a longer article is refused before any request
     SUMMARIZER_RAISE_ERRORS  1 to show tracebacks in the CLI
+    XDG_CACHE_HOME       where the batch brief cache lives (default ~/.cache)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
+from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
@@ -168,3 +170,10 @@ def raise_errors(environ: Mapping[str, str] | None = None) -> bool:
     """Whether the CLI should re-raise errors with a traceback (``SUMMARIZER_RAISE_ERRORS=1``)."""
     environ = os.environ if environ is None else environ
     return environ.get("SUMMARIZER_RAISE_ERRORS", "").strip().lower() in {"1", "true", "yes"}
+
+
+def default_cache_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The batch brief cache: ``$XDG_CACHE_HOME/summarizer/briefs.sqlite`` (``~/.cache`` when unset)."""
+    environ = os.environ if environ is None else environ
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "summarizer" / "briefs.sqlite"

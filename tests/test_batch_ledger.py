@@ -101,7 +101,7 @@ def test_write_refuses_a_second_line_for_an_id_and_malformed_records(tmp_path: P
         ledger.write(ok("a"))
         with pytest.raises(ValueError, match="'a' already has a line"):
             ledger.write(err("a"))
-        with pytest.raises(ValueError, match="string 'id'"):
+        with pytest.raises(ValueError, match='string "id"'):
             ledger.write({"brief": {}})
         with pytest.raises(ValueError, match="exactly one of"):
             ledger.write({"id": "b", "brief": {}, "error": {}})

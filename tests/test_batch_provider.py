@@ -15,13 +15,8 @@ from pathlib import Path
 import pytest
 
 from summarizer import prompts
-from summarizer.batch.provider import (
-    ImportSummary,
-    export_requests,
-    import_results,
-    read_request_ids,
-    request_body,
-)
+from summarizer.batch.provider_files import export_requests, read_request_ids, request_body
+from summarizer.batch.provider_import import ImportSummary, import_results
 from summarizer.config import resolve_settings
 from summarizer.errors import InputError
 from summarizer.evaluate.predictions import read_predictions
@@ -585,7 +580,7 @@ def fake_api():
 
 
 def test_submit_status_download_then_import_end_to_end(tmp_path, fake_api):
-    from summarizer.batch.provider import client_for, download, status, submit
+    from summarizer.batch.provider_api import client_for, download, status, submit
 
     settings = resolve_settings(environ={}, base_url=fake_api.url, api_key="sk-test", model="gpt-4o-mini")
     batch = [Article(f"news-{i}", article_text(i)) for i in range(5)]

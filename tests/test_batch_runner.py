@@ -279,3 +279,37 @@ def test_a_different_input_budget_misses_the_cache(loopback, articles, tmp_path)
         asyncio.run(BatchJob([str(articles)], tmp_path / f"out{number}.jsonl", settings,
                              BatchOptions(concurrency=4, cache_path=cache)).run())
     assert len(loopback.requests) == 24  # 12, then none (same budget), then 12 again
+
+
+def test_inputs_are_read_once_before_the_run_and_a_page_is_extracted_only_by_the_run(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import summarizer.html_text as html_text
+
+    page = Path(__file__).parent / "data" / "news-page.html"
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "page.html").write_bytes(page.read_bytes())
+    (folder / "note.txt").write_text("Foreign Minister Ana Duarte said exports rose 12 percent.", encoding="utf-8")
+    extracted = []
+    real = html_text.extract_article
+    monkeypatch.setattr(html_text, "extract_article", lambda text: extracted.append(1) or real(text))
+    settings = resolve_settings(backend="offline")
+
+    def make(out):
+        return BatchJob([str(folder)], out, settings, BatchOptions(cache=False))
+
+    first = make(tmp_path / "out.jsonl")
+    assert first.total == 2 and extracted == []  # scanned and fingerprinted, nothing extracted yet
+    summary = asyncio.run(first.run())
+    assert summary["ok"] == 2 and len(extracted) == 1  # the page, once, by the run
+
+    assert make(tmp_path / "again.jsonl").fingerprint == first.fingerprint
+    (folder / "note.txt").write_text("Foreign Minister Ana Duarte said exports rose 13 percent.", encoding="utf-8")
+    changed = make(tmp_path / "changed.jsonl").fingerprint
+    assert changed["inputs"] != first.fingerprint["inputs"] and changed["articles"] == 2
+    # a resume of the first output with a changed input is refused, naming the inputs
+    result = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / "out.jsonl"), "--backend", "offline",
+                                 "--no-cache", "--resume"])
+    assert result.exit_code == 2 and "inputs:" in result.stderr
+

@@ -91,3 +91,32 @@ def test_a_helper_that_dies_fails_its_articles_and_gets_no_more(loopback):
         assert asyncio.run(scenario()) is None
     finally:
         pool.close()
+
+
+
+def test_offline_briefs_and_errors_come_from_a_helper_as_this_process_makes_them():
+    from summarizer.backends import make_backend
+    from summarizer.errors import InputError
+
+    settings = resolve_settings(backend="offline", max_article_chars=len(ARTICLE) + 100)
+    text, too_long = f"{ARTICLE}\n\nItem 7.", "word " * len(ARTICLE)
+    pool = WorkerPool(settings, helpers=1, share=2)
+
+    async def scenario():
+        pool.start()
+        helper = await ready_helper(pool)
+        made = await pool.summarize(text, helper)
+        with pytest.raises(InputError) as refused:  # the helper's error, rebuilt here with its class
+            await pool.summarize(too_long, helper)
+        return made, refused.value
+
+    try:
+        (brief_json, meta), refused = asyncio.run(scenario())
+    finally:
+        pool.close()
+    here = make_backend(settings)
+    assert json.loads(brief_json) == json.loads(here.summarize(text).model_dump_json())
+    assert meta.backend == "offline" and meta.prompt_version == here.version
+    with pytest.raises(InputError) as local:
+        here.summarize(too_long)
+    assert refused.message == local.value.message and refused.exit_code == 2

@@ -27,7 +27,7 @@ from ..split import Part, split_article
 from .base import BriefBackend
 from .openai.tokens import characters_of
 
-__all__ = ["LongArticles", "check_length"]
+__all__ = ["LongArticles", "check_length", "part_chars", "split_text"]
 
 PART_CONCURRENCY = 4  # parts of one article in flight at once
 # A part repeats at most this share of the previous one (its last paragraph, if short).
@@ -50,6 +50,32 @@ def check_length(text: str, max_chars: int) -> None:
         )
 
 
+def part_chars(settings: Settings, prompt_tokens: Callable[[str], float]) -> int:
+    """The characters of article one request holds under ``settings.max_input_tokens``.
+
+    ``prompt_tokens(text)`` is the input tokens of the request for ``text``; what it adds
+    around the article is measured once, on an empty one. A :class:`ConfigError` when the
+    budget leaves the article no room. The online path and ``batch export`` both size
+    their parts here.
+    """
+    overhead = math.ceil(prompt_tokens(""))
+    room = settings.max_input_tokens - overhead
+    if room < MIN_ARTICLE_TOKENS:
+        raise ConfigError(
+            f"max_input_tokens {settings.max_input_tokens} leaves no room for the article: the prompt "
+            f"alone is about {overhead} tokens; set at least {overhead + MIN_ARTICLE_TOKENS}"
+        )
+    return characters_of(room) - _MARGIN_CHARS
+
+
+def split_text(text: str, max_chars: int | None) -> list[Part]:
+    """The parts ``text`` is sent in, each at most ``max_chars`` (from :func:`part_chars`); one part when None."""
+    if max_chars is None:
+        return [Part(0, 0, len(text), text)]
+    overlap = min(int(max_chars * OVERLAP_SHARE), MAX_OVERLAP_CHARS)
+    return split_article(text, max_chars, overlap)
+
+
 class LongArticles:
     """A backend that refuses over-long articles and splits long ones (see the module docstring).
 
@@ -63,16 +89,7 @@ class LongArticles:
     def __init__(self, inner: BriefBackend, settings: Settings, prompt_tokens: Callable[[str], float] | None) -> None:
         self.inner = inner
         self._settings = settings
-        self.part_chars: int | None = None
-        if prompt_tokens is not None:
-            overhead = math.ceil(prompt_tokens(""))
-            room = settings.max_input_tokens - overhead
-            if room < MIN_ARTICLE_TOKENS:
-                raise ConfigError(
-                    f"max_input_tokens {settings.max_input_tokens} leaves no room for the article: the prompt "
-                    f"alone is about {overhead} tokens; set at least {overhead + MIN_ARTICLE_TOKENS}"
-                )
-            self.part_chars = characters_of(room) - _MARGIN_CHARS
+        self.part_chars = part_chars(settings, prompt_tokens) if prompt_tokens is not None else None
 
     # --- what a backend offers, passed through ---------------------------------------
 
@@ -118,10 +135,7 @@ class LongArticles:
 
     def split(self, text: str) -> list[Part]:
         """The parts ``text`` is sent in: one part when it fits or is never split."""
-        if self.part_chars is None:
-            return [Part(0, 0, len(text), text)]
-        overlap = min(int(self.part_chars * OVERLAP_SHARE), MAX_OVERLAP_CHARS)
-        return split_article(text, self.part_chars, overlap)
+        return split_text(text, self.part_chars)
 
     def summarize(self, text: str) -> Brief:
         """One brief of ``text``, its parts summarized one after another."""

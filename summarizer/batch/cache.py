@@ -1,23 +1,27 @@
 """A local SQLite cache of briefs, so a re-run of a job makes no API call.
 
 The key is a hash of everything that determines a brief: the article's text, the
-prompt version, the schema version, the backend, model, mode and sampling settings.
-The API key, the base URL's credentials and the article text itself are never stored.
+version of what makes the brief (the backend's ``version``: the prompt's for an LLM, the
+extractor's code for the offline backend), the schema version, the backend, model, mode
+and sampling settings. The API key, the base URL's credentials and the article text
+itself are never stored. Where the cache lives by default is for
+:func:`summarizer.config.default_cache_path` to say.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..finish import cached
 from ..models import SCHEMA_VERSION, BriefMeta
-from ..prompts import prompt_version
+
+__all__ = ["BriefCache", "article_hash", "settings_key"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS briefs (
@@ -29,14 +33,9 @@ CREATE TABLE IF NOT EXISTS briefs (
 """
 
 
-def default_cache_path() -> Path:
-    """``$XDG_CACHE_HOME/summarizer/briefs.sqlite`` (``~/.cache`` when unset)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "summarizer" / "briefs.sqlite"
-
-
-def settings_key(settings: Settings, backend: str) -> dict[str, Any]:
-    """What in the settings changes a brief; never the key or the server's address."""
+def settings_key(settings: Settings, backend: str, version: str) -> dict[str, Any]:
+    """What changes a brief besides its article: ``backend`` (its name) and the ``version``
+    of what makes the brief, and the settings that matter to it; never the key or the server's address."""
     return {
         "backend": backend,
         "model": settings.model if backend != "offline" else None,
@@ -48,7 +47,8 @@ def settings_key(settings: Settings, backend: str) -> dict[str, Any]:
         "max_input_tokens": settings.max_input_tokens if backend != "offline" else None,
         "max_output_tokens_ceiling": settings.max_output_tokens_ceiling if backend != "offline" else None,
         "ungrounded": settings.ungrounded.value,
-        "prompt_version": prompt_version(),
+        # the key keeps its name: an LLM's version is its prompt's, so its cache stays valid
+        "prompt_version": version,
         "schema_version": SCHEMA_VERSION,
     }
 
@@ -60,10 +60,10 @@ def article_hash(text: str) -> str:
 class BriefCache:
     """Briefs by (article hash, settings key)."""
 
-    def __init__(self, path: Path, settings: Settings, backend: str) -> None:
+    def __init__(self, path: Path, settings: Settings, backend: str, version: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._salt = json.dumps(settings_key(settings, backend), sort_keys=True)
+        self._salt = json.dumps(settings_key(settings, backend, version), sort_keys=True)
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -81,7 +81,7 @@ class BriefCache:
             self.misses += 1
             return None
         self.hits += 1
-        return row[0], BriefMeta.model_validate_json(row[1]).model_copy(update={"cached": True})
+        return row[0], cached(BriefMeta.model_validate_json(row[1]))
 
     def put(self, text: str, brief_json: str, meta: BriefMeta) -> None:
         self._db.execute(

@@ -1,9 +1,10 @@
 """The output of a batch run, written so that every input id ends up in it exactly once.
 
-The output ``OUT.jsonl`` holds one JSON line per finished id: ``{"id", "brief", "meta"}``
-or ``{"id", "error": {...}}``. Beside it, ``OUT.jsonl.run.json`` (the manifest) records
-the run's fingerprint, so a resume into an output made by another configuration is
-refused unless forced.
+The output ``OUT.jsonl`` holds one line per finished id, encoded and read by
+:mod:`summarizer.batch.records`: ``{"id", "brief", "meta"}`` or ``{"id", "error": {...}}``.
+Beside it, ``OUT.jsonl.run.json`` (:mod:`summarizer.batch.manifest`) records the run's
+fingerprint, so a resume into an output made by another configuration is refused unless
+forced.
 
 Why exactly once survives a crash, ``kill -9``, Ctrl-C or a full disk:
 
@@ -20,106 +21,31 @@ Why exactly once survives a crash, ``kill -9``, Ctrl-C or a full disk:
 * an exclusive ``flock`` on the output stops two runs from writing it at once (POSIX).
 
 Readers must split the file on ``"\\n"`` only (bytes), not on ``str.splitlines``: with
-``ensure_ascii=False`` a record may contain U+2028.
+``ensure_ascii=False`` a record may contain U+2028 (:func:`summarizer.batch.records.read_records`).
 """
 
 from __future__ import annotations
 
-import errno
-import hashlib
-import json
 import os
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from ..errors import InputError, SummarizerError
+from . import records
+from .manifest import check_manifest, disk_error, fingerprint_hash, fsync_dir, manifest_path, write_manifest
 
 try:  # POSIX only; elsewhere two concurrent runs are not detected
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-MANIFEST_SUFFIX = ".run.json"
+__all__ = ["Ledger", "fingerprint_hash", "manifest_path"]
+
 _COPY_CHUNK = 1 << 20
-
-
-def fingerprint_hash(fingerprint: dict[str, Any]) -> str:
-    """sha256 (hex) of the canonical JSON of ``fingerprint`` (sorted keys, no spaces)."""
-    canonical = json.dumps(fingerprint, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def fingerprint_differences(old: Any, new: Any, prefix: str = "") -> list[str]:
-    """``"key: old != new"`` for each differing key; nested dicts give dotted keys."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        out: list[str] = []
-        for key in sorted(set(old) | set(new), key=str):
-            name = f"{prefix}.{key}" if prefix else str(key)
-            if key not in old:
-                out.append(f"{name}: (absent) != {new[key]!r}")
-            elif key not in new:
-                out.append(f"{name}: {old[key]!r} != (absent)")
-            else:
-                out.extend(fingerprint_differences(old[key], new[key], name))
-        return out
-    if old == new and type(old) is type(new):
-        return []
-    return [f"{prefix or '(fingerprint)'}: {old!r} != {new!r}"]
-
-
-def manifest_path(path: Path) -> Path:
-    """``OUT.jsonl.run.json`` beside ``OUT.jsonl``."""
-    return path.with_name(path.name + MANIFEST_SUFFIX)
-
-
-def _encode(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename or creation in ``folder`` durable (best effort; not possible everywhere)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _disk_error(path: Path, exc: OSError, doing: str) -> SummarizerError:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return SummarizerError(
-            f"{path}: disk full while {doing}; free some space, then run again with --resume "
-            f"(nothing written so far is lost)",
-            path=str(path),
-            errno=exc.errno,
-        )
-    return SummarizerError(f"{path}: cannot write ({exc.strerror or exc}) while {doing}", path=str(path), errno=exc.errno)
-
-
-def _classify(raw: bytes) -> tuple[str, str] | str:
-    """``(id, "brief"|"error")`` for a complete record line, else why it is not one."""
-    if not raw.endswith(b"\n"):
-        return "no newline at its end"
-    try:
-        record = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return f"not valid JSON ({exc})"
-    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-        return 'not a batch record (a JSON object with a string "id")'
-    has_brief, has_error = "brief" in record, "error" in record
-    if has_brief == has_error:
-        return 'not a batch record (needs exactly one of "brief" and "error")'
-    return record["id"], "brief" if has_brief else "error"
 
 
 class Ledger:
@@ -193,21 +119,21 @@ class Ledger:
             )
         rewrite_manifest: str | None = None
         if self.resume and existing:
-            rewrite_manifest = self._check_manifest()  # before touching the file
+            rewrite_manifest = check_manifest(self.path, self.fingerprint, self.force)  # before touching the file
         self._fd = self._open_fd(self.path)
         if not self.resume:
             os.ftruncate(self._fd, 0)
-            self._write_manifest()
+            write_manifest(self.path, self.fingerprint)
         elif os.fstat(self._fd).st_size == 0:
-            self._write_manifest()  # nothing done yet: a fresh start under this fingerprint
+            write_manifest(self.path, self.fingerprint)  # nothing done yet: a fresh start under this fingerprint
         else:
             self._load()
             if self.retry_failed and self.failed:
                 self._drop_failures()
             if rewrite_manifest is not None:  # forced: the output now mixes configurations
-                self._write_manifest(previous_hash=rewrite_manifest or None)
+                write_manifest(self.path, self.fingerprint, previous_hash=rewrite_manifest or None)
         self._size = os.fstat(self._fd).st_size
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
 
     def _open_fd(self, path: Path, flags: int = 0) -> int:
         try:
@@ -222,65 +148,6 @@ class Ledger:
                 raise InputError(f"{self.path}: another batch run is writing it; wait for it or choose another -o") from None
         return fd
 
-    def _check_manifest(self) -> str | None:
-        """Refuse a resume under another fingerprint unless forced.
-
-        Returns None when the manifest stays, else the hash it held ("" if none) so it is
-        rewritten once the output has been read.
-        """
-        try:
-            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-            old_hash = manifest["fingerprint_hash"]
-            old_fingerprint = manifest.get("fingerprint")
-        except FileNotFoundError:
-            if self.force:
-                return ""
-            raise InputError(
-                f"{self.path}: its run manifest {self.manifest_path.name} is missing, so the run that wrote it "
-                f"is unknown; pass --force to resume anyway"
-            ) from None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            if self.force:
-                return ""
-            raise InputError(
-                f"{self.manifest_path}: not a valid run manifest ({exc}); pass --force to resume anyway"
-            ) from None
-        if old_hash == self.fingerprint_hash:
-            return None
-        if self.force:
-            return str(old_hash)
-        differences = fingerprint_differences(old_fingerprint, self.fingerprint) if isinstance(old_fingerprint, dict) else []
-        detail = "; ".join(differences) if differences else "fingerprint hash differs"
-        raise InputError(
-            f"{self.path} was made by a different configuration ({detail}); "
-            f"resume with the same settings, choose another -o, or pass --force",
-            differences=differences,
-        )
-
-    def _write_manifest(self, previous_hash: str | None = None) -> None:
-        manifest: dict[str, Any] = {
-            "fingerprint": self.fingerprint,
-            "fingerprint_hash": self.fingerprint_hash,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-        if previous_hash is not None:
-            manifest["forced_over"] = previous_hash
-        data = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-        handle, name = tempfile.mkstemp(prefix=self.manifest_path.name + ".", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(name, self.manifest_path)
-        except OSError as exc:
-            Path(name).unlink(missing_ok=True)
-            raise _disk_error(self.manifest_path, exc, "writing the run manifest") from None
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
-        _fsync_dir(self.path.parent)
-
     def _load(self) -> None:
         """Read the output line by line: collect ids, cut a torn last line, refuse the rest."""
         good_end = 0
@@ -292,7 +159,7 @@ class Ledger:
                         f"{self.path}:{bad[0]}: {bad[1]}, and it is not the last line; "
                         f"the output is damaged, repair or remove that line by hand"
                     )
-                result = _classify(raw)
+                result = records.classify(raw)
                 if isinstance(result, str):
                     if raw.endswith(b"\n") and not result.startswith("not valid JSON"):
                         raise InputError(f"{self.path}:{lineno}: {result}; is this a batch output?")
@@ -304,7 +171,7 @@ class Ledger:
                         f"{self.path}:{lineno}: id {article_id!r} is already in the output; "
                         f"the output is damaged, remove one of its lines by hand"
                     )
-                (self.done if kind == "brief" else self.failed).add(article_id)
+                (self.done if kind == records.BRIEF else self.failed).add(article_id)
                 good_end += len(raw)
         size = self.path.stat().st_size
         if size > good_end:
@@ -324,8 +191,8 @@ class Ledger:
                 pending = bytearray()
                 with self.path.open("rb") as source:
                     for raw in source:
-                        result = _classify(raw)
-                        if isinstance(result, tuple) and result[1] == "error":
+                        result = records.classify(raw)
+                        if isinstance(result, tuple) and result[1] == records.ERROR:
                             continue
                         pending += raw
                         if len(pending) >= _COPY_CHUNK:
@@ -340,7 +207,7 @@ class Ledger:
                 raise
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise _disk_error(self.path, exc, "removing the failed records for --retry-failed") from None
+            raise disk_error(self.path, exc, "removing the failed records for --retry-failed") from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -379,14 +246,10 @@ class Ledger:
             raise self._broken
         if self._fd is None:
             raise ValueError(f"{self.path}: the ledger is closed")
-        article_id = record.get("id") if isinstance(record, dict) else None
-        if not isinstance(article_id, str):
-            raise ValueError(f"a batch record needs a string 'id', got {record!r:.80}")
-        if ("brief" in record) == ("error" in record):
-            raise ValueError(f"record {article_id!r} needs exactly one of 'brief' and 'error'")
+        data = records.encode(record)  # a ValueError for what is not a batch record
+        article_id = record["id"]
         if not self.pending(article_id):
             raise ValueError(f"{self.path}: id {article_id!r} already has a line; it would be written twice")
-        data = _encode(record)
         try:
             written = os.write(self._fd, data)
             if written != len(data):  # a short write: only when the disk fills up
@@ -394,12 +257,12 @@ class Ledger:
         except BaseException as exc:
             self._cut_back()
             if isinstance(exc, OSError):
-                self._broken = _disk_error(self.path, exc, f"writing the record of {article_id!r}")
+                self._broken = disk_error(self.path, exc, f"writing the record of {article_id!r}")
                 raise self._broken from None
             raise
         self._size += len(data)
         self._written.add(article_id)
-        if "brief" in record:
+        if records.BRIEF in record:
             self.written += 1
         else:
             self.written_failed += 1
@@ -437,7 +300,7 @@ class Ledger:
         try:
             os.fsync(self._fd)
         except OSError as exc:
-            self._broken = _disk_error(self.path, exc, "flushing the output to disk")
+            self._broken = disk_error(self.path, exc, "flushing the output to disk")
             raise self._broken from None
         self._unsynced = 0
         self._last_sync = time.monotonic()

@@ -6,6 +6,11 @@ call the backend under the shared rate limiter, and append one line per article 
 the ledger. One failed article is one error line, never the end of the job; only a
 fault every article would meet (a refused key, an exhausted quota: ``stops_job``)
 stops it, with the articles in flight finished and the rest left for ``--resume``.
+
+With ``workers > 1``, helper processes (:class:`summarizer.batch.workers.WorkerPool`)
+make briefs beside this one, for the offline backend and an LLM alike; this process keeps
+the queue, the cache, the ledger and the accounts. Every line is built by
+:mod:`summarizer.batch.records`.
 """
 
 from __future__ import annotations
@@ -13,17 +18,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..backends import make_backend
-from ..config import Settings
+from ..config import Settings, default_cache_path
 from ..errors import ConfigError, InputError, SummarizerError
 from ..models import BriefMeta
+from . import records
 from .accounting import Accounts, cost, load_prices
-from .cache import BriefCache, article_hash, default_cache_path, settings_key
+from .cache import BriefCache, settings_key
 from .ledger import Ledger
 from .ratelimit import RateLimiter
 from .sources import Article, read, scan
@@ -64,32 +69,10 @@ class BatchOptions:
                 raise ConfigError(f"--{name.replace('_', '-')} must be a positive number")
 
 
-def fingerprint(sources: Sequence[str], settings: Settings, backend: str) -> dict[str, Any]:
-    """What identifies a job: its inputs (ids and texts), prompt, schema, model and parameters."""
-    digest = hashlib.sha256()
-    count = 0
-    for article in read(sources):
-        digest.update(article.id.encode() + b"\0" + article_hash(article.text).encode() + b"\n")
-        count += 1
-    return {"inputs": digest.hexdigest(), "articles": count, **settings_key(settings, backend)}
-
-
-_WORKER_BACKEND: Any = None
-
-
-def _offline_in_worker(text: str, settings: Settings) -> tuple[str, str]:
-    """One offline brief in a worker process, as JSON (the backend is built once per process)."""
-    global _WORKER_BACKEND
-    if _WORKER_BACKEND is None:
-        _WORKER_BACKEND = make_backend(settings)
-    brief = _WORKER_BACKEND.summarize(text)
-    return brief.model_dump_json(), brief.meta.model_dump_json()
-
-
-def _error(article_id: str, exc: BaseException, attempts: int = 0) -> dict[str, Any]:
-    message = exc.message if isinstance(exc, SummarizerError) else str(exc)
-    attempts = getattr(exc, "attempts", attempts) or attempts
-    return {"id": article_id, "error": {"type": type(exc).__name__, "message": message, "attempts": attempts}}
+def fingerprint(inputs: str, articles: int, settings: Settings, backend: str, version: str) -> dict[str, Any]:
+    """What identifies a job: its inputs (``inputs``, the digest :func:`scan` took), the
+    version of what makes its briefs, the schema, the model and its parameters."""
+    return {"inputs": inputs, "articles": articles, **settings_key(settings, backend, version)}
 
 
 class BatchJob:
@@ -104,8 +87,10 @@ class BatchJob:
         on_progress: Callable[[Accounts], None] | None = None,
     ) -> None:
         self.sources = list(sources)
-        # refuses duplicate or missing ids before anything runs; only the count is kept
-        self.total = len(scan(self.sources))
+        # One pass refuses duplicate or missing ids before anything runs, counts the
+        # articles and digests their contents for the fingerprint.
+        inputs = hashlib.sha256()
+        self.total = len(scan(self.sources, digest=inputs))
         self.settings = settings
         self.options = options
         self.limiter = RateLimiter(options.rpm, options.tpm)
@@ -114,14 +99,13 @@ class BatchJob:
             self.backend.limiter = self.limiter
         self.backend_name = self.backend.name
         prices = load_prices(options.prices_path)
-        self.accounts = Accounts(price=prices.get(settings.model) if self.backend_name != "offline" else (0, 0, 0))
+        self.accounts = Accounts(price=prices.get(settings.model) if self.backend.capabilities.costs_tokens else (0, 0, 0))
         self.out = out
-        self.fingerprint = fingerprint(self.sources, settings, self.backend_name)
+        self.fingerprint = fingerprint(inputs.hexdigest(), self.total, settings, self.backend_name, self.backend.version)
         self.on_progress = on_progress or (lambda accounts: None)
         self.stopped_by: str | None = None
         self.fatal: SummarizerError | None = None  # the error that stopped the job, if one did
-        self._pool: ProcessPoolExecutor | None = None  # offline backend in processes
-        self._workers: WorkerPool | None = None  # LLM calls in processes
+        self._workers: WorkerPool | None = None  # helper processes that make briefs too
         self._in_flight = 0
         self._by_helpers = 0
         self._paid = 0  # articles sent to the backend and finished, whatever the outcome
@@ -161,22 +145,21 @@ class BatchJob:
         return reason
 
     async def _summarize(self, text: str) -> tuple[str, BriefMeta]:
-        """A brief as JSON and its metadata, from worker processes or this one."""
-        helper = self._workers.free_helper() if self._workers is not None else None
-        if helper is not None:
-            self._by_helpers += 1
-            return await self._workers.summarize(text, helper)
-        if self._pool is not None:
-            loop = asyncio.get_running_loop()
-            brief_json, meta_json = await loop.run_in_executor(self._pool, _offline_in_worker, text, self.settings)
-            return brief_json, BriefMeta.model_validate_json(meta_json)
+        """A brief as JSON and its metadata, from a helper process when one has room, else from this one."""
+        if self._workers is not None:
+            # Let the answers that have arrived free their helpers' slots first: a brief
+            # made here holds this process (and its event loop) for its whole time.
+            await asyncio.sleep(0)
+            if (helper := self._workers.free_helper()) is not None:
+                self._by_helpers += 1
+                return await self._workers.summarize(text, helper)
         brief = await self.backend.asummarize(text)
         assert brief.meta is not None  # every backend finishes its briefs (summarizer.finish)
         return brief.model_dump_json(), brief.meta
 
     async def _one(self, article: Article, cache: BriefCache | None) -> dict[str, Any]:
         if article.error or not article.text.strip():
-            return _error(article.id, InputError(article.error or f"{article.source}: the article is empty"))
+            return records.error_record(article.id, InputError(article.error or f"{article.source}: the article is empty"))
         hit = cache.get(article.text) if cache else None
         if hit is not None:
             brief_json, meta = hit
@@ -189,87 +172,103 @@ class BatchJob:
                 if getattr(exc, "stops_job", False):
                     raise  # every article would fail alike: stop, and leave this one pending
                 self._paid += 1
-                return _error(article.id, exc)
+                return records.error_record(article.id, exc)
             self._paid += 1
             self.accounts.add_usage(meta.usage)
             self.accounts.api_calls += meta.attempts + meta.transport_retries
             if cache:
                 cache.put(article.text, brief_json, meta)
-        record: dict[str, Any] = {"id": article.id, "brief": json.loads(brief_json), "meta": meta.model_dump(mode="json")}
-        if article.metadata:
-            record["metadata"] = article.metadata
-        return record
+        return records.brief_record(article.id, json.loads(brief_json), meta.model_dump(mode="json"), article.metadata)
+
+    def _start_helpers(self, concurrency: int) -> int:
+        """Start the helper processes the options ask for; the concurrency to run at.
+
+        An LLM's helpers are ``workers - 1``: this process waits on the server as they do.
+        A backend with no server to wait for (not ``rate_limited``) spends all of its time
+        on this machine's CPU, so ``workers`` helpers make its briefs and this process
+        feeds them and writes the output (it makes briefs only until they are ready).
+        """
+        options, on_cpu = self.options, not self.backend.capabilities.rate_limited
+        if options.workers < 2:
+            return concurrency
+        if not on_cpu and (options.rpm is not None or options.tpm is not None):
+            # Client-side rate limits keep the job in one process: one limiter sees every
+            # request, and at any rate a limit allows, one process has CPU enough.
+            return concurrency
+        if on_cpu:
+            concurrency = max(concurrency, options.workers * 2)  # keep every helper fed
+        helpers = options.workers if on_cpu else options.workers - 1
+        # Each helper takes an equal share; this process, whatever they leave.
+        self._workers = WorkerPool(self.settings, helpers, concurrency // options.workers, fork=on_cpu)
+        self._workers.start()
+        return concurrency
+
+    async def _run(self, ledger: Ledger, cache: BriefCache | None, concurrency: int) -> None:
+        """Stream the pending articles through ``concurrency`` workers into ``ledger``."""
+        queue: asyncio.Queue[Article | None] = asyncio.Queue(maxsize=concurrency * 2)
+        settled = self._settled = asyncio.Event()
+        stop = asyncio.Event()
+
+        async def produce() -> None:
+            for article in read(self.sources):
+                if stop.is_set():
+                    break
+                if not ledger.pending(article.id):
+                    self.accounts.skipped += 1
+                    continue
+                await queue.put(article)
+            for _ in range(concurrency):
+                await queue.put(None)
+
+        async def work() -> None:
+            while (article := await queue.get()) is not None:
+                if stop.is_set():
+                    continue  # left pending: a later --resume picks it up
+                reason = await self._within_budget(article.text)
+                if reason:
+                    self.stopped_by = reason
+                    stop.set()
+                    continue
+                self._in_flight += 1
+                try:
+                    record = await self._one(article, cache)
+                except SummarizerError as exc:  # a fault that stops the job (``stops_job``)
+                    if self.fatal is None:
+                        self.fatal = exc
+                        self.stopped_by = f"{type(exc).__name__}: {exc.message}"
+                    stop.set()  # articles in flight finish; the rest stay pending for --resume
+                    continue
+                finally:
+                    self._in_flight -= 1
+                    settled.set()
+                ledger.write(record)
+                if records.ERROR in record:
+                    self.accounts.failed[record[records.ERROR]["type"]] += 1
+                else:
+                    self.accounts.ok += 1
+                self.on_progress(self.accounts)
+
+        await asyncio.gather(produce(), *(work() for _ in range(concurrency)))
 
     async def run(self) -> dict[str, Any]:
         """Run the job to the end (or to a budget); the accounts' summary."""
         options = self.options
-        cache = BriefCache(options.cache_path or default_cache_path(), self.settings, self.backend_name) if options.cache else None
-        concurrency = options.concurrency
-        if self.backend_name == "offline" and options.workers > 1:
-            self._pool = ProcessPoolExecutor(options.workers)
-            concurrency = max(concurrency, options.workers * 2)
-        elif options.workers > 1 and options.rpm is None and options.tpm is None:
-            # Helpers take an equal share each and this process the rest. Client-side
-            # rate limits keep the job in one process: one limiter sees every request,
-            # and at any rate a limit allows, one process has CPU enough.
-            self._workers = WorkerPool(self.settings, options.workers - 1, concurrency // options.workers)
-            self._workers.start()
-        queue: asyncio.Queue[Article | None] = asyncio.Queue(maxsize=concurrency * 2)
-        settled = self._settled = asyncio.Event()
-        stop = asyncio.Event()
-        with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
-                    retry_failed=options.retry_failed, force=options.force, background_sync=True,
-                    fsync_interval=FSYNC_INTERVAL_S) as ledger:
-
-            async def produce() -> None:
-                for article in read(self.sources):
-                    if stop.is_set():
-                        break
-                    if not ledger.pending(article.id):
-                        self.accounts.skipped += 1
-                        continue
-                    await queue.put(article)
-                for _ in range(concurrency):
-                    await queue.put(None)
-
-            async def work() -> None:
-                while (article := await queue.get()) is not None:
-                    if stop.is_set():
-                        continue  # left pending: a later --resume picks it up
-                    reason = await self._within_budget(article.text)
-                    if reason:
-                        self.stopped_by = reason
-                        stop.set()
-                        continue
-                    self._in_flight += 1
-                    try:
-                        record = await self._one(article, cache)
-                    except SummarizerError as exc:  # a fault that stops the job (``stops_job``)
-                        if self.fatal is None:
-                            self.fatal = exc
-                            self.stopped_by = f"{type(exc).__name__}: {exc.message}"
-                        stop.set()  # articles in flight finish; the rest stay pending for --resume
-                        continue
-                    finally:
-                        self._in_flight -= 1
-                        settled.set()
-                    ledger.write(record)
-                    if "error" in record:
-                        self.accounts.failed[record["error"]["type"]] += 1
-                    else:
-                        self.accounts.ok += 1
-                    self.on_progress(self.accounts)
-
-            try:
-                await asyncio.gather(produce(), *(work() for _ in range(concurrency)))
-            finally:
-                if self._pool is not None:
-                    self._pool.shutdown(cancel_futures=True)
-                if self._workers is not None:
-                    await asyncio.get_running_loop().run_in_executor(None, self._workers.close)
-                if cache:
-                    cache.close()
-                await self.backend.aclose()
+        concurrency = self._start_helpers(options.concurrency)  # first: no helper inherits the cache
+        cache: BriefCache | None = None
+        try:
+            if options.cache:
+                cache = BriefCache(options.cache_path or default_cache_path(), self.settings, self.backend_name,
+                                   self.backend.version)
+            with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
+                        retry_failed=options.retry_failed, force=options.force, background_sync=True,
+                        fsync_interval=FSYNC_INTERVAL_S) as ledger:
+                await self._run(ledger, cache, concurrency)
+        finally:
+            if self._workers is not None:
+                await asyncio.get_running_loop().run_in_executor(None, self._workers.close)
+            if cache:
+                cache.close()
+            await self.backend.aclose()
         summary = self.accounts.summary()
         summary["stopped_by"] = self.stopped_by
         summary["made_by_helper_processes"] = self._by_helpers

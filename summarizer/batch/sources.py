@@ -5,7 +5,9 @@ Two passes over the same sources:
 * :func:`scan` lists every article id in input order (no texts kept) and refuses, up
   front, whatever would make the run ambiguous: duplicate ids (every place of each one is
   named), JSONL lines without a usable ``id`` or ``text``, invalid JSON, missing paths,
-  unreadable folders or JSONL files, an empty input set.
+  unreadable folders or JSONL files, an empty input set. Given a ``digest``, the same
+  pass hashes every article's content for a run's fingerprint (a file's bytes: a web
+  page is extracted once, when it is run).
 * :func:`read` yields the :class:`Article` objects lazily, in the same order; memory stays
   flat whatever the input size.
 
@@ -39,6 +41,7 @@ on. A web page's article carries ``metadata`` ``{"source_format": "html", "extra
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import shutil
@@ -242,7 +245,8 @@ def _jsonl_records(
 ) -> Iterator[tuple[str, str, dict[str, Any], str]]:
     """``(id, text, metadata, place)`` of each valid line of a JSONL file, lazily.
 
-    With ``want_text=False`` (the scan) text and metadata are not kept: ``""`` and ``{}``.
+    With ``want_text=False`` (the scan) the metadata is not kept (``{}``) and the text is
+    the record's, its newlines as they are.
     """
     try:
         handle = item.path.open("rb")
@@ -291,9 +295,13 @@ def _jsonl_records(
             if want_text:
                 metadata = {key: value for key, value in record.items() if key not in ("id", "text")}
                 # Same newline rule as decode_article: offsets count LF-only text.
-                yield article_id, text.replace("\r\n", "\n").replace("\r", "\n"), metadata, place
+                yield article_id, _lf_only(text), metadata, place
             else:
-                yield article_id, "", {}, place
+                yield article_id, text, {}, place
+
+
+def _lf_only(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _short(value: Any) -> str:
@@ -331,24 +339,54 @@ def _text_article(item: _Input) -> Article:
     return Article(item.article_id, article.text, article.output_metadata(), item.label)
 
 
-def _places(sources: Sequence[str], problem: Callable[[str], None]) -> Iterator[tuple[str, str]]:
-    """``(id, place)`` of every article, in input order, without reading text files."""
+def _places(
+    sources: Sequence[str], problem: Callable[[str], None], digest: Any = None
+) -> Iterator[tuple[str, str]]:
+    """``(id, place)`` of every article, in input order, without parsing text files.
+
+    With ``digest`` (a ``hashlib`` object), each article's id and the sha256 of what it
+    is read from go into it: a JSONL record's text, a file's bytes (a web page is not
+    extracted here, only when it is run).
+    """
     for item in _inputs(sources, problem):
         if item.kind == "jsonl":
-            for article_id, _text, _metadata, place in _jsonl_records(item, problem, want_text=False):
+            for article_id, text, _metadata, place in _jsonl_records(item, problem, want_text=False):
+                if digest is not None:
+                    _digest(digest, article_id, _lf_only(text).encode("utf-8", "surrogatepass"))
                 yield article_id, place
         else:
             # An unreadable file is not refused here: read() yields it as one article's error.
             assert item.article_id is not None
+            if digest is not None:
+                _digest(digest, item.article_id, _raw_bytes(item.path))
             yield item.article_id, item.label
+
+
+def _digest(digest: Any, article_id: str, content: bytes) -> None:
+    digest.update(article_id.encode() + b"\0" + hashlib.sha256(content).hexdigest().encode() + b"\n")
+
+
+def _raw_bytes(path: Path) -> bytes:
+    """What :func:`_text_article` reads of a file (b"" when it cannot be read: its error is read's)."""
+    if _unreadable(path):
+        return b""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_INPUT_BYTES + 1)
+    except OSError:
+        return b""
 
 
 # ---------------------------------------------------------------------------------------
 # the two passes
 
 
-def scan(sources: Sequence[str]) -> list[str]:
+def scan(sources: Sequence[str], digest: Any = None) -> list[str]:
     """First pass: every article id in input order, without keeping texts.
+
+    With ``digest`` (a ``hashlib`` object), the same pass feeds it every article's id and
+    the hash of its content (see :func:`_places`): a run's fingerprint of its inputs,
+    taken without reading them twice or extracting a web page.
 
     Raises :class:`InputError` naming the offending places (up to 20, then a count):
     duplicate ids (every line or file of each), a JSONL line without a string/int ``id``
@@ -363,7 +401,7 @@ def scan(sources: Sequence[str]) -> list[str]:
     ids: list[str] = []
     seen: set[str] = set()
     duplicated: set[str] = set()
-    for article_id, _place in _places(sources, problems):
+    for article_id, _place in _places(sources, problems, digest):
         if article_id in seen:
             duplicated.add(article_id)
         else:

@@ -12,15 +12,24 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from ..config import Backend, resolve_settings
 from ..errors import InputError, SummarizerError
+from ..grounding import UngroundedPolicy
 from .common import EXIT_INTERRUPTED, configure_logging, fail
-from .options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption
+from .options import (
+    BackendOption,
+    BaseUrlOption,
+    MaxArticleCharsOption,
+    MaxInputTokensOption,
+    ModelOption,
+    ModeOption,
+    VerboseOption,
+)
 
 PROGRESS_EVERY_S = 10.0
 
@@ -79,17 +88,19 @@ def run_command(
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 16,
-    workers: Annotated[int, typer.Option(help="Processes that make briefs, this one included (default: all cores)")] = 0,
+    workers: Annotated[int, typer.Option(help="Processes that make briefs (default: all cores)")] = 0,
     rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
     tpm: Annotated[Optional[float], typer.Option(help="Client-side limit, tokens per minute")] = None,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run into the same output")] = False,
     retry_failed: Annotated[bool, typer.Option(help="Run again only the ids whose line is an error")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite the output, or resume despite a different configuration")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the local brief cache")] = False,
-    cache_path: Annotated[Optional[Path], typer.Option(help="SQLite cache file (default ~/.cache/summarizer/briefs.sqlite)")] = None,
+    cache_path: Annotated[Optional[Path], typer.Option(help="SQLite cache file (default $XDG_CACHE_HOME/summarizer/briefs.sqlite, ~/.cache when unset)")] = None,
     max_cost: Annotated[Optional[float], typer.Option(help="Stop cleanly before the estimated cost in US$ exceeds this")] = None,
     max_tokens: Annotated[Optional[int], typer.Option(help="Stop cleanly before the tokens used exceed this")] = None,
     prices: Annotated[Optional[Path], typer.Option(help='JSON price table {"model": [input, cached, output]} per 1M tokens')] = None,
+    max_input_tokens: MaxInputTokensOption = None,
+    max_article_chars: MaxArticleCharsOption = None,
     verbose: VerboseOption = 0,
 ) -> None:
     """Summarize many articles into OUT.jsonl; resumable, cached, rate-limited."""
@@ -97,7 +108,8 @@ def run_command(
 
     configure_logging(verbose)
     try:
-        settings = resolve_settings(backend=backend, model=model, base_url=base_url, mode=mode)
+        settings = resolve_settings(backend=backend, model=model, base_url=base_url, mode=mode,
+                                    max_input_tokens=max_input_tokens, max_article_chars=max_article_chars)
         options = BatchOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, cache=not no_cache, cache_path=cache_path,
                                resume=resume, retry_failed=retry_failed, force=force, max_cost=max_cost,
                                max_tokens=max_tokens, prices_path=prices, workers=workers or os.cpu_count() or 1)
@@ -132,14 +144,22 @@ def export_command(
     model: ModelOption = None,
     max_requests: Annotated[int, typer.Option(help="Requests per file (the OpenAI Batch API takes 50,000)")] = 50_000,
     max_megabytes: Annotated[int, typer.Option(help="Size per file (the OpenAI Batch API takes 200 MB)")] = 200,
+    max_input_tokens: MaxInputTokensOption = None,
+    max_article_chars: MaxArticleCharsOption = None,
     force: Annotated[bool, typer.Option(help="Replace request files left by an earlier export")] = False,
 ) -> None:
-    """Write OpenAI Batch API request files (also read by vllm run-batch)."""
-    from ..batch import provider
+    """Write OpenAI Batch API request files (also read by vllm run-batch); no key needed.
+
+    Long articles are cut as an online run cuts them: one whose request would pass
+    --max-input-tokens is sent in parts, custom_id ID#part-N-of-M; one longer than
+    --max-article-chars is skipped, like an empty one, with its reason on stderr. Give
+    'batch import' the same two settings.
+    """
+    from ..batch import provider_files
     from ..batch.sources import read, scan
 
     try:
-        settings = resolve_settings(model=model)
+        settings = resolve_settings(model=model, max_input_tokens=max_input_tokens, max_article_chars=max_article_chars)
         scan(inputs)
         stale = sorted(prefix.parent.glob(prefix.name + "-*.jsonl")) if prefix.parent.is_dir() else []
         if stale and not force:
@@ -147,7 +167,7 @@ def export_command(
         for path in stale:
             path.unlink()
         skipped: list[str] = []
-        files = provider.export_requests(
+        files = provider_files.export_requests(
             read(inputs), prefix, settings, max_requests=max_requests, max_bytes=max_megabytes * 1024 * 1024,
             on_skip=lambda article, reason: skipped.append(f"{article.id}: {reason}"),
         )
@@ -166,17 +186,26 @@ def import_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per id")],
     requests: Annotated[Optional[list[Path]], typer.Option("--requests", help="The request files submitted (to find lost ids)")] = None,
     model: ModelOption = None,
+    max_input_tokens: MaxInputTokensOption = None,
+    max_article_chars: MaxArticleCharsOption = None,
+    ungrounded: Annotated[UngroundedPolicy, typer.Option(help="flag or drop items whose evidence is not in the article")] = UngroundedPolicy.flag,
 ) -> None:
-    """Validate and ground a provider's results into the batch output; list ids to resubmit."""
-    from ..batch import provider
+    """Validate and ground a provider's results into the batch output; list ids to resubmit.
+
+    An article exported in parts gets one brief, merged from its parts' briefs, or one
+    error naming the first part that failed; give the --max-input-tokens and
+    --max-article-chars of the export.
+    """
+    from ..batch import provider_files, provider_import
     from ..batch.sources import read, scan
 
     try:
-        settings = resolve_settings(model=model)
+        settings = resolve_settings(model=model, max_input_tokens=max_input_tokens, max_article_chars=max_article_chars,
+                                    ungrounded=ungrounded)
         scan(inputs)
         texts = {article.id: article.text for article in read(inputs)}
-        expected = provider.read_request_ids(requests) if requests else None
-        summary = provider.import_results(results, texts, settings, output, expected=expected)
+        expected = provider_files.read_request_ids(requests) if requests else None
+        summary = provider_import.import_results(results, texts, settings, output, expected=expected)
     except SummarizerError as exc:
         raise fail(exc) from None
     resubmit = output.with_name(output.name + ".resubmit.txt")

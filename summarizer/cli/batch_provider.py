@@ -1,29 +1,28 @@
 """The ``summarizer batch`` commands over a provider's Batch API: submit, status, download.
 
-Thin commands over :mod:`summarizer.batch.provider`. The openai client's exceptions become
-the project's errors through the online path's mapping, so a refused key or an unreachable
-server reads, and exits, the same here as in ``summarizer brief``.
+Thin commands over :mod:`summarizer.batch.provider_api`, which also turns the openai
+client's exceptions into the project's errors through the online path's mapping, so a
+refused key or an unreachable server reads, and exits, the same here as in
+``summarizer brief``. ``status --wait`` hands its polling to
+:func:`summarizer.batch.provider_api.wait` and only prints its progress.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from ..config import Settings, resolve_settings
-from ..errors import ConfigError, InputError, SummarizerError, TransportError
-from .common import EXIT_STILL_RUNNING, fail
+from ..errors import ConfigError, InputError, SummarizerError
+from .common import EXIT_STILL_RUNNING, fail, say
 from .options import BaseUrlOption
 
 if TYPE_CHECKING:
-    from ..batch.provider import BatchStatus
+    from ..batch.provider_api import BatchStatus
 
 _COMMANDS: list[tuple[str, Any]] = []
 
@@ -36,7 +35,6 @@ def register(group: typer.Typer) -> None:
 
 
 DEFAULT_POLL_INTERVAL_S = 60.0
-MAX_FAILED_POLLS = 5  # transport failures in a row before --wait gives up
 _METADATA_PAIRS = 15  # the API takes 16; submit adds request_file
 _METADATA_KEY_CHARS, _METADATA_VALUE_CHARS = 64, 512
 _ERRORS_SHOWN = 3
@@ -56,38 +54,12 @@ def _command(name: str) -> Any:
     return mark
 
 
-def _reworded(exc: SummarizerError, message: str) -> SummarizerError:
-    exc.message = message
-    exc.args = (message,)
-    return exc
-
-
-@contextmanager
-def _api_errors(settings: Settings, what: str) -> Iterator[None]:
-    """Turn the openai client's exceptions into the project's errors, prefixed with ``what``.
-
-    httpx2 (openai's transport) is named too: a connection lost while a download streams
-    reaches the caller as its own error, not wrapped in an openai one.
-    """
-    import httpx2
-    import openai
-
-    from ..backends.openai.failures import library_error
-
-    try:
-        yield
-    except (openai.OpenAIError, httpx2.HTTPError) as exc:
-        error = library_error(exc, settings, attempts=1,
-                               not_found="unknown batch or file id, or wrong base URL: check the id and OPENAI_BASE_URL")
-        raise _reworded(error, f"{what}: {error.message}") from exc
-
-
 def _connect(base_url: Optional[str]) -> tuple[Settings, Any]:
     """Settings as every command resolves them (argument, then environment), and a batch client."""
-    from ..batch import provider
+    from ..batch import provider_api
 
     settings = resolve_settings(base_url=base_url)
-    return settings, provider.client_for(settings)
+    return settings, provider_api.client_for(settings)
 
 
 def _read_ids(batch_ids: Optional[list[str]], ids_file: Optional[Path]) -> list[str]:
@@ -192,7 +164,7 @@ def submit_command(
     2 bad input (missing, empty or repeated file, bad --metadata, no key); 4 the
     account's quota is exhausted.
     """
-    from ..batch import provider
+    from ..batch import provider_api as api
 
     started: list[str] = []
     try:
@@ -202,12 +174,12 @@ def submit_command(
         with client:
             for number, path in enumerate(request_files):
                 try:
-                    with _api_errors(settings, str(path)):
-                        batch_id = provider.submit(client, [path], metadata=labels)[0]
+                    with api.api_errors(settings, str(path)):
+                        batch_id = api.submit(client, [path], metadata=labels)[0]
                 except SummarizerError as exc:
                     if started:
                         rest = ", ".join(str(p) for p in request_files[number:])
-                        raise _reworded(exc, f"{exc.message} (started before this failure: {', '.join(started)}; "
+                        raise api.reworded(exc, f"{exc.message} (started before this failure: {', '.join(started)}; "
                                              f"not submitted: {rest})") from None
                     raise
                 started.append(batch_id)
@@ -229,46 +201,6 @@ def _append_line(path: Path, line: str) -> None:
     except OSError as exc:
         raise InputError(f"{path}: cannot write the batch id {line} there ({exc.strerror or exc}); "
                          "it is printed above") from None
-
-
-def _poll(client: Any, settings: Settings, batch_ids: list[str]) -> dict[str, BatchStatus]:
-    from ..batch import provider
-
-    states = {}
-    for batch_id in batch_ids:
-        with _api_errors(settings, f"batch {batch_id}"):
-            states[batch_id] = provider.status(client, batch_id)
-    return states
-
-
-def _wait(client: Any, settings: Settings, states: dict[str, BatchStatus], interval: float, timeout: Optional[float]) -> bool:
-    """Poll the unfinished batches every ``interval`` s until all are done (True) or ``timeout`` passes (False).
-
-    A poll that fails to reach the API is reported and tried again at the next interval,
-    up to MAX_FAILED_POLLS in a row; a refusal (bad key, unknown batch) ends the wait.
-    """
-    deadline = None if timeout is None else time.monotonic() + timeout
-    failed_polls = 0
-    last_report = ""
-    while not all(state.done for state in states.values()):
-        remaining = float("inf") if deadline is None else deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        report = ", ".join(f"{s.id} {s.status} {s.completed + s.failed}/{s.total}" for s in states.values() if not s.done)
-        if report != last_report:
-            finished = sum(state.done for state in states.values())
-            typer.echo(f"summarizer: {finished}/{len(states)} batch(es) finished; waiting for {report}", err=True)
-            last_report = report
-        time.sleep(min(interval, remaining))
-        try:
-            states.update(_poll(client, settings, [i for i, s in states.items() if not s.done]))
-            failed_polls = 0
-        except TransportError as exc:
-            failed_polls += 1
-            if failed_polls >= MAX_FAILED_POLLS:
-                raise _reworded(exc, f"{exc.message} ({failed_polls} polls in a row failed)") from None
-            typer.echo(f"summarizer: poll failed, trying again in {interval:g} s: {exc.message}", err=True)
-    return True
 
 
 @_command("status")
@@ -297,6 +229,7 @@ def status_command(
     reached; 2 bad input (no batch id, unreadable --ids-file, no key); 5 --timeout passed
     with batches still running (their current state is printed).
     """
+    from ..batch import provider_api as api
 
     try:
         if not wait and (interval is not None or timeout is not None):
@@ -307,8 +240,8 @@ def status_command(
         ids = _read_ids(batch_ids, ids_file)
         settings, client = _connect(base_url)
         with client:
-            states = _poll(client, settings, ids)
-            finished = _wait(client, settings, states, interval, timeout) if wait else True
+            states = api.poll(client, settings, ids)
+            finished = api.wait(client, settings, states, interval, timeout, on_progress=say) if wait else True
     except SummarizerError as exc:
         raise fail(exc) from None
     if as_json:
@@ -341,7 +274,7 @@ def download_command(
     files printed before the failure are complete); 2 a batch is not finished yet (one
     line naming every such batch, once the finished ones are downloaded), or bad input.
     """
-    from ..batch import provider
+    from ..batch import provider_api as api
 
     try:
         ids = _read_ids(batch_ids, ids_file)
@@ -349,9 +282,9 @@ def download_command(
         unfinished: list[str] = []
         with client:
             for batch_id in ids:
-                with _api_errors(settings, f"batch {batch_id}"):
+                with api.api_errors(settings, f"batch {batch_id}"):
                     try:
-                        paths = provider.download(client, batch_id, directory)
+                        paths = api.download(client, batch_id, directory)
                     except InputError as exc:  # not finished yet: the only InputError download raises
                         unfinished.append(exc.message)
                         continue
@@ -359,7 +292,7 @@ def download_command(
                         raise InputError(f"{directory}: cannot write batch {batch_id}'s files there "
                                          f"({exc.strerror or exc})") from None
                     if not paths:
-                        state = provider.status(client, batch_id)
+                        state = api.status(client, batch_id)
                         problems = f": {_one_line('; '.join(state.errors[:_ERRORS_SHOWN]))}" if state.errors else ""
                         typer.echo(f"summarizer: batch {batch_id} is {state.status} and has no result file{problems}",
                                    err=True)

@@ -1,0 +1,152 @@
+"""The run manifest beside a batch output, and the fingerprint it records.
+
+``OUT.jsonl.run.json`` holds the fingerprint of the run that writes ``OUT.jsonl`` (what
+identifies a job: its inputs, the version of what makes the briefs, the schema, the model
+and its parameters) and its hash, so that a resume into an output made by another
+configuration is refused unless forced, naming every key that differs. The manifest is
+written whole (temporary file, fsync, rename) and never half.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, SummarizerError
+
+__all__ = [
+    "MANIFEST_SUFFIX",
+    "check_manifest",
+    "disk_error",
+    "fingerprint_differences",
+    "fingerprint_hash",
+    "fsync_dir",
+    "manifest_path",
+    "write_manifest",
+]
+
+MANIFEST_SUFFIX = ".run.json"
+
+
+def fingerprint_hash(fingerprint: dict[str, Any]) -> str:
+    """sha256 (hex) of the canonical JSON of ``fingerprint`` (sorted keys, no spaces)."""
+    canonical = json.dumps(fingerprint, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def fingerprint_differences(old: Any, new: Any, prefix: str = "") -> list[str]:
+    """``"key: old != new"`` for each differing key; nested dicts give dotted keys."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for key in sorted(set(old) | set(new), key=str):
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key not in old:
+                out.append(f"{name}: (absent) != {new[key]!r}")
+            elif key not in new:
+                out.append(f"{name}: {old[key]!r} != (absent)")
+            else:
+                out.extend(fingerprint_differences(old[key], new[key], name))
+        return out
+    if old == new and type(old) is type(new):
+        return []
+    return [f"{prefix or '(fingerprint)'}: {old!r} != {new!r}"]
+
+
+def manifest_path(path: Path) -> Path:
+    """``OUT.jsonl.run.json`` beside ``OUT.jsonl``."""
+    return path.with_name(path.name + MANIFEST_SUFFIX)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or creation in ``folder`` durable (best effort; not possible everywhere)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def disk_error(path: Path, exc: OSError, doing: str) -> SummarizerError:
+    """The error for a failed write of ``path``: a full disk says how to go on without losing anything."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return SummarizerError(
+            f"{path}: disk full while {doing}; free some space, then run again with --resume "
+            f"(nothing written so far is lost)",
+            path=str(path),
+            errno=exc.errno,
+        )
+    return SummarizerError(f"{path}: cannot write ({exc.strerror or exc}) while {doing}", path=str(path), errno=exc.errno)
+
+
+def check_manifest(output: Path, fingerprint: dict[str, Any], force: bool) -> str | None:
+    """Refuse a resume of ``output`` under another fingerprint unless ``force``.
+
+    Returns None when the manifest stays, else the hash it held (``""`` if none) so it is
+    rewritten once the output has been read.
+    """
+    path = manifest_path(output)
+    digest = fingerprint_hash(fingerprint)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        old_hash = manifest["fingerprint_hash"]
+        old_fingerprint = manifest.get("fingerprint")
+    except FileNotFoundError:
+        if force:
+            return ""
+        raise InputError(
+            f"{output}: its run manifest {path.name} is missing, so the run that wrote it "
+            f"is unknown; pass --force to resume anyway"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        if force:
+            return ""
+        raise InputError(f"{path}: not a valid run manifest ({exc}); pass --force to resume anyway") from None
+    if old_hash == digest:
+        return None
+    if force:
+        return str(old_hash)
+    differences = fingerprint_differences(old_fingerprint, fingerprint) if isinstance(old_fingerprint, dict) else []
+    detail = "; ".join(differences) if differences else "fingerprint hash differs"
+    raise InputError(
+        f"{output} was made by a different configuration ({detail}); "
+        f"resume with the same settings, choose another -o, or pass --force",
+        differences=differences,
+    )
+
+
+def write_manifest(output: Path, fingerprint: dict[str, Any], previous_hash: str | None = None) -> None:
+    """Write ``output``'s manifest whole; ``previous_hash`` records the run a forced resume went over."""
+    path = manifest_path(output)
+    manifest: dict[str, Any] = {
+        "fingerprint": fingerprint,
+        "fingerprint_hash": fingerprint_hash(fingerprint),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    if previous_hash is not None:
+        manifest["forced_over"] = previous_hash
+    data = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    handle, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(name, path)
+    except OSError as exc:
+        Path(name).unlink(missing_ok=True)
+        raise disk_error(path, exc, "writing the run manifest") from None
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    fsync_dir(output.parent)
