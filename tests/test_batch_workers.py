@@ -120,3 +120,45 @@ def test_offline_briefs_and_errors_come_from_a_helper_as_this_process_makes_them
     with pytest.raises(InputError) as local:
         here.summarize(too_long)
     assert refused.message == local.value.message and refused.exit_code == 2
+
+
+def test_a_helper_whose_parent_is_gone_stops_by_itself(loopback):
+    # the parent's end of the channel closing is what a killed parent looks like to a helper
+    pool = WorkerPool(settings(loopback), helpers=1, share=1)
+
+    async def scenario():
+        pool.start()
+        await ready_helper(pool)
+        pool._channels[0].close()
+
+    try:
+        asyncio.run(scenario())
+        pool._processes[0].join(timeout=10)
+        assert pool._processes[0].exitcode == 0  # ended on its own, not terminated
+    finally:
+        pool.close()
+
+
+def test_closing_stops_a_helper_still_starting_at_once_and_a_ready_one_after_its_work(loopback):
+    loopback.default = lb.delay(0.5, lb.brief(REPLY))
+    starting, ready = WorkerPool(settings(loopback), helpers=1, share=1), WorkerPool(settings(loopback), helpers=1, share=1)
+
+    async def scenario():
+        starting.start()
+        began = time.monotonic()
+        await starting.aclose()  # still importing: nothing to wait for
+        quick = time.monotonic() - began
+        ready.start()
+        helper = await ready_helper(ready)
+        running = asyncio.ensure_future(ready.summarize(ARTICLE, helper))
+        await asyncio.sleep(0.1)
+        await ready.aclose()  # after the article it holds
+        return quick, await running
+
+    try:
+        quick, (brief_json, _) = asyncio.run(scenario())
+    finally:
+        starting.close()
+        ready.close()
+    assert quick < 2 and json.loads(brief_json)["headline"] == REPLY["headline"]
+    assert ready._processes[0].exitcode == 0 and starting._processes[0].exitcode != 0

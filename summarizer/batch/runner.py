@@ -265,7 +265,7 @@ class BatchJob:
                 await self._run(ledger, cache, concurrency)
         finally:
             if self._workers is not None:
-                await asyncio.get_running_loop().run_in_executor(None, self._workers.close)
+                await self._workers.aclose()
             if cache:
                 cache.close()
             await self.backend.aclose()

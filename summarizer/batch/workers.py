@@ -6,10 +6,16 @@ that, not the server, becomes the limit. Each helper process builds the same bac
 the parent (:func:`summarizer.backends.make_backend`), runs its own event loop and takes
 up to ``share`` articles at a time; the parent keeps the queue, the cache, the ledger
 and the accounts, and makes briefs itself with whatever concurrency the helpers do not
-take. A helper's error reaches the parent as :meth:`~summarizer.errors.SummarizerError.to_data`
-and is rebuilt, same class, by :func:`~summarizer.errors.error_from_data`.
-A helper counts only once it has said it is ready, so its start-up (a second or so of
-imports) never holds the job up: until then the parent makes every call.
+take. A helper counts only once it has said it is ready, so its start-up (a second or so
+of imports) never holds the job up: until then the parent makes every call.
+
+Parent and helper talk over one socket pair each, read and written by their event loops
+(length-prefixed pickles; no thread hands anything over, so no answer waits for a thread
+to get the interpreter lock). When either side ends, the other reads the end of the
+stream at once: a helper whose parent was killed stops, and a helper that died fails
+only its own articles. A helper's error arrives as
+:meth:`~summarizer.errors.SummarizerError.to_data` and is rebuilt, same class, by
+:func:`~summarizer.errors.error_from_data`.
 """
 
 from __future__ import annotations
@@ -18,70 +24,79 @@ import asyncio
 import itertools
 import multiprocessing
 import os
-import queue as queue_module
+import pickle
 import signal
+import socket
+import struct
 import sys
 import threading
-import time
 from typing import Any
 
 from .. import errors
 from ..config import Settings
 from ..models import BriefMeta
 
-_PARENT_CHECK_S = 1.0
+_HEADER = struct.Struct("!I")
 _READY = -1  # the token of a helper's "ready" message
+_STOP = None  # the task that tells a helper to finish what it holds and end
+STOP_WAIT_S = 30.0  # how long a ready helper may take to finish its articles at the end
 
 
-async def _serve(number: int, settings: Settings, tasks: Any, results: Any) -> None:
+async def _receive(reader: asyncio.StreamReader) -> Any:
+    (size,) = _HEADER.unpack(await reader.readexactly(_HEADER.size))
+    return pickle.loads(await reader.readexactly(size))
+
+
+def _send(writer: asyncio.StreamWriter, message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    writer.write(_HEADER.pack(len(data)) + data)  # buffered by the transport: never blocks the loop
+
+
+async def _serve(number: int, settings: Settings, channel: socket.socket) -> None:
     from ..backends import make_backend  # the same backend as the parent's: capped, long articles split
 
     backend = make_backend(settings)
     backend.warm()
-    loop = asyncio.get_running_loop()
-    local: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue()  # the parent bounds what it sends
-    parent = multiprocessing.parent_process()
-
-    def read() -> None:
-        while True:
-            try:
-                task = tasks.get(timeout=_PARENT_CHECK_S)
-            except queue_module.Empty:
-                if parent is None or parent.is_alive():
-                    continue
-                task = None  # the parent was killed: nobody is left to write results
-            loop.call_soon_threadsafe(local.put_nowait, task)
-            if task is None:
-                return
+    reader, writer = await asyncio.open_connection(sock=channel)
+    pending: set[asyncio.Task[None]] = set()
 
     async def answer(token: int, text: str) -> None:
         try:
             brief = await backend.asummarize(text)
-            results.put((token, "ok", brief.model_dump_json(), brief.meta.model_dump_json()))
+            assert brief.meta is not None  # every backend finishes its briefs (summarizer.finish)
+            _send(writer, (token, "ok", brief.model_dump_json(), brief.meta.model_dump_json()))
         except errors.SummarizerError as exc:
-            results.put((token, "error", exc.to_data()))
+            _send(writer, (token, "error", exc.to_data()))
 
-    threading.Thread(target=read, name="batch-tasks", daemon=True).start()
-    results.put((_READY, number))
-    pending: set[asyncio.Task[None]] = set()
+    _send(writer, (_READY, number))
     try:
-        while (task := await local.get()) is not None:
+        while True:
+            try:
+                task = await _receive(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                return  # the parent is gone: nobody is left to write the answers
+            if task is _STOP:
+                break
             running = asyncio.create_task(answer(*task))
             pending.add(running)
             running.add_done_callback(pending.discard)
         if pending:
             await asyncio.wait(pending)
+        await writer.drain()
     finally:
+        writer.close()
         await backend.aclose()
 
 
-def _helper_main(number: int, settings: Settings, tasks: Any, results: Any) -> None:
+def _helper_main(number: int, settings: Settings, channel: socket.socket, inherited: list[int]) -> None:
+    # A forked helper holds copies of the parent's ends of every channel: closed, so each
+    # channel ends when its own two processes do.
+    for descriptor in inherited:
+        os.close(descriptor)
     # A forked helper inherits the parent's Ctrl-C handler (its asyncio runner's): take
     # back the interpreter's own, as a spawned helper has.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    asyncio.run(_serve(number, settings, tasks, results))
-    results.close()
-    results.join_thread()  # every answer is in the pipe before the process goes
+    asyncio.run(_serve(number, settings, channel))
     # Skip the interpreter's tear-down of a large module graph: a few hundred
     # milliseconds at the end of every job for nothing.
     os._exit(0)
@@ -116,69 +131,64 @@ class WorkerPool:
         context = multiprocessing.get_context(method)
         self.start_method = method
         self.share = max(1, share)
-        self._results = context.Queue()
-        self._queues = [context.Queue() for _ in range(helpers)]
-        self._processes = [
-            context.Process(target=_helper_main, args=(number, settings, tasks, self._results), daemon=True)
-            for number, tasks in enumerate(self._queues)
-        ]
-        for process in self._processes:
+        self._channels: list[socket.socket] = []
+        self._processes: list[Any] = []
+        for number in range(helpers):
+            # made one at a time, so a helper forked earlier holds no copy of a later channel
+            ours, theirs = socket.socketpair()
+            self._channels.append(ours)
+            inherited = [c.fileno() for c in self._channels] if method == "fork" else []
+            process = context.Process(target=_helper_main, args=(number, settings, theirs, inherited), daemon=True)
             process.start()
+            theirs.close()
+            self._processes.append(process)
         self._ready: list[bool] = [False] * helpers
         self._busy: list[int] = [0] * helpers
+        self._writers: list[asyncio.StreamWriter | None] = [None] * helpers
+        self._listeners: list[asyncio.Task[None]] = []
         self._tokens = itertools.count()
         self._futures: dict[int, asyncio.Future[tuple[str, BriefMeta]]] = {}
         self._owner: dict[int, int] = {}  # token -> helper, to fail its articles if it dies
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._collector: threading.Thread | None = None
 
     def start(self) -> None:
-        """Begin collecting answers on the running event loop."""
+        """Begin listening to the helpers on the running event loop."""
         self._loop = asyncio.get_running_loop()
-        self._collector = threading.Thread(target=self._collect, name="batch-results", daemon=True)
-        self._collector.start()
+        self._listeners = [self._loop.create_task(self._listen(n)) for n in range(len(self._processes))]
 
-    def _collect(self) -> None:
-        assert self._loop is not None
-        checked = time.monotonic()
-        while True:
-            try:
-                item = self._results.get(timeout=_PARENT_CHECK_S)
-            except queue_module.Empty:
-                item = ()
-            if item is None or self._loop.is_closed():
-                return  # closed, or the loop that awaited the answers has ended: nobody is left to tell
-            try:
-                if item:
-                    self._loop.call_soon_threadsafe(self._resolve, item)
-                if time.monotonic() - checked >= _PARENT_CHECK_S:
-                    checked = time.monotonic()
-                    for number, process in enumerate(self._processes):
-                        if self._ready[number] and not process.is_alive():
-                            self._loop.call_soon_threadsafe(self._lost, number, process.exitcode)
-            except RuntimeError:  # the loop closed between the check and the call
-                return
+    async def _listen(self, helper: int) -> None:
+        reader, self._writers[helper] = await asyncio.open_connection(sock=self._channels[helper])
+        try:
+            while True:
+                self._resolve(helper, await _receive(reader))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            self._lost(helper)
 
-    def _lost(self, helper: int, exitcode: int | None) -> None:
-        """A helper died: its articles fail (a later --retry-failed redoes them); no more go to it."""
+    def _lost(self, helper: int) -> None:
+        """A helper's channel ended: its articles fail (a later --retry-failed redoes them); no more go to it."""
         self._ready[helper] = False
-        for token in [t for t, owner in self._owner.items() if owner == helper]:
+        owned = [t for t, owner in self._owner.items() if owner == helper]
+        if not owned:
+            return  # it ended with nothing of ours: a clean stop
+        process = self._processes[helper]
+        process.join(timeout=1)
+        for token in owned:
             future = self._release(token)
             if future is not None and not future.done():
-                future.set_exception(errors.BackendError(f"helper process {helper} died (exit code {exitcode})"))
+                future.set_exception(errors.BackendError(f"helper process {helper} died (exit code {process.exitcode})"))
 
-    def _resolve(self, item: tuple[Any, ...]) -> None:
-        if item[0] == _READY:
-            self._ready[item[1]] = True
+    def _resolve(self, helper: int, message: tuple[Any, ...]) -> None:
+        if message[0] == _READY:
+            self._ready[helper] = True
             return
-        future = self._release(item[0])
+        future = self._release(message[0])
         if future is None or future.done():
             return
-        if item[1] == "ok":
+        if message[1] == "ok":
             # the brief was validated in the helper; here it stays JSON
-            future.set_result((item[2], BriefMeta.model_validate_json(item[3])))
+            future.set_result((message[2], BriefMeta.model_validate_json(message[3])))
         else:
-            future.set_exception(errors.error_from_data(item[2]))
+            future.set_exception(errors.error_from_data(message[2]))
 
     def _release(self, token: int) -> asyncio.Future[tuple[str, BriefMeta]] | None:
         """Forget ``token``: its helper has room again from now on, before its caller resumes."""
@@ -197,26 +207,52 @@ class WorkerPool:
 
     async def summarize(self, text: str, helper: int) -> tuple[str, BriefMeta]:
         """The brief of ``text`` (as JSON) and its metadata, from ``helper`` (see :meth:`free_helper`)."""
-        assert self._loop is not None, "start() the pool first"
+        if self._loop is None:
+            raise RuntimeError("start() the pool first")
+        writer = self._writers[helper]
+        if writer is None or not self._ready[helper]:
+            raise errors.BackendError(f"helper process {helper} is not ready")
         token = next(self._tokens)
         future: asyncio.Future[tuple[str, BriefMeta]] = self._loop.create_future()
         self._futures[token] = future
         self._owner[token] = helper
-        self._busy[helper] += 1  # until the helper answers (or dies), even if the caller gives up
-        self._queues[helper].put_nowait((token, text))  # unbounded: at most ``share`` are out
-        return await future
+        self._busy[helper] += 1
+        try:
+            _send(writer, (token, text))  # at most ``share`` are out per helper
+            return await future
+        finally:
+            self._release(token)
+
+    async def aclose(self) -> None:
+        """Stop the helpers: a ready one after the articles it holds, one still starting at once."""
+        for helper, process in enumerate(self._processes):
+            writer = self._writers[helper]
+            if self._ready[helper] and writer is not None and not writer.is_closing():
+                _send(writer, _STOP)
+            elif process.is_alive():
+                process.terminate()  # never ready: it holds no article, and waiting buys nothing
+        if self._listeners:
+            await asyncio.wait(self._listeners, timeout=STOP_WAIT_S)
+        self.close()
 
     def close(self) -> None:
-        """Stop the helpers (after their articles in flight) and the collector."""
-        for number, tasks in enumerate(self._queues):
-            if self._ready[number]:
-                tasks.put(None)
-            else:  # still starting, so nothing in flight: no need to wait for its imports
-                self._processes[number].terminate()
+        """End every helper and channel now (what :meth:`aclose` leaves, or all of it without a loop).
+
+        A helper reads the end of its channel and stops; one that does not within a few
+        seconds is terminated.
+        """
+        for listener in self._listeners:
+            listener.cancel()
+        for writer in self._writers:
+            if writer is not None and not writer.is_closing():
+                try:
+                    writer.close()
+                except RuntimeError:  # its loop has ended
+                    pass
+        for channel in self._channels:
+            channel.close()
         for process in self._processes:
-            process.join(timeout=30)
+            process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
-        self._results.put(None)
-        if self._collector is not None:
-            self._collector.join(timeout=5)
+                process.join(timeout=5)
