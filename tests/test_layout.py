@@ -162,3 +162,14 @@ def test_only_the_configuration_reads_the_environment():
                     isinstance(node.value, ast.Name) and node.value.id == "os":
                 readers.add(name)
     assert readers == {"summarizer.config"}
+
+
+def test_the_command_line_loads_no_model_or_client_library_before_a_command_runs():
+    # what `summarizer --help` pays for: the CLI's own modules and typer, nothing heavy
+    import subprocess
+    import sys
+
+    probe = "import sys, summarizer.cli; print(sorted(m for m in ('pydantic', 'openai', 'instructor', " \
+            "'rapidfuzz', 'aiohttp', 'asyncio') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

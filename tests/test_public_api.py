@@ -61,3 +61,54 @@ def test_openai_backend_without_key_fails_at_construction():
 
     with pytest.raises(summarizer.ConfigError, match="set OPENAI_API_KEY"):
         summarizer.Summarizer(backend="openai")
+
+
+# The command line as it was before the package was reshaped (issue 9): every command and
+# every option a user may have scripted still exists. Options may be added, never removed.
+CLI_SURFACE = {
+    "batch download": ["--base-url", "--dir", "--ids-file", "-d"],
+    "batch export": ["--force", "--max-megabytes", "--max-requests", "--model", "--prefix"],
+    "batch import": ["--inputs", "--model", "--output", "--requests", "-o"],
+    "batch run": ["--backend", "--base-url", "--cache-path", "--concurrency", "--force", "--max-cost", "--max-tokens",
+                  "--mode", "--model", "--no-cache", "--output", "--prices", "--resume", "--retry-failed", "--rpm",
+                  "--tpm", "--verbose", "--workers", "-o", "-v"],
+    "batch status": ["--base-url", "--ids-file", "--interval", "--json", "--timeout", "--wait"],
+    "batch submit": ["--base-url", "--ids-file", "--metadata"],
+    "brief": ["--backend", "--base-url", "--format", "--max-article-chars", "--max-input-tokens", "--mode", "--model",
+              "--output", "--temperature", "--timeout", "--ungrounded", "--verbose", "--with-meta", "-f", "-o", "-v"],
+    "eval": ["--backend", "--base-url", "--baseline", "--bless", "--dataset", "--format", "--mode", "--model",
+             "--predictions", "--repeat", "--report-dir", "--save-predictions", "--value-tolerance", "--verbose",
+             "-d", "-f", "-v"],
+    "schema": ["--output", "--request", "-o"],
+    "validate": [],
+}
+
+
+def cli_surface():
+    import typer
+
+    from summarizer.cli import app
+
+    def walk(command, path):
+        if getattr(command, "commands", None):
+            for name, child in command.commands.items():
+                yield from walk(child, [*path, name])
+        else:
+            yield " ".join(path), {o for p in command.params for o in p.opts if o.startswith("-")}
+
+    return dict(walk(typer.main.get_command(app), []))
+
+
+def test_every_command_and_option_of_the_cli_is_still_there():
+    surface = cli_surface()
+    assert set(surface) == set(CLI_SURFACE)
+    for command, options in CLI_SURFACE.items():
+        assert set(options) <= surface[command], command
+
+
+def test_the_documented_exit_codes_hold():
+    from summarizer.cli import common
+
+    assert (common.EXIT_REGRESSION, common.EXIT_STILL_RUNNING, common.EXIT_INTERRUPTED) == (3, 5, 130)
+    assert (summarizer.QuotaExhaustedError.exit_code, summarizer.InputError.exit_code,
+            summarizer.ConfigError.exit_code, summarizer.BackendError.exit_code) == (4, 2, 2, 1)

@@ -6,7 +6,6 @@ commands that talk to a provider's Batch API are in :mod:`.batch_provider`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
@@ -17,10 +16,9 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from ..config import Backend, resolve_settings
+from ..config import Backend, UngroundedPolicy, resolve_settings
 from ..errors import InputError, SummarizerError
-from ..grounding import UngroundedPolicy
-from .common import EXIT_INTERRUPTED, configure_logging, fail
+from .common import EXIT_INTERRUPTED, configure_logging, fail, say
 from .options import (
     BackendOption,
     BaseUrlOption,
@@ -72,7 +70,7 @@ class _Progress:
         now = time.monotonic()
         if now - self.last >= PROGRESS_EVERY_S or done == self.total:
             self.last = now
-            typer.echo(f"summarizer: batch {done}/{self.total} done, {detail}", err=True)
+            say(f"batch {done}/{self.total} done, {detail}")
 
     def close(self) -> None:
         if self.bar is not None:
@@ -114,27 +112,29 @@ def run_command(
                                resume=resume, retry_failed=retry_failed, force=force, max_cost=max_cost,
                                max_tokens=max_tokens, prices_path=prices, workers=workers or os.cpu_count() or 1)
         if backend is Backend.auto and settings.resolved_backend() is Backend.offline:
-            typer.echo("summarizer: no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend", err=True)
+            say("no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend")
         job = BatchJob(inputs, output, settings, options)
         progress = _Progress(job.total)
         job.on_progress = progress
         try:
+            import asyncio  # here: the other commands never load it
+
             summary = asyncio.run(job.run())
         finally:
             progress.close()
     except SummarizerError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
-        typer.echo(f"summarizer: interrupted; every finished article is in {output}; "
-                   "run again with --resume to continue", err=True)
+        say(f"interrupted; every finished article is in {output}; "
+            "run again with --resume to continue")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     typer.echo(json.dumps(summary, indent=2), err=True)
     if job.fatal is not None:  # a fault every article would meet, e.g. an exhausted quota
-        typer.echo(f"summarizer: error: the batch stopped: {job.fatal.message}; finished articles are in "
-                   f"{output}; --resume continues the job once that is fixed", err=True)
+        say(f"error: the batch stopped: {job.fatal.message}; finished articles are in "
+            f"{output}; --resume continues the job once that is fixed")
         raise typer.Exit(job.fatal.exit_code)
     if summary.get("stopped_by"):
-        typer.echo(f"summarizer: stopped by {summary['stopped_by']}; --resume continues the job", err=True)
+        say(f"stopped by {summary['stopped_by']}; --resume continues the job")
 
 
 @batch_app.command("export")
@@ -174,7 +174,7 @@ def export_command(
     except SummarizerError as exc:
         raise fail(exc) from None
     for line in skipped:
-        typer.echo(f"summarizer: skipped {line}", err=True)
+        say(f"skipped {line}")
     for path in files:
         typer.echo(str(path))
 

@@ -189,8 +189,8 @@ def submit_command(
     except SummarizerError as exc:
         raise fail(exc) from None
     follow = f"--ids-file {ids_file}" if ids_file is not None else "BATCH_ID..."
-    typer.echo(f"summarizer: started {len(started)} batch(es); follow them with "
-               f"'summarizer batch status --wait {follow}'", err=True)
+    say(f"started {len(started)} batch(es); follow them with "
+        f"'summarizer batch status --wait {follow}'")
 
 
 def _append_line(path: Path, line: str) -> None:
@@ -251,8 +251,8 @@ def status_command(
             typer.echo(_status_line(state))
     if not finished:
         running = ", ".join(f"{s.id} ({s.status})" for s in states.values() if not s.done)
-        typer.echo(f"summarizer: still running after {timeout:g} s: {running}; "
-                   "run status --wait again to keep waiting", err=True)
+        say(f"still running after {timeout:g} s: {running}; "
+            "run status --wait again to keep waiting")
         raise typer.Exit(EXIT_STILL_RUNNING)
 
 
@@ -294,8 +294,7 @@ def download_command(
                     if not paths:
                         state = api.status(client, batch_id)
                         problems = f": {_one_line('; '.join(state.errors[:_ERRORS_SHOWN]))}" if state.errors else ""
-                        typer.echo(f"summarizer: batch {batch_id} is {state.status} and has no result file{problems}",
-                                   err=True)
+                        say(f"batch {batch_id} is {state.status} and has no result file{problems}")
                 for path in paths:
                     typer.echo(str(path))
         if unfinished:
