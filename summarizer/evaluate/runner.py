@@ -20,7 +20,7 @@ def predict(fixtures: Sequence[Fixture], summarize: Callable[[str], Brief]) -> l
         try:
             predictions.append(Prediction(fixture.id, summarize(fixture.text)))
         except SummarizerError as exc:
-            predictions.append(Prediction(fixture.id, None, f"{type(exc).__name__}: {exc.message}"))
+            predictions.append(Prediction.failed(fixture.id, exc))
     return predictions
 
 

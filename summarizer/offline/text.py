@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..names import TITLE_ABBREVIATIONS
 from .scan import lowered
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
@@ -19,9 +20,10 @@ _LINE_BREAK = re.compile(r"\n\s*")
 # A sentence ends at . ! or ? (plus closing quotes/brackets) followed by space and
 # something that can start a sentence.
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]»]*(?=\s+[\"“‘'(\[«]?[A-Z0-9À-Þ])")
-_ABBREVIATIONS = {
-    "st", "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "sen", "rep", "gov",
-    "prof", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "dept", "jan", "feb", "mar", "apr",
+# Words a full stop does not end a sentence after: the titles of summarizer.names, and
+# the other abbreviations of news copy.
+_ABBREVIATIONS = {title.lower() for title in TITLE_ABBREVIATIONS} | {
+    "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "dept", "jan", "feb", "mar", "apr",
     "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "approx", "est", "mt", "ft",
     "vol", "art", "fig", "al", "govt", "pp", "p.m", "a.m",
 }
