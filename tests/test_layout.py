@@ -133,35 +133,34 @@ def test_no_private_name_is_imported_from_another_module():
     assert crossings == []
 
 
+def modules_where(found) -> set[str]:
+    """The modules with at least one node of their syntax tree for which ``found(node)`` holds."""
+    return {name for name, path in MODULES.items()
+            if any(found(node) for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))}
+
+
 def test_instructor_internals_are_reached_from_one_adapter_only():
-    reaching = set()
-    for name, path in MODULES.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("instructor."):
-                reaching.add(name)
-            elif isinstance(node, ast.Import) and any(a.name.startswith("instructor.") for a in node.names):
-                reaching.add(name)
-    assert reaching == {"summarizer.backends.openai.structured"}
+    def reaches(node):
+        if isinstance(node, ast.ImportFrom):
+            return node.level == 0 and (node.module or "").startswith("instructor.")
+        return isinstance(node, ast.Import) and any(a.name.startswith("instructor.") for a in node.names)
+
+    assert modules_where(reaches) == {"summarizer.backends.openai.structured"}
 
 
 def test_only_the_finishing_module_builds_brief_metadata():
-    builders = set()
-    for name, path in MODULES.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "BriefMeta":
-                builders.add(name)
-    assert builders == {"summarizer.finish"}
+    def builds(node):
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "BriefMeta"
+
+    assert modules_where(builds) == {"summarizer.finish"}
 
 
 def test_only_the_configuration_reads_the_environment():
-    readers = set()
-    for name, path in MODULES.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"} and \
-                    isinstance(node.value, ast.Name) and node.value.id == "os":
-                readers.add(name)
-    assert readers == {"summarizer.config"}
+    def reads(node):
+        return (isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"}
+                and isinstance(node.value, ast.Name) and node.value.id == "os")
+
+    assert modules_where(reads) == {"summarizer.config"}
 
 
 def test_the_command_line_loads_no_model_or_client_library_before_a_command_runs():

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from ..config import Backend, UngroundedPolicy, resolve_settings
 from ..errors import InputError, SummarizerError
-from .common import EXIT_INTERRUPTED, configure_logging, fail, say
+from .common import EXIT_INTERRUPTED, configure_logging, fail, note_backend, say
 from .options import (
     BackendOption,
     BaseUrlOption,
@@ -111,8 +111,7 @@ def run_command(
         options = BatchOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, cache=not no_cache, cache_path=cache_path,
                                resume=resume, retry_failed=retry_failed, force=force, max_cost=max_cost,
                                max_tokens=max_tokens, prices_path=prices, workers=workers or os.cpu_count() or 1)
-        if backend is Backend.auto and settings.resolved_backend() is Backend.offline:
-            say("no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend")
+        note_backend(backend, settings)
         job = BatchJob(inputs, output, settings, options)
         progress = _Progress(job.total)
         job.on_progress = progress

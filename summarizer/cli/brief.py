@@ -11,7 +11,7 @@ import typer
 from ..config import Backend, UngroundedPolicy
 from ..errors import InputError, SummarizerError
 from ..render import RENDERERS, OutputFormat, brief_payload
-from .common import configure_logging, fail, say, write_output
+from .common import configure_logging, fail, note_backend, say, write_output
 from .options import (
     BackendOption,
     BaseUrlOption,
@@ -69,9 +69,7 @@ def brief(
             max_input_tokens=max_input_tokens,
             max_article_chars=max_article_chars,
         )
-        if backend is Backend.auto and summarizer.backend == Backend.offline.value:
-            say("no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend "
-                "(pass --backend offline to silence this)")
+        note_backend(backend, summarizer.settings)
         result = summarizer.summarize(article.text)
         write_output(_render_brief(result, output_format, with_meta, article.output_metadata()), output)
     except SummarizerError as exc:

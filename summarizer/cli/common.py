@@ -17,7 +17,7 @@ from pathlib import Path
 
 import typer
 
-from ..config import raise_errors
+from ..config import Backend, Settings, raise_errors
 from ..errors import SummarizerError
 
 EXIT_REGRESSION = 3
@@ -41,6 +41,13 @@ def fail(exc: SummarizerError) -> typer.Exit:
 def say(message: str) -> None:
     """One line for the user on stderr, prefixed with the program's name."""
     typer.echo(f"summarizer: {message}", err=True)
+
+
+def note_backend(asked: Backend, settings: Settings) -> None:
+    """Say so when ``--backend auto`` fell back to the offline backend for want of a key or server."""
+    if asked is Backend.auto and settings.resolved_backend() is Backend.offline:
+        say("no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend "
+            "(pass --backend offline to silence this)")
 
 
 def configure_logging(verbose: int) -> None:
