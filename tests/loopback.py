@@ -129,13 +129,21 @@ class Trickle:
 
 
 @dataclass(frozen=True)
+class Raw:
+    """Any JSON body with any status, as a server that does not follow the API might send."""
+
+    status: int
+    body: Any
+
+
+@dataclass(frozen=True)
 class Respond:
     """A reply computed from the request: ``function(body)`` returns the reply to send."""
 
     function: Callable[[Mapping[str, Any]], Any]
 
 
-Reply = Union[Completion, Error, Drop, Delay, Trickle, Respond]
+Reply = Union[Completion, Error, Drop, Delay, Trickle, Respond, Raw]
 
 
 def brief(
@@ -253,6 +261,11 @@ def quota_exhausted(headers: Mapping[str, str] | None = None) -> Error:
         code="insufficient_quota",
         headers=dict(headers or {}),
     )
+
+
+def raw_json(body: Any, status: int = 200) -> Raw:
+    """``body`` as the whole reply, with ``status``."""
+    return Raw(status, body)
 
 
 def drop() -> Drop:
@@ -435,6 +448,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, _completion_body(reply, body, owner._count()), reply.headers)
             elif isinstance(reply, Trickle):
                 self._trickle(reply)
+            elif isinstance(reply, Raw):
+                self._send_json(reply.status, reply.body, {})
             else:
                 raise TypeError(f"not a loopback reply: {reply!r}")
         except (ConnectionError, TimeoutError):
@@ -587,7 +602,7 @@ class LoopbackServer:
     def enqueue(self, *replies: Reply) -> None:
         """Append replies to the script; each request consumes the next one."""
         for reply in replies:
-            if not isinstance(reply, (Completion, Error, Drop, Delay, Trickle, Respond)):
+            if not isinstance(reply, (Completion, Error, Drop, Delay, Trickle, Respond, Raw)):
                 raise TypeError(f"not a loopback reply: {reply!r}")
         with self._lock:
             self._script.extend(replies)

@@ -193,6 +193,19 @@ def test_offline_worker_processes_give_the_same_briefs(tmp_path, articles):
     assert len(outputs[1]) == 12 and outputs[1] == outputs[2]
 
 
+def test_an_offline_job_with_helpers_counts_the_briefs_they_made(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"a{i}", "text": f"{ARTICLE}\n\nItem {i}."}) + "\n"
+                              for i in range(400)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(out), "--backend", "offline", "--no-cache",
+                                 "--workers", "2"])
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stderr[result.stderr.index("{"):])
+    # the parent makes briefs only until its helpers are ready; on a job this size they make most
+    assert summary["ok"] == 400 and 0 < summary["made_by_helper_processes"] <= 400
+
+
 def test_kill_9_at_several_points_then_resume_gives_every_id_exactly_once(loopback, tmp_path):
     import os
     import signal

@@ -401,3 +401,23 @@ def test_fabricated_evidence_fixed_on_re_ask_leaves_nothing_flagged(loopback):
 @pytest.mark.parametrize("text, seconds", [("1.5s", 1.5), ("1m30.5s", 90.5), ("0s", 0.0), ("500ms", 0.5)])
 def test_parse_duration_more_forms(text, seconds):
     assert parse_duration(text) == pytest.approx(seconds)
+
+
+# --- a 200 reply that holds no completion -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("run_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize(
+    "body, said",
+    [({"error": {"message": "model 'm' is still loading", "type": "server_error"}},
+      "answered HTTP 200 with an error instead of a reply: model 'm' is still loading"),
+     ({"id": "c1", "object": "chat.completion", "created": 0, "model": "m", "choices": []},
+      "answered HTTP 200 with no choices in its reply; check that --model names a model this server serves")],
+    ids=["error-object", "no-choices"],
+)
+def test_a_200_reply_without_a_completion_says_what_the_server_said(loopback, body, said, run_async):
+    loopback.enqueue(lb.raw_json(body))
+    with pytest.raises(TransportError) as caught:
+        summarize(loopback, run_async=run_async)
+    assert caught.value.message == f"the server {said}"
+    assert len(loopback.requests) == 1  # not re-asked as if the model had written something invalid

@@ -12,6 +12,7 @@ from typing import Any
 from ...grounding import ArticleIndex, GroundingIssue, find_problems
 from ...models import BriefDraft, Usage
 from ...prompts import reask_grounding
+from .failures import no_reply
 from .structured import refusal_as_content
 
 # What is fed back to the model on a re-ask is capped, so a re-ask prompt stays small.
@@ -37,7 +38,13 @@ class Call:
         self.transport_retries += 1
 
     def count(self, response: Any) -> None:
-        """A completion arrived: count it and its usage; a refusal becomes its text first."""
+        """A completion arrived: count it and its usage; a refusal becomes its text first.
+
+        A 200 reply with no completion in it (an ``error`` object, no ``choices``) is a
+        :class:`~summarizer.errors.TransportError` that says what the server said.
+        """
+        if (missing := no_reply(response)) is not None:
+            raise missing
         self.refusal = refusal_as_content(response)
         self.completions += 1
         self.usage = self.usage + Usage.of(getattr(response, "usage", None))

@@ -76,6 +76,21 @@ def library_error(exc: BaseException, settings: Settings, attempts: int,
     return BackendError(redact(f"backend failed: {exc}", settings), attempts=attempts, original=exc)
 
 
+def no_reply(response: Any) -> TransportError | None:
+    """Why a 200 reply holds no completion (an ``error`` object, no ``choices``), or None when it has one."""
+    if getattr(response, "choices", None):
+        return None
+    extra = getattr(response, "model_extra", None) or {}
+    error = extra.get("error") if isinstance(extra, dict) else None
+    if isinstance(error, dict):
+        said = str(error.get("message") or error.get("type") or error)[:300]
+        return TransportError(f"the server answered HTTP 200 with an error instead of a reply: {said}")
+    if isinstance(error, str) and error:
+        return TransportError(f"the server answered HTTP 200 with an error instead of a reply: {error[:300]}")
+    return TransportError("the server answered HTTP 200 with no choices in its reply; "
+                          "check that --model names a model this server serves")
+
+
 def truncated(max_tokens: int | None, asked_again: bool, settings: Settings, attempts: int,
               cause: BaseException) -> ValidationFailedError:
     """A reply cut off at its output budget, also (``asked_again``) with a larger one."""
