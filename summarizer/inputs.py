@@ -9,7 +9,7 @@ The rules, the same for ``summarizer brief``, batch files and the Python API:
   invalid UTF-8 sequences, NUL and other control characters (tab, LF, CR and form feed
   are text). The replacement keeps one character per bad sequence, so nothing shifts.
 * More than that is refused: mostly control bytes or NULs as binary data, otherwise as
-  not UTF-8 (with how to convert it); UTF-16 is named as such.
+  not UTF-8 (with how to convert it); UTF-16 and UTF-32 are named as such.
 * Empty text, or text with no letter or digit (only spaces or invisible characters), is
   refused; so is more than 5 MB of text (20 MB for a web page).
 * HTML (a ``.html``/``.htm`` file, or standard input starting with ``<!doctype html`` or
@@ -97,8 +97,11 @@ def _offsets(offsets: list[int]) -> str:
 
 def _decode(data: bytes, source: str) -> tuple[str, list[str]]:
     """``(text, warnings)`` under the module's rules, or an :class:`InputError`."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{source}: UTF-16 text; convert it to UTF-8, e.g. iconv -f utf-16 -t utf-8")
+    # UTF-32's little-endian mark begins with UTF-16's: the longer one is looked for first
+    for marks, name in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
+                        ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16")):
+        if data.startswith(marks):
+            raise InputError(f"{source}: {name.upper()} text; convert it to UTF-8, e.g. iconv -f {name} -t utf-8")
     bom = 3 if data.startswith(codecs.BOM_UTF8) else 0
     body = data[bom:]
     allowed = max(1, len(body) // STRAY_BYTES_PER)

@@ -8,6 +8,8 @@ others, and the job goes on.
 
 from __future__ import annotations
 
+import codecs
+
 import json
 import logging
 import os
@@ -78,7 +80,10 @@ ROWS = [
     Row("chmod-000", UNREADABLE, refused="cannot be read (Permission denied)"),
     Row("png", PNG, refused="looks like binary data (55 NUL or control bytes, first at byte 6)"),
     Row("nuls-throughout", ARTICLE.encode("utf-16-le"), refused="looks like binary data"),
-    Row("utf-16", ARTICLE.encode("utf-16"), refused="UTF-16 text; convert it to UTF-8"),
+    Row("utf-16", ARTICLE.encode("utf-16"), refused="UTF-16 text; convert it to UTF-8, e.g. iconv -f utf-16"),
+    Row("utf-16-be", codecs.BOM_UTF16_BE + ARTICLE.encode("utf-16-be"), refused="UTF-16 text; convert it to UTF-8"),
+    Row("utf-32", ARTICLE.encode("utf-32"), refused="UTF-32 text; convert it to UTF-8, e.g. iconv -f utf-32"),
+    Row("utf-32-be", codecs.BOM_UTF32_BE + ARTICLE.encode("utf-32-be"), refused="UTF-32 text; convert it to UTF-8"),
     Row("latin-1", LATIN1_ARTICLE.encode("latin-1"), refused="not valid UTF-8 (invalid bytes at byte 1, 14)"),
     Row("one-bad-byte", BAD_BYTE, kept=BAD_BYTE_TEXT,
         warning=f"1 invalid UTF-8 byte sequence(s) at byte {BAD_BYTE_AT} replaced by U+FFFD"),
