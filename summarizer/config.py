@@ -112,8 +112,8 @@ class Settings:
         if self.base_url:
             return NO_KEY_PLACEHOLDER
         raise ConfigError(
-            "no API key: set OPENAI_API_KEY (or pass --api-key), or set OPENAI_BASE_URL "
-            "for a local server, or use --backend offline"
+            "no API key: set OPENAI_API_KEY (from Python, api_key=...), or give a local server's "
+            "address with --base-url or OPENAI_BASE_URL, or use --backend offline"
         )
 
     def with_overrides(self, **changes: Any) -> Settings:

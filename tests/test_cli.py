@@ -162,3 +162,17 @@ def test_validate_command(tmp_path, seed_gold):
     bad.write_text(json.dumps(broken), encoding="utf-8")
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 2 and "must name a listed participant" in result.stderr
+
+
+def test_the_missing_key_message_names_only_options_that_exist(article_file, monkeypatch):
+    import re
+
+    import typer
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    result = runner.invoke(app, ["brief", "--backend", "openai", str(article_file)])
+    named = set(re.findall(r"--[a-z][a-z-]*", result.stderr))
+    brief = typer.main.get_command(app).commands["brief"]
+    options = {o for p in brief.params for o in p.opts}
+    assert result.exit_code == 2 and {"--base-url", "--backend"} <= named <= options
