@@ -212,6 +212,11 @@ def test_baseline_gate_fails_names_the_metric_and_bless_rewrites(dataset, tmp_pa
             "--report-dir", reports, "--format", "none"]
     assert runner.invoke(app, args + ["--bless"]).exit_code == 0
     assert json.loads(baseline.read_text())["metrics"]["fields.figures.f1"] == 1.0
+    held = runner.invoke(app, args)  # a gate that holds says so, in one line
+    assert held.exit_code == 0
+    assert [line for line in held.stderr.splitlines() if "gate passed" in line] == [
+        f"summarizer: gate passed against {baseline}: 6 gated metrics held (tolerance 0.02); "
+        "closest: fields.participants.f1 1.0000 against 1.0000 (+0.0000)"]
 
     worse = as_prediction(GOLD)
     worse.figures = worse.figures[:1]

@@ -71,5 +71,7 @@ def eval_command(
     say(f"reports in {', '.join(str(p) for p in paths)}")
     for regression in fallen:
         say(f"regression: {regression}")
+    if baseline is not None and not bless_baseline and not fallen:
+        say(f"gate passed against {baseline}: {report['gate']}")
     if fallen:
         raise typer.Exit(EXIT_REGRESSION)

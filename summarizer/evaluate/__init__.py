@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from ..api import Summarizer
 from ..errors import ConfigError
-from .baseline import Regression, bless, load_baseline, regressions
+from .baseline import Regression, bless, gate_summary, load_baseline, regressions
 from .dataset import Fixture, GoldBrief, load_dataset
 from .matching import DEFAULT_VALUE_TOLERANCE
 from .predictions import Prediction, read_predictions, write_predictions
@@ -58,9 +58,15 @@ def evaluate(
 
 
 def check_baseline(report: dict[str, Any], baseline_path: Path) -> list[Regression]:
-    """Gated metrics that fell below the baseline; also recorded in ``report["regressions"]``."""
-    fallen = regressions(report, load_baseline(baseline_path))
+    """Gated metrics that fell below the baseline; also recorded in ``report["regressions"]``.
+
+    When none fell, ``report["gate"]`` says how the gate held (:func:`gate_summary`).
+    """
+    baseline = load_baseline(baseline_path)
+    fallen = regressions(report, baseline)
     report["regressions"] = [str(r) for r in fallen]
+    if not fallen:
+        report["gate"] = gate_summary(report, baseline)
     return fallen
 
 

@@ -63,6 +63,18 @@ def regressions(report: dict[str, Any], baseline: dict[str, Any]) -> list[Regres
     return fallen
 
 
+def gate_summary(report: dict[str, Any], baseline: dict[str, Any]) -> str:
+    """One line on a gate that held: how many metrics, the tolerance, and the closest call."""
+    view, tolerance = gated_view(report), float(baseline.get("tolerance", DEFAULT_TOLERANCE))
+    margins = {name: (metric(view, name) or 0.0) - float(blessed) for name, blessed in baseline["metrics"].items()}
+    if not margins:
+        return "the baseline gates no metric"
+    closest = min(margins, key=lambda name: margins[name])
+    return (f"{len(margins)} gated metrics held (tolerance {tolerance:g}); closest: {closest} "
+            f"{metric(view, closest) or 0.0:.4f} against {float(baseline['metrics'][closest]):.4f} "
+            f"({margins[closest]:+.4f})")
+
+
 def bless(report: dict[str, Any], path: Path, tolerance: float = DEFAULT_TOLERANCE) -> dict[str, Any]:
     """Write the report's gated metrics (their means over repeated runs) as the new baseline."""
     view = gated_view(report)
