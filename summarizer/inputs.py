@@ -206,13 +206,63 @@ def _read(source: str | Path) -> tuple[bytes, str, bool | None]:
     if path.is_symlink() and not path.exists():
         raise InputError(f"{name}: is a symbolic link to a missing file; give the article file itself")
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES + 1)
+        if path.is_fifo():
+            data = _read_fifo(path, name)
+        else:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror or exc}); check its permissions") from None
     return data, name, path.suffix.lower() in HTML_SUFFIXES
+
+
+# How long a named pipe may stay without a writer, or silent, before it is given up on.
+FIFO_WAIT_S = 10.0
+
+
+def _read_fifo(path: Path, name: str) -> bytes:
+    """What is written to the named pipe ``path`` up to its end, without blocking forever.
+
+    Opening a FIFO for reading blocks until a writer opens it; opened without blocking,
+    its end reads as empty while there is no writer. So a writer (``<(cat a.txt)``, or
+    ``cat a.txt > fifo`` started before or after) has :data:`FIFO_WAIT_S` seconds to
+    connect and send its first bytes, and the pipe is then read to its end.
+    """
+    import os
+    import select
+    import time
+
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    chunks: list[bytes] = []
+    size = 0
+    deadline = time.monotonic() + FIFO_WAIT_S
+    try:
+        while size <= MAX_INPUT_BYTES:
+            try:
+                chunk = os.read(descriptor, 1 << 16)
+            except BlockingIOError:  # a writer is there, and has not written yet
+                left = deadline - time.monotonic()
+                if not chunks and left <= 0:
+                    break
+                select.select([descriptor], [], [], max(left, 0.05) if not chunks else None)
+                continue
+            if chunk:
+                chunks.append(chunk)
+                size += len(chunk)
+                continue
+            if chunks:
+                break  # the writer closed its end: the whole article is here
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)  # no writer yet: it may still come
+    finally:
+        os.close(descriptor)
+    if not chunks:
+        raise InputError(f"{name}: is a named pipe and nothing was written to it within {FIFO_WAIT_S:g} s; "
+                         "write the article to it, or give the article's file")
+    return b"".join(chunks)
 
 
 def article_text(source: str | Path) -> ArticleText:

@@ -15,6 +15,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -291,3 +292,40 @@ def test_size_limits_are_checked_before_decoding() -> None:
     page = b"<!doctype html><html><body>" + b"<div>" * 4_000_001
     with pytest.raises(InputError, match=r"^big\.html: larger than 20,000,000 bytes; this is not one web page$"):
         parse_article(page, "big.html")
+
+
+def test_a_named_pipe_with_no_writer_is_one_line_not_a_hang(tmp_path, monkeypatch):
+    from summarizer import inputs
+
+    fifo = tmp_path / "article.fifo"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(inputs, "FIFO_WAIT_S", 0.3)
+    started = time.monotonic()
+    result = runner.invoke(app, ["brief", "--backend", "offline", str(fifo)])
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"summarizer: error: {fifo}: is a named pipe and nothing was written to it within 0.3 s; "
+        "write the article to it, or give the article's file"]
+
+
+def test_a_named_pipe_whose_writer_comes_late_is_read_to_its_end(tmp_path):
+    import threading
+
+    fifo = tmp_path / "article.fifo"
+    os.mkfifo(fifo)
+
+    def write_later():
+        time.sleep(0.3)
+        with open(fifo, "wb") as pipe:
+            pipe.write(ARTICLE.encode()[:100])
+            pipe.flush()
+            time.sleep(0.2)  # the rest after a pause: read on to the writer's end
+            pipe.write(ARTICLE.encode()[100:])
+
+    writer = threading.Thread(target=write_later)
+    writer.start()
+    result = runner.invoke(app, ["brief", "--backend", "offline", "--with-meta", str(fifo)])
+    writer.join()
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["meta"]["backend"] == "offline"
