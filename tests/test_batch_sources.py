@@ -144,9 +144,8 @@ def test_jsonl_ids_metadata_and_blank_lines(workdir: Path) -> None:
         ({"id": True, "text": "Boolean id."}, 'in.jsonl:2: needs an "id"'),
         ({"id": 1.5, "text": "Float id."}, 'in.jsonl:2: needs an "id"'),
         ({"id": "", "text": "Empty id."}, 'in.jsonl:2: needs an "id"'),
-        ({"id": "b"}, "in.jsonl:2: needs a non-empty string \"text\" (id 'b')"),
-        ({"id": "b", "text": ""}, "in.jsonl:2: needs a non-empty string \"text\" (id 'b')"),
-        ({"id": "b", "text": 7}, "in.jsonl:2: needs a non-empty string \"text\" (id 'b')"),
+        ({"id": "b"}, "in.jsonl:2: needs a string \"text\" (id 'b'); no \"text\""),
+        ({"id": "b", "text": 7}, "in.jsonl:2: needs a string \"text\" (id 'b'); \"text\" is 7"),
         ('{"id": "b", "text": "unterminated', "in.jsonl:2: invalid JSON"),
         ('["id", "text"]', "in.jsonl:2: expected a JSON object"),
     ],
@@ -156,6 +155,21 @@ def test_bad_jsonl_lines_are_named_with_their_line(workdir: Path, line: object, 
     with pytest.raises(InputError) as excinfo:
         scan(["in.jsonl"])
     assert expected in problems_of(excinfo)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t "])
+def test_a_blank_text_is_that_articles_error_line_not_a_refused_batch(workdir: Path, blank: str) -> None:
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    write(workdir / "in.jsonl", jsonl({"id": "a", "text": "Ministers of Chile and Peru met in Lima on Monday."},
+                                      {"id": "b", "text": blank}))
+    result = CliRunner().invoke(app, ["batch", "in.jsonl", "-o", "out.jsonl", "--backend", "offline", "--no-cache"])
+    assert result.exit_code == 0, result.stderr
+    records = {r["id"]: r for r in map(json.loads, (workdir / "out.jsonl").read_text().splitlines())}
+    assert set(records) == {"a", "b"} and "brief" in records["a"]
+    assert records["b"]["error"] == {"type": "InputError", "message": "in.jsonl:2: the article is empty", "attempts": 0}
 
 
 def test_many_problems_are_reported_at_once_and_capped(workdir: Path) -> None:

@@ -288,9 +288,11 @@ def _jsonl_records(
                 problem(f"{place}: needs an \"id\" (a non-empty string or an integer); {got}")
                 continue
             text = record.get("text")
-            if not isinstance(text, str) or not text.strip():
+            # An empty or blank text is that article's error line, as an empty file is; a
+            # missing or non-string one means the input is not what it claims to be.
+            if not isinstance(text, str):
                 got = "no \"text\"" if "text" not in record else f"\"text\" is {_short(text)}"
-                problem(f"{place}: needs a non-empty string \"text\" (id {article_id!r}); {got}")
+                problem(f"{place}: needs a string \"text\" (id {article_id!r}); {got}")
                 continue
             if want_text:
                 metadata = {key: value for key, value in record.items() if key not in ("id", "text")}
