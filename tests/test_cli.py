@@ -176,3 +176,23 @@ def test_the_missing_key_message_names_only_options_that_exist(article_file, mon
     brief = typer.main.get_command(app).commands["brief"]
     options = {o for p in brief.params for o in p.opts}
     assert result.exit_code == 2 and {"--base-url", "--backend"} <= named <= options
+
+
+def test_version_short_help_and_help_texts_read_as_written():
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.decode().strip() == f"summarizer {summarizer_version()}"
+    short = run_cli("brief", "-h")
+    assert short.returncode == 0 and "Usage:" in short.stdout.decode()
+    wide = {"COLUMNS": "220"}
+    run_help = run_cli("batch", "run", "--help", env=wide).stdout.decode()
+    assert '{"model": [input, cached input, output]}' in run_help  # not eaten as markup
+    workers = next(line for line in run_help.splitlines() if "--workers" in line)
+    assert "(default: all cores)" in workers and "[default: 0]" not in workers
+    group_help = " ".join(run_cli("batch", "--help", env=wide).stdout.decode().split())
+    assert "'summarizer batch INPUT... -o OUT.jsonl' is short for 'summarizer batch run" in group_help
+
+
+def summarizer_version():
+    import summarizer
+
+    return summarizer.__version__

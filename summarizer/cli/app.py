@@ -19,7 +19,24 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Structured, grounded briefs of news articles.",
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # every command inherits both
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from .. import __version__
+
+        typer.echo(f"summarizer {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit"),
+) -> None:
+    """Structured, grounded briefs of news articles."""
 app.command("brief")(brief.brief)
 app.command("schema")(brief.schema)
 app.command("validate")(brief.validate)

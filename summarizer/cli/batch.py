@@ -41,8 +41,9 @@ class _RunByDefault(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-batch_app = typer.Typer(cls=_RunByDefault, help="Summarize many articles: run a job, or use provider batch files.",
-                        no_args_is_help=True)
+batch_app = typer.Typer(cls=_RunByDefault, no_args_is_help=True,
+                        help="Summarize many articles: run a job, or use provider batch files. "
+                             "'summarizer batch INPUT... -o OUT.jsonl' is short for 'summarizer batch run INPUT... -o OUT.jsonl'.")
 
 
 class _Progress:
@@ -86,7 +87,7 @@ def run_command(
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 16,
-    workers: Annotated[int, typer.Option(help="Processes that make briefs (default: all cores)")] = 0,
+    workers: Annotated[int, typer.Option(help="Processes that make briefs (default: all cores)", show_default=False)] = 0,
     rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
     tpm: Annotated[Optional[float], typer.Option(help="Client-side limit, tokens per minute")] = None,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run into the same output")] = False,
@@ -96,7 +97,8 @@ def run_command(
     cache_path: Annotated[Optional[Path], typer.Option(help="SQLite cache file (default $XDG_CACHE_HOME/summarizer/briefs.sqlite, ~/.cache when unset)")] = None,
     max_cost: Annotated[Optional[float], typer.Option(help="Stop cleanly before the estimated cost in US$ exceeds this")] = None,
     max_tokens: Annotated[Optional[int], typer.Option(help="Stop cleanly before the tokens used exceed this")] = None,
-    prices: Annotated[Optional[Path], typer.Option(help='JSON price table {"model": [input, cached, output]} per 1M tokens')] = None,
+    prices: Annotated[Optional[Path], typer.Option(
+        help='JSON price table, US$ per 1M tokens: {"model": \\[input, cached input, output]}')] = None,
     max_input_tokens: MaxInputTokensOption = None,
     max_article_chars: MaxArticleCharsOption = None,
     verbose: VerboseOption = 0,
