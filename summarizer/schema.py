@@ -46,8 +46,37 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
-def validate_brief_data(data: Any, source: str = "brief") -> Brief:
-    """``data`` checked against the committed JSON Schema and the model's cross-field rules."""
+GOLD_LISTS = ("participants", "topics", "figures", "security_concerns")
+
+
+def without_optional_marks(data: Any, source: str) -> Any:
+    """A gold brief's data without the ``"optional": true`` marks its list items may carry (contract brief-v1)."""
+    if not isinstance(data, dict):
+        return data
+    cleaned = dict(data)
+    for name in GOLD_LISTS:
+        items = data.get(name)
+        if not isinstance(items, list):
+            continue
+        kept = []
+        for position, item in enumerate(items):
+            if isinstance(item, dict) and "optional" in item:
+                if not isinstance(item["optional"], bool):
+                    raise InputError(f"{source}: not a valid gold brief at {name}/{position}/optional: "
+                                     f"{item['optional']!r} is not true or false")
+                item = {key: value for key, value in item.items() if key != "optional"}
+            kept.append(item)
+        cleaned[name] = kept
+    return cleaned
+
+
+def validate_brief_data(data: Any, source: str = "brief", *, gold: bool = False) -> Brief:
+    """``data`` checked against the committed JSON Schema and the model's cross-field rules.
+
+    With ``gold``, list items may also carry ``"optional": true``, as a gold fixture's do.
+    """
+    if gold:
+        data = without_optional_marks(data, source)
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]

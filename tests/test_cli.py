@@ -164,6 +164,28 @@ def test_validate_command(tmp_path, seed_gold):
     assert result.exit_code == 2 and "must name a listed participant" in result.stderr
 
 
+def test_validate_takes_gold_files_with_optional_items_and_only_those(tmp_path):
+    from pathlib import Path
+
+    fixtures = sorted((Path(__file__).parent.parent / "evals" / "fixtures").glob("*.gold.json"))
+    marked = [p for p in fixtures if '"optional": true' in p.read_text(encoding="utf-8")]
+    assert marked  # the check below is about files that carry the mark
+    result = runner.invoke(app, ["validate", *map(str, fixtures)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("valid gold brief (schema brief-v1)") == len(fixtures)
+    # the mark is for gold files; a brief that carries it is still refused
+    plain = tmp_path / "brief.json"
+    plain.write_text(marked[0].read_text(encoding="utf-8"), encoding="utf-8")
+    refused = runner.invoke(app, ["validate", str(plain)])
+    assert refused.exit_code == 2 and "'optional' was unexpected" in refused.stderr
+    wrong = tmp_path / "x.gold.json"
+    data = json.loads(marked[0].read_text(encoding="utf-8"))
+    next(item for item in data["participants"] + data["figures"] if "optional" in item)["optional"] = "yes"
+    wrong.write_text(json.dumps(data), encoding="utf-8")
+    bad_mark = runner.invoke(app, ["validate", str(wrong)])
+    assert bad_mark.exit_code == 2 and "'yes' is not true or false" in bad_mark.stderr
+
+
 def test_the_missing_key_message_names_only_options_that_exist(article_file, monkeypatch):
     import re
 

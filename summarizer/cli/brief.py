@@ -89,7 +89,10 @@ def schema(
 def validate(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Brief JSON files to check")],
 ) -> None:
-    """Check brief files against the JSON Schema and the contract's rules."""
+    """Check brief files against the JSON Schema and the contract's rules.
+
+    A file named <id>.gold.json is a gold fixture: its items may also be marked "optional".
+    """
     from ..schema import validate_brief_data
 
     try:
@@ -100,7 +103,8 @@ def validate(
                 raise InputError(f"{path}: not a readable JSON file ({exc})") from None
             if isinstance(data, dict) and {"brief", "meta"} <= set(data) <= {"brief", "meta", "metadata"}:
                 data = data["brief"]
-            validate_brief_data(data, str(path))
-            typer.echo(f"{path}: valid brief (schema brief-v1)", err=True)
+            gold = path.name.endswith(".gold.json")
+            validate_brief_data(data, str(path), gold=gold)
+            typer.echo(f"{path}: valid {'gold ' if gold else ''}brief (schema brief-v1)", err=True)
     except SummarizerError as exc:
         raise fail(exc) from None
