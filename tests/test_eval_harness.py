@@ -274,3 +274,29 @@ def test_bad_predictions_line_is_refused_with_its_number(dataset, tmp_path):
     saved.write_text('{"id": "lima", "brief": {}}\n{"id": "lima"\n', encoding="utf-8")
     result = runner.invoke(app, ["eval", "-d", str(dataset), "--predictions", str(saved), "--format", "none"])
     assert result.exit_code == 2 and f"{saved}:2: not valid JSON" in result.stderr
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # deeper than Python's JSON reader can follow
+
+
+@pytest.mark.parametrize(
+    "damage, said",
+    [(lambda gold: (gold.unlink(), gold.mkdir()), "gold file lima.gold.json cannot be read (Is a directory)"),
+     (lambda gold: gold.write_text(DEEP), "gold file is not valid UTF-8 JSON (nested too deeply to read)")],
+    ids=["gold-is-a-directory", "gold-nested-too-deeply"],
+)
+def test_a_gold_file_that_cannot_be_read_is_one_line_and_exit_2(dataset, tmp_path, damage, said):
+    damage(dataset / "lima.gold.json")
+    result = runner.invoke(app, ["eval", "-d", str(dataset), "--backend", "offline", "--format", "none",
+                                 "--report-dir", str(tmp_path / "reports")])
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        f"summarizer: error: fixture 'lima' ({dataset}): {said}"]
+
+
+def test_predictions_nested_too_deeply_are_one_line_and_exit_2(dataset, tmp_path):
+    predictions = tmp_path / "preds.jsonl"
+    predictions.write_text('{"id": "lima", "brief": ' + DEEP + "}\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "-d", str(dataset), "--predictions", str(predictions), "--format", "none",
+                                 "--report-dir", str(tmp_path / "reports")])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(f"summarizer: error: {predictions}:1: not valid JSON")

@@ -241,8 +241,8 @@ def provider_lines(files: Iterable[Path]) -> Iterator[tuple[Path, int, dict[str,
                         continue
                     try:
                         record = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+                    except (json.JSONDecodeError, RecursionError) as exc:
+                        raise InputError(f"{path}:{number}: not valid JSON ({getattr(exc, 'msg', 'nested too deeply')})") from None
                     if not isinstance(record, dict):
                         raise InputError(f"{path}:{number}: each line must be a JSON object")
                     yield path, number, record

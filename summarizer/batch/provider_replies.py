@@ -128,8 +128,8 @@ def _usage(body: Mapping[str, Any]) -> Usage:
 def _parse_draft(content: str) -> BriefDraft | Failure:
     try:
         payload = json.loads(content)
-    except json.JSONDecodeError as exc:
-        return _validation_failure("invalid_json", f"the reply is not valid JSON ({exc.msg}); batch replies are not re-asked")
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return _validation_failure("invalid_json", f"the reply is not valid JSON ({getattr(exc, 'msg', 'nested too deeply')}); batch replies are not re-asked")
     try:
         return BriefDraft.model_validate(payload)
     except ValidationError as exc:

@@ -99,7 +99,7 @@ def decode(raw: bytes | str) -> dict[str, Any]:
     """The record of one line (its newline optional); :class:`RecordError` says why it is none."""
     try:
         record = json.loads(raw, parse_constant=_no_constants)
-    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         raise RecordError(f"not valid JSON ({exc})") from None
     if (problem := _problem(record)) is not None:
         raise RecordError(problem)

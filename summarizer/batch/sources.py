@@ -279,6 +279,9 @@ def _jsonl_records(
             except json.JSONDecodeError as exc:
                 problem(f"{place}: invalid JSON ({exc.msg}, column {exc.colno})")
                 continue
+            except RecursionError:
+                problem(f"{place}: its JSON is nested too deeply to read")
+                continue
             if not isinstance(record, dict):
                 problem(f"{place}: expected a JSON object, got {type(record).__name__}")
                 continue

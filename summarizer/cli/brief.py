@@ -99,7 +99,7 @@ def validate(
         for path in files:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
                 raise InputError(f"{path}: not a readable JSON file ({exc})") from None
             if isinstance(data, dict) and {"brief", "meta"} <= set(data) <= {"brief", "meta", "metadata"}:
                 data = data["brief"]

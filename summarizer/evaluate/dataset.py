@@ -59,6 +59,10 @@ class Fixture:
     index: ArticleIndex = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
 
 
+def _reason(exc: BaseException) -> str:
+    return "nested too deeply to read" if isinstance(exc, RecursionError) else str(exc)
+
+
 def _load_fixture(gold_path: Path, split: str | None) -> Fixture:
     fixture_id = gold_path.name[: -len(GOLD_SUFFIX)]
     where = f"fixture {fixture_id!r} ({gold_path.parent})"
@@ -69,8 +73,10 @@ def _load_fixture(gold_path: Path, split: str | None) -> Fixture:
     try:
         data = json.loads(gold_path.read_text(encoding="utf-8"))
         gold = GoldBrief.model_validate(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{where}: gold file is not valid UTF-8 JSON ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{where}: gold file {gold_path.name} cannot be read ({exc.strerror or exc})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"{where}: gold file is not valid UTF-8 JSON ({_reason(exc)})") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         place = ".".join(str(p) for p in first["loc"]) or "(top level)"
@@ -89,8 +95,8 @@ def _splits(folder: Path) -> dict[str, str]:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"{path}: not valid JSON ({_reason(exc)})") from None
     return {fixture_id: split for split, ids in data.items() for fixture_id in ids}
 
 
