@@ -148,6 +148,8 @@ def test_jsonl_ids_metadata_and_blank_lines(workdir: Path) -> None:
         ({"id": "b", "text": 7}, "in.jsonl:2: needs a string \"text\" (id 'b'); \"text\" is 7"),
         ('{"id": "b", "text": "unterminated', "in.jsonl:2: invalid JSON"),
         ('["id", "text"]', "in.jsonl:2: expected a JSON object"),
+        ('{"id": "b", "text": "x", "score": NaN}', "in.jsonl:2: invalid JSON (NaN is not JSON): write null or a string"),
+        ('{"id": "b", "text": "x", "w": -Infinity}', "in.jsonl:2: invalid JSON (-Infinity is not JSON)"),
         ('{"id": "b", "text": "x", "m": ' + "[" * 100_000 + "]" * 100_000 + "}",
          "in.jsonl:2: its JSON is nested too deeply to read"),
     ],

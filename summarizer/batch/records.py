@@ -91,14 +91,15 @@ def encode(record: Mapping[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
 
 
-def _no_constants(name: str) -> Any:
+def reject_constant(name: str) -> Any:
+    """For ``json.loads(parse_constant=...)``: NaN and Infinity are not JSON, so no line may hold them."""
     raise ValueError(f"{name} is not JSON")
 
 
 def decode(raw: bytes | str) -> dict[str, Any]:
     """The record of one line (its newline optional); :class:`RecordError` says why it is none."""
     try:
-        record = json.loads(raw, parse_constant=_no_constants)
+        record = json.loads(raw, parse_constant=reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         raise RecordError(f"not valid JSON ({exc})") from None
     if (problem := _problem(record)) is not None:

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InputError
+from . import records
 from ..html_text import HTML_SUFFIXES
 from ..inputs import MAX_INPUT_BYTES, parse_article
 
@@ -275,12 +276,13 @@ def _jsonl_records(
                 problem(f"{place}: not valid UTF-8 (byte {exc.start})")
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(line, parse_constant=records.reject_constant)
             except json.JSONDecodeError as exc:
                 problem(f"{place}: invalid JSON ({exc.msg}, column {exc.colno})")
                 continue
-            except RecursionError:
-                problem(f"{place}: its JSON is nested too deeply to read")
+            except (ValueError, RecursionError) as exc:  # NaN or Infinity (not JSON), or nesting too deep
+                problem(f"{place}: its JSON is nested too deeply to read" if isinstance(exc, RecursionError)
+                        else f"{place}: invalid JSON ({exc}): write null or a string instead")
                 continue
             if not isinstance(record, dict):
                 problem(f"{place}: expected a JSON object, got {type(record).__name__}")
@@ -291,15 +293,13 @@ def _jsonl_records(
                 problem(f"{place}: needs an \"id\" (a non-empty string or an integer); {got}")
                 continue
             text = record.get("text")
-            # An empty or blank text is that article's error line, as an empty file is; a
-            # missing or non-string one means the input is not what it claims to be.
+            # a blank text is that article's error line (as an empty file is); a missing one is not
             if not isinstance(text, str):
                 got = "no \"text\"" if "text" not in record else f"\"text\" is {_short(text)}"
                 problem(f"{place}: needs a string \"text\" (id {article_id!r}); {got}")
                 continue
-            if want_text:
+            if want_text:  # the newline rule of decode_article: offsets count LF-only text
                 metadata = {key: value for key, value in record.items() if key not in ("id", "text")}
-                # Same newline rule as decode_article: offsets count LF-only text.
                 yield article_id, _lf_only(text), metadata, place
             else:
                 yield article_id, text, {}, place
