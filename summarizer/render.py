@@ -31,8 +31,9 @@ def to_json(brief: Brief, with_meta: bool = False) -> str:
 def md_escape(text: str) -> str:
     """Untrusted text made inert in Markdown, on one line."""
     # Model output is untrusted: no live links, images, HTML or table breaks in a report.
-    # Brackets and parentheses both, so "![x](https://...)" and "[a](javascript:...)" stay text.
-    for char in "\\`*_[]()<>|!":
+    # Escaped brackets are enough to keep "![x](https://...)" and "[a](javascript:...)" text;
+    # parentheses are left alone, as a person reading the Markdown raw sees them.
+    for char in "\\`*_[]<>|!":
         text = text.replace(char, "\\" + char)
     return " ".join(text.split())
 
@@ -62,7 +63,7 @@ def to_markdown(brief: Brief, with_meta: bool = False) -> str:
     for f in brief.figures:
         lines.append(
             f"| {e(f.text)} | {e(_value(f))} | {f.qualifier.value} | {e(f.measure)} | "
-            f"{e(f.period or '')} | {e(f.speaker or '(the article)')} |"
+            f"{e(f.period or '')} | {e(f.speaker) if f.speaker else '(the article)'} |"
         )
     lines += ["", "## Security concerns", ""]
     for c in brief.security_concerns:

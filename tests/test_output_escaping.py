@@ -108,10 +108,21 @@ MARKDOWN_TAGS = {"h1", "h2", "h3", "p", "ul", "li", "strong", "em", "hr", "table
 
 def test_md_escape_breaks_every_markdown_construct_and_keeps_one_line():
     escaped = md_escape(f"{MD_IMAGE} {JS_LINK} {SCRIPT} a|b\nnext")
+    # brackets escaped are what keeps links and images inert; parentheses stay as a reader sees them
     assert escaped == (
-        r"\!\[x\]\(https://evil.example/p.png\) \[click\]\(javascript:alert\(document.cookie\)\) "
-        r"\<script\>alert\(1\)\</script\> a\|b next"
+        r"\!\[x\](https://evil.example/p.png) \[click\](javascript:alert(document.cookie)) "
+        r"\<script\>alert(1)\</script\> a\|b next"
     )
+
+
+def test_the_markdown_brief_shows_its_own_words_without_escapes():
+    from summarizer.models import Brief
+
+    brief = Brief.model_validate({"figures": [{"text": "12 percent", "value": 12, "unit": "percent",
+                                               "qualifier": "exact", "measure": "growth (of trade)",
+                                               "evidence": "grew 12 percent"}]})
+    row = next(line for line in to_markdown(brief).splitlines() if line.startswith("| 12 percent"))
+    assert row.endswith("| growth (of trade) |  | (the article) |")
 
 
 def test_markdown_brief_renders_hostile_text_as_text():
