@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from enum import Enum
 from typing import TYPE_CHECKING, Callable
 
@@ -28,8 +29,22 @@ def to_json(brief: Brief, with_meta: bool = False) -> str:
     return json.dumps(brief_payload(brief, with_meta), indent=2, ensure_ascii=False) + "\n"
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """``text`` without C0 and C1 control characters (newline and tab kept).
+
+    What any text meant for a terminal or Markdown goes through: an escape sequence from a
+    model's reply, a server's error or an article (a window title, a hyperlink, a clear
+    screen) is shown as its printable rest, never obeyed. JSON output keeps text exact.
+    """
+    return _CONTROLS.sub("", text)
+
+
 def md_escape(text: str) -> str:
-    """Untrusted text made inert in Markdown, on one line."""
+    """Untrusted text made inert in Markdown, on one line, with no control characters."""
+    text = plain(text)
     # Model output is untrusted: no live links, images, HTML or table breaks in a report.
     # Escaped brackets are enough to keep "![x](https://...)" and "[a](javascript:...)" text;
     # parentheses are left alone, as a person reading the Markdown raw sees them.

@@ -255,3 +255,56 @@ def test_eval_reports_go_to_fixed_names_whatever_the_prediction_ids(tmp_path, mo
     assert sorted(json.loads(result.stdout)["unknown_prediction_ids"]) == sorted(HOSTILE_IDS)
     new = {f for f in _files(tmp_path) if "/data/" not in f and not f.endswith(("in.jsonl", "preds.jsonl"))}
     assert new == {"one/two/work/rep/report.json", "one/two/work/rep/report.md", "one/two/work/rep/report.html"}
+
+
+# --- control characters never reach a terminal ---------------------------------------------------
+
+ESCAPES = "\x1b]0;pwned\x07\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\\x1b[2J\x9b31m\r"
+
+
+def controls_in(text: str) -> list[str]:
+    return [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f]
+
+
+def test_a_model_reply_with_escape_sequences_prints_as_text_in_markdown_and_exactly_in_json(tmp_path):
+    import copy
+
+    import loopback as lb
+    from test_llm_backend import ARTICLE as LLM_ARTICLE, REPLY
+
+    reply = copy.deepcopy(REPLY)
+    reply["headline"] = f"Talks {ESCAPES} in Lisbon"
+    article = tmp_path / "article.txt"
+    article.write_text(LLM_ARTICLE, encoding="utf-8")
+    with lb.LoopbackServer() as server:
+        server.default = lb.brief(reply)
+        base = ["brief", str(article), "--backend", "openai", "--base-url", server.url, "--model", "m"]
+        shown = runner.invoke(app, [*base, "--format", "md"])
+        exact = runner.invoke(app, [*base, "--format", "json"])
+    assert shown.exit_code == 0 and exact.exit_code == 0, shown.stderr + exact.stderr
+    assert controls_in(shown.stdout) == [] and "pwned" in shown.stdout.splitlines()[0]
+    assert json.loads(exact.stdout)["headline"] == f"Talks {ESCAPES} in Lisbon"
+
+
+def test_a_server_error_with_escape_sequences_is_one_plain_line(tmp_path):
+    import loopback as lb
+    from test_llm_backend import ARTICLE as LLM_ARTICLE
+
+    article = tmp_path / "article.txt"
+    article.write_text(LLM_ARTICLE, encoding="utf-8")
+    with lb.LoopbackServer() as server:
+        server.default = lb.error(400, message=f"bad request {ESCAPES} here")
+        result = runner.invoke(app, ["brief", str(article), "--backend", "openai", "--base-url", server.url])
+    assert result.exit_code == 1
+    assert controls_in(result.stderr) == [] and len(result.stderr.strip().splitlines()) == 1
+    assert "bad request ]0;pwned" in result.stderr
+
+
+def test_eval_markdown_and_reports_carry_no_control_characters(tmp_path):
+    text = {"plain": ev.Prediction("plain", None, f"APIRequestError: the server said {ESCAPES}")}
+    fixture_dir = tmp_path / "data"
+    fixture_dir.mkdir()
+    (fixture_dir / "plain.txt").write_text(ARTICLE, encoding="utf-8")
+    (fixture_dir / "plain.gold.json").write_text(json.dumps({"participants": []}), encoding="utf-8")
+    report, _ = ev.evaluate(ev.load_dataset(fixture_dir), predictions=text)
+    assert controls_in(ev.render_markdown(report)) == []

@@ -18,6 +18,7 @@ import typer
 
 from ..config import Settings, resolve_settings
 from ..errors import ConfigError, InputError, SummarizerError
+from ..render import plain
 from .common import EXIT_STILL_RUNNING, fail, say
 from .options import BaseUrlOption
 
@@ -128,7 +129,7 @@ def _status_line(state: BatchStatus) -> str:
         shown = "; ".join(_one_line(e) for e in state.errors[:_ERRORS_SHOWN])
         more = len(state.errors) - _ERRORS_SHOWN
         fields.append(f"errors={shown}" + (f" (+{more} more)" if more > 0 else ""))
-    return "\t".join(fields)
+    return plain("\t".join(fields))  # the provider's error texts reach a terminal
 
 
 def _status_record(state: BatchStatus) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import typer
 
 from ..config import Backend, Settings, raise_errors
 from ..errors import SummarizerError
+from ..render import plain
 
 EXIT_REGRESSION = 3
 EXIT_STILL_RUNNING = 5  # 4 is taken: QuotaExhaustedError.exit_code
@@ -39,8 +40,8 @@ def fail(exc: SummarizerError) -> typer.Exit:
 
 
 def say(message: str) -> None:
-    """One line for the user on stderr, prefixed with the program's name."""
-    typer.echo(f"summarizer: {message}", err=True)
+    """One line for the user on stderr, prefixed with the program's name (control characters removed)."""
+    typer.echo(f"summarizer: {plain(message)}", err=True)
 
 
 def note_backend(asked: Backend, settings: Settings) -> None:
