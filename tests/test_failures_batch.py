@@ -138,3 +138,33 @@ def test_errors_from_helper_processes_keep_their_class_status_and_context(kind, 
 def test_an_error_of_an_unknown_kind_arrives_as_a_backend_error_with_its_message():
     error = error_from_data({"type": "KeyError", "message": "boom", "attempts": 1})
     assert type(error) is BackendError and (error.message, error.attempts) == ("boom", 1)
+
+
+def test_ctrl_c_with_helper_processes_is_one_line_and_exit_130(loopback, tmp_path):
+    # Ctrl-C goes to the terminal's whole process group: the parent and its helpers
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    loopback.default = lb.delay(0.5, lb.brief(REPLY))
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": f"a{i}", "text": f"{ARTICLE}\n\nDispatch {i}."}) + "\n"
+                              for i in range(400)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "summarizer", "batch", str(source), "-o", str(out), "--backend", "openai",
+               "--base-url", loopback.url, "--model", "m", "--no-cache", "--concurrency", "8", "--workers", "2"]
+    job = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                           env={**os.environ, "OPENAI_API_KEY": "sk-test"})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(loopback.requests) < 40:  # the helper has joined by then
+        time.sleep(0.1)
+    os.killpg(job.pid, signal.SIGINT)
+    stderr = job.communicate(timeout=60)[1]
+    said = [line for line in stderr.replace("\r", "\n").splitlines() if line.strip()
+            and not line.startswith("summarizer: batch ")]
+    assert job.returncode == 130
+    assert said == [f"summarizer: interrupted; every finished article is in {out}; run again with --resume to continue"]
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(ids) == len(set(ids)) < 400

@@ -93,13 +93,18 @@ def _helper_main(number: int, settings: Settings, channel: socket.socket, inheri
     # channel ends when its own two processes do.
     for descriptor in inherited:
         os.close(descriptor)
-    # A forked helper inherits the parent's Ctrl-C handler (its asyncio runner's): take
-    # back the interpreter's own, as a spawned helper has.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Ctrl-C reaches every process of the terminal's group; the parent answers it for the
+    # job (one line, exit 130) and its closed channels end the helpers, so a helper
+    # ignores it, from birth (see WorkerPool) to its end, and never prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     asyncio.run(_serve(number, settings, channel))
     # Skip the interpreter's tear-down of a large module graph: a few hundred
     # milliseconds at the end of every job for nothing.
     os._exit(0)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def _start_method(fork: bool) -> str:
@@ -139,7 +144,14 @@ class WorkerPool:
             self._channels.append(ours)
             inherited = [c.fileno() for c in self._channels] if method == "fork" else []
             process = context.Process(target=_helper_main, args=(number, settings, theirs, inherited), daemon=True)
-            process.start()
+            # an ignored signal stays ignored across fork and exec: a helper is never
+            # interrupted while it starts, before it can say so itself
+            handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+            try:
+                process.start()
+            finally:
+                if handler is not None:
+                    signal.signal(signal.SIGINT, handler)
             theirs.close()
             self._processes.append(process)
         self._ready: list[bool] = [False] * helpers
