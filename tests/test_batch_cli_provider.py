@@ -351,3 +351,18 @@ def test_a_download_cut_short_leaves_no_file_behind(tmp_path, fake_api, request_
     result = invoke("download", "batch_1", "-d", str(tmp_path / "results"), base_url=fake_api.url)
     assert result.exit_code == 1 and result.stdout == ""
     assert list((tmp_path / "results").iterdir()) == []
+
+
+def test_status_of_a_reply_that_is_no_batch_is_one_line_and_exit_1(fake_api):
+    def empty_batch(handler) -> bool:
+        if handler.command == "GET" and handler.path == "/v1/batches/batch_x":
+            handler.reply(200, {})
+            return True
+        return False
+
+    intercept(fake_api, empty_batch)
+    result = invoke("status", "batch_x", base_url=fake_api.url)
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "summarizer: error: the server's reply for batch batch_x is not a batch (it has no id or "
+        "status); check OPENAI_BASE_URL points at a server with the Batch API")

@@ -117,6 +117,9 @@ def submit(client: Any, request_files: Sequence[Path], *, metadata: Mapping[str,
 def status(client: Any, batch_id: str) -> BatchStatus:
     """The current state of one batch."""
     batch = client.batches.retrieve(batch_id)
+    if not isinstance(getattr(batch, "id", None), str) or not isinstance(getattr(batch, "status", None), str):
+        raise TransportError(f"the server's reply for batch {batch_id} is not a batch (it has no id or status); "
+                             "check OPENAI_BASE_URL points at a server with the Batch API")
     counts = getattr(batch, "request_counts", None)
     problems = getattr(getattr(batch, "errors", None), "data", None) or []
     return BatchStatus(
