@@ -83,10 +83,9 @@ def no_reply(response: Any) -> TransportError | None:
     extra = getattr(response, "model_extra", None) or {}
     error = extra.get("error") if isinstance(extra, dict) else None
     if isinstance(error, dict):
-        said = str(error.get("message") or error.get("type") or error)[:300]
-        return TransportError(f"the server answered HTTP 200 with an error instead of a reply: {said}")
-    if isinstance(error, str) and error:
-        return TransportError(f"the server answered HTTP 200 with an error instead of a reply: {error[:300]}")
+        error = error.get("message") or error.get("type") or error
+    if error:
+        return TransportError(f"the server answered HTTP 200 with an error instead of a reply: {str(error)[:300]}")
     return TransportError("the server answered HTTP 200 with no choices in its reply; "
                           "check that --model names a model this server serves")
 

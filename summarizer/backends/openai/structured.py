@@ -37,6 +37,7 @@ from pydantic import ConfigDict, ValidationInfo, model_validator
 
 from ...config import Mode
 from ...models import BriefDraft
+from .failures import capped
 
 __all__ = [
     "BriefRequest",
@@ -167,10 +168,6 @@ def refusal_as_content(response: Any) -> str | None:
     return str(refusal)
 
 
-def _capped(text: str, limit: int) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}... [{len(text) - limit} more characters cut]"
-
-
 def cap_reasks(messages: list[Any]) -> list[Any]:
     """The messages with every re-ask turn (all after the first user message) cut to a fixed size.
 
@@ -180,19 +177,19 @@ def cap_reasks(messages: list[Any]) -> list[Any]:
     first_user = next((i for i, m in enumerate(messages) if isinstance(m, dict) and m.get("role") == "user"), None)
     if first_user is None or first_user == len(messages) - 1:
         return messages
-    capped = list(messages[: first_user + 1])
+    kept = list(messages[: first_user + 1])
     for message in messages[first_user + 1 :]:
         if not isinstance(message, dict):
-            capped.append(message)
+            kept.append(message)
             continue
         limit = MAX_REASK_ECHO_CHARS if message.get("role") == "assistant" else MAX_REASK_ERROR_CHARS
         message = dict(message)
         if isinstance(message.get("content"), str):
-            message["content"] = _capped(message["content"], limit)
+            message["content"] = capped(message["content"], limit)
         if message.get("tool_calls"):
             message["tool_calls"] = [_cap_tool_call(c, limit) for c in message["tool_calls"]]
-        capped.append(message)
-    return capped
+        kept.append(message)
+    return kept
 
 
 def _cap_tool_call(tool_call: Any, limit: int) -> Any:
@@ -200,7 +197,7 @@ def _cap_tool_call(tool_call: Any, limit: int) -> Any:
     arguments = function.get("arguments") if isinstance(function, dict) else None
     if not isinstance(arguments, str) or len(arguments) <= limit:
         return tool_call
-    cut = json.dumps({"cut_reply": _capped(arguments, limit)}, ensure_ascii=False)
+    cut = json.dumps({"cut_reply": capped(arguments, limit)}, ensure_ascii=False)
     return {**tool_call, "function": {**function, "arguments": cut}}
 
 
