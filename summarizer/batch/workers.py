@@ -39,6 +39,7 @@ from ..models import BriefMeta
 _HEADER = struct.Struct("!I")
 _READY = -1  # the token of a helper's "ready" message
 _STOP = None  # the task that tells a helper to finish what it holds and end
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 STOP_WAIT_S = 30.0  # how long a ready helper may take to finish its articles at the end
 
 
@@ -88,7 +89,27 @@ async def _serve(number: int, settings: Settings, channel: socket.socket) -> Non
         await backend.aclose()
 
 
-def _helper_main(number: int, settings: Settings, channel: socket.socket, inherited: list[int]) -> None:
+def _end_with_parent(parent: int) -> None:
+    """Have the kernel kill this helper when its parent dies (Linux), even mid-brief.
+
+    The end of the channel already stops a helper waiting for work; a helper busy on one
+    long article, or still importing, reads it only later. ``parent`` closes the race
+    of a parent that died before the request was made.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # no prctl here: the channel's end still stops the helper
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _helper_main(number: int, settings: Settings, channel: socket.socket, inherited: list[int], parent: int) -> None:
+    _end_with_parent(parent)
     # A forked helper holds copies of the parent's ends of every channel: closed, so each
     # channel ends when its own two processes do.
     for descriptor in inherited:
@@ -143,7 +164,7 @@ class WorkerPool:
             ours, theirs = socket.socketpair()
             self._channels.append(ours)
             inherited = [c.fileno() for c in self._channels] if method == "fork" else []
-            process = context.Process(target=_helper_main, args=(number, settings, theirs, inherited), daemon=True)
+            process = context.Process(target=_helper_main, args=(number, settings, theirs, inherited, os.getpid()), daemon=True)
             # an ignored signal stays ignored across fork and exec: a helper is never
             # interrupted while it starts, before it can say so itself
             handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
