@@ -389,16 +389,20 @@ def test_two_successes_for_one_id_are_refused_and_the_output_is_left_alone(tmp_p
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".briefs")] == []
 
 
-def test_an_unknown_id_is_an_error_record_not_a_crash(tmp_path, settings):
+def test_an_unknown_id_is_set_aside_never_written(tmp_path, settings):
     output = write_jsonl(tmp_path / "output.jsonl", [
         output_line("stranger", completion(json.dumps(good_reply(0)))),
         output_line("x", completion(json.dumps(good_reply(0)))),
+        output_line("stranger-2", completion(json.dumps(good_reply(0)))),
     ])
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("".join(json.dumps({"custom_id": i, "method": "POST", "url": "/v1/chat/completions",
+                                            "body": {}}) + "\n" for i in ("x", "sent-elsewhere")), encoding="utf-8")
     out = tmp_path / "briefs.jsonl"
-    summary = import_results([output], {"x": article_text(0)}, settings, out)
-    assert summary.ok == 1 and summary.by_reason == {"unknown_id": 1} and summary.resubmit == []
-    stranger = next(line for line in read_jsonl(out) if line["id"] == "stranger")
-    assert stranger["error"]["type"] == "InputError" and "unknown id" in stranger["error"]["message"]
+    summary = import_results([output], {"x": article_text(0)}, settings, out, expected=read_request_ids([requests]))
+    assert (summary.ok, summary.failed, summary.by_reason) == (1, 0, {})
+    assert summary.set_aside == ["stranger", "stranger-2", "sent-elsewhere"] and summary.resubmit == []
+    assert [line["id"] for line in read_jsonl(out)] == ["x"]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ Why exactly once survives a crash, ``kill -9``, Ctrl-C or a full disk:
   last complete line before the error is raised, and the ledger refuses further writes;
 * a resume reads the output line by line: a torn last line (no newline, or not JSON) is
   cut off (:attr:`Ledger.repaired_bytes`) and its id is pending again; a bad line in the
-  middle, a line that is not a batch record, or an id written twice is refused;
+  middle, a line that is not a batch record, or an id written twice is refused; so is an
+  output holding ids that are not among the inputs (``ids``), named in the refusal;
 * :meth:`Ledger.write` refuses an id that already has a line;
 * an exclusive ``flock`` on the output stops two runs from writing it at once (POSIX).
 
@@ -32,6 +33,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from collections.abc import Collection
 from typing import Any
 
 from ..errors import InputError, SummarizerError
@@ -62,6 +64,10 @@ class Ledger:
     these ids are pending), ``repaired_bytes`` (bytes of a torn last line cut off),
     ``fingerprint_hash``. ``done`` and ``failed`` describe the file as opened; records
     written later are counted in ``written`` / ``written_failed``.
+
+    ``ids``, when given, are the inputs' ids: the only ones the output may hold. A resume
+    into an output with other ids (a line appended by hand, or an output of other inputs)
+    is refused, naming them, and :meth:`write` refuses them.
     """
 
     def __init__(
@@ -75,8 +81,10 @@ class Ledger:
         fsync_every: int = 100,
         fsync_interval: float = 1.0,
         background_sync: bool = False,
+        ids: Collection[str] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.ids = ids
         self.manifest_path = manifest_path(self.path)
         self.fingerprint = fingerprint
         self.fingerprint_hash = fingerprint_hash(fingerprint)
@@ -152,6 +160,7 @@ class Ledger:
         """Read the output line by line: collect ids, cut a torn last line, refuse the rest."""
         good_end = 0
         bad: tuple[int, str] | None = None  # (line number, why) of the latest bad line
+        strangers: list[str] = []  # ids that are no input's, in file order
         with self.path.open("rb") as handle:
             for lineno, raw in enumerate(handle, 1):
                 if bad is not None:
@@ -171,8 +180,16 @@ class Ledger:
                         f"{self.path}:{lineno}: id {article_id!r} is already in the output; "
                         f"the output is damaged, remove one of its lines by hand"
                     )
+                if self.ids is not None and article_id not in self.ids:
+                    strangers.append(article_id)
                 (self.done if kind == records.BRIEF else self.failed).add(article_id)
                 good_end += len(raw)
+        if strangers:
+            raise InputError(
+                f"{self.path} holds {len(strangers):,} id(s) that are not among the inputs: "
+                f"{records.some_ids(strangers)}; remove those lines, give the inputs they came from, "
+                f"or choose another -o"
+            )
         size = self.path.stat().st_size
         if size > good_end:
             assert self._fd is not None
@@ -248,6 +265,8 @@ class Ledger:
             raise ValueError(f"{self.path}: the ledger is closed")
         data = records.encode(record)  # a ValueError for what is not a batch record
         article_id = record["id"]
+        if self.ids is not None and article_id not in self.ids:
+            raise ValueError(f"{self.path}: id {article_id!r} is not among the inputs; it is no result of this run")
         if not self.pending(article_id):
             raise ValueError(f"{self.path}: id {article_id!r} already has a line; it would be written twice")
         try:

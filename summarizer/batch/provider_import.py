@@ -43,7 +43,9 @@ class ImportSummary:
     """What an import found, counted by article.
 
     ``ok``/``failed`` count the lines written; ``resubmit`` lists the article ids worth
-    sending again (a request did not run, or no file had a line for it); ``by_reason``
+    sending again (a request did not run, or no file had a line for it); ``set_aside``
+    lists the custom_ids that stand for no input article (wrong ``--inputs`` or files of
+    another batch), in the order first met: they are never written; ``by_reason``
     counts failures by reason (``expired``, ``lost``, ``invalid_json``, ``validation``,
     ...); ``usage`` sums the tokens of every completion read, failed ones included.
     """
@@ -51,6 +53,7 @@ class ImportSummary:
     ok: int = 0
     failed: int = 0
     resubmit: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
     by_reason: dict[str, int] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
 
@@ -91,7 +94,8 @@ class _Import:
         self.planner = Planner(settings)
         self.summary = ImportSummary()
         self.succeeded: dict[str, str] = {}  # custom_id -> where its success was read
-        self.failures: dict[str, Failure] = {}  # by article id (or unknown custom_id)
+        self.failures: dict[str, Failure] = {}  # by article id
+        self.strangers: dict[str, None] = {}  # custom_ids of no input article, in order met
         self.split: dict[str, _Parts | Failure] = {}  # articles sent in parts, by id
         self.written: set[str] = set()
 
@@ -127,8 +131,7 @@ class _Import:
             self.summary.usage = self.summary.usage + usage
         address = self.address(custom_id)
         if address is None:
-            _keep(self.failures, custom_id, Failure("unknown_id", InputError,
-                                                    f"unknown id {custom_id!r}: not among the batch's articles"))
+            self.strangers.setdefault(custom_id)
             return
         article_id, number, count = address
         state = self.parts_of(article_id, count) if count > 1 else None
@@ -177,8 +180,7 @@ class _Import:
         """An exported request: with no line in any file, its article is lost."""
         address = self.address(custom_id)
         if address is None:
-            if custom_id not in self.succeeded:
-                _keep(self.failures, custom_id, _lost("id"))
+            self.strangers.setdefault(custom_id)
         elif address[2] == 1:
             if custom_id not in self.succeeded:
                 _keep(self.failures, address[0], _lost("id"))
@@ -228,6 +230,7 @@ class _Import:
             if failure.retryable:
                 self.summary.resubmit.append(article_id)
         self.summary.by_reason = dict(reasons)
+        self.summary.set_aside = list(self.strangers)
 
 
 def _lookup(texts: Mapping[str, str] | Callable[[str], str | None]) -> Callable[[str], str | None]:
@@ -260,8 +263,9 @@ def import_results(
     (:func:`.provider_files.read_request_ids` reads them back from request files); an
     article with one of them in no file is written as a ``lost`` error and listed for
     resubmission. Without ``expected``, a ``texts`` mapping's articles are expected, sent
-    as export would send them (an article export skips is a ``not_sent`` error). An id
-    not in ``texts`` is an ``unknown_id`` error. ``settings`` must cut articles as the
+    as export would send them (an article export skips is a ``not_sent`` error). A
+    custom_id that is no article of ``texts`` (nor a part of one) is never written: it is
+    listed in :attr:`ImportSummary.set_aside`. ``settings`` must cut articles as the
     export's did (``max_input_tokens``, ``max_article_chars``); its ``ungrounded`` policy
     applies to every reply. When ``out`` is a path it is replaced only when the import
     succeeds.

@@ -38,6 +38,7 @@ __all__ = [
     "encode",
     "error_data",
     "error_record",
+    "some_ids",
     "read_records",
 ]
 
@@ -47,6 +48,13 @@ ERROR = "error"
 
 class RecordError(ValueError):
     """A line that is not a batch record; its message says why."""
+
+
+def some_ids(ids: list[str], shown: int = 5) -> str:
+    """``ids`` for a message: the first ``shown`` quoted, then how many more."""
+    named = ", ".join(repr(i) for i in ids[:shown])
+    more = len(ids) - shown
+    return f"{named} and {more:,} more" if more > 0 else named
 
 
 def error_data(exc: SummarizerError, **extra: Any) -> dict[str, Any]:

@@ -90,7 +90,8 @@ class BatchJob:
         # One pass refuses duplicate or missing ids before anything runs, counts the
         # articles and digests their contents for the fingerprint.
         inputs = hashlib.sha256()
-        self.total = len(scan(self.sources, digest=inputs))
+        self.ids = frozenset(scan(self.sources, digest=inputs))  # the only ids the output may hold
+        self.total = len(self.ids)
         self.settings = settings
         self.options = options
         self.limiter = RateLimiter(options.rpm, options.tpm)
@@ -261,7 +262,7 @@ class BatchJob:
                                    self.backend.version)
             with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
                         retry_failed=options.retry_failed, force=options.force, background_sync=True,
-                        fsync_interval=FSYNC_INTERVAL_S) as ledger:
+                        fsync_interval=FSYNC_INTERVAL_S, ids=self.ids) as ledger:
                 await self._run(ledger, cache, concurrency)
         finally:
             if self._workers is not None:

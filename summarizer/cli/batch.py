@@ -197,7 +197,7 @@ def import_command(
     error naming the first part that failed; give the --max-input-tokens and
     --max-article-chars of the export.
     """
-    from ..batch import provider_files, provider_import
+    from ..batch import provider_files, provider_import, records
     from ..batch.sources import read, scan
 
     try:
@@ -209,7 +209,11 @@ def import_command(
         summary = provider_import.import_results(results, texts, settings, output, expected=expected)
     except SummarizerError as exc:
         raise fail(exc) from None
+    if summary.set_aside:
+        say(f"set aside {len(summary.set_aside):,} result(s) whose custom_id is no article of --inputs "
+            f"(not written): {records.some_ids(summary.set_aside)}; are these files of another batch?")
     resubmit = output.with_name(output.name + ".resubmit.txt")
     resubmit.write_text("".join(f"{i}\n" for i in summary.resubmit), encoding="utf-8")
     typer.echo(json.dumps({"ok": summary.ok, "failed": summary.failed, "by_reason": summary.by_reason,
-                           "resubmit": len(summary.resubmit), "resubmit_file": str(resubmit)}, indent=2), err=True)
+                           "resubmit": len(summary.resubmit), "resubmit_file": str(resubmit),
+                           "set_aside": len(summary.set_aside)}, indent=2), err=True)
