@@ -321,8 +321,8 @@ def test_inputs_are_read_once_before_the_run_and_a_page_is_extracted_only_by_the
     (folder / "note.txt").write_text("Foreign Minister Ana Duarte said exports rose 13 percent.", encoding="utf-8")
     changed = make(tmp_path / "changed.jsonl").fingerprint
     assert changed["inputs"] != first.fingerprint["inputs"] and changed["articles"] == 2
-    # a resume of the first output with a changed input is refused, naming the inputs
+    # a resume of the first output with a changed input is refused, naming the file that changed
     result = runner.invoke(app, ["batch", str(folder), "-o", str(tmp_path / "out.jsonl"), "--backend", "offline",
                                  "--no-cache", "--resume"])
-    assert result.exit_code == 2 and "inputs:" in result.stderr
+    assert result.exit_code == 2 and f"made from other inputs ({folder / 'note.txt'} (changed))" in result.stderr
 

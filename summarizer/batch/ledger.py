@@ -62,7 +62,8 @@ class Ledger:
     Attributes after opening: ``done`` (ids whose line holds a brief), ``failed`` (ids
     whose line held an error when opened; with ``retry_failed`` those lines are gone and
     these ids are pending), ``repaired_bytes`` (bytes of a torn last line cut off),
-    ``fingerprint_hash``. ``done`` and ``failed`` describe the file as opened; records
+    ``inputs_changed`` (the input files that differ from the run's that began the output:
+    accepted only with ``retry_failed``), ``fingerprint_hash``. ``done`` and ``failed`` describe the file as opened; records
     written later are counted in ``written`` / ``written_failed``.
 
     ``ids``, when given, are the inputs' ids: the only ones the output may hold. A resume
@@ -96,6 +97,7 @@ class Ledger:
         self.done: set[str] = set()
         self.failed: set[str] = set()
         self.repaired_bytes = 0
+        self.inputs_changed: list[str] = []
         self.written = 0
         self.written_failed = 0
         self._written: set[str] = set()  # ids written since opening
@@ -126,8 +128,9 @@ class Ledger:
                 f"{self.path} exists; pass --resume to continue it or choose another -o (--force overwrites it)"
             )
         rewrite_manifest: str | None = None
-        if self.resume and existing:
-            rewrite_manifest = check_manifest(self.path, self.fingerprint, self.force)  # before touching the file
+        if self.resume and existing:  # before touching the file
+            rewrite_manifest, self.inputs_changed = check_manifest(self.path, self.fingerprint, self.force,
+                                                                   inputs_may_change=self.retry_failed)
         self._fd = self._open_fd(self.path)
         if not self.resume:
             os.ftruncate(self._fd, 0)
@@ -138,7 +141,7 @@ class Ledger:
             self._load()
             if self.retry_failed and self.failed:
                 self._drop_failures()
-            if rewrite_manifest is not None:  # forced: the output now mixes configurations
+            if rewrite_manifest is not None:  # forced, or inputs fixed: record the run it went over
                 write_manifest(self.path, self.fingerprint, previous_hash=rewrite_manifest or None)
         self._size = os.fstat(self._fd).st_size
         fsync_dir(self.path.parent)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, SummarizerError
+from .input_digest import changed_files
 
 __all__ = [
     "MANIFEST_SUFFIX",
@@ -89,11 +90,20 @@ def disk_error(path: Path, exc: OSError, doing: str) -> SummarizerError:
     return SummarizerError(f"{path}: cannot write ({exc.strerror or exc}) while {doing}", path=str(path), errno=exc.errno)
 
 
-def check_manifest(output: Path, fingerprint: dict[str, Any], force: bool) -> str | None:
+INPUT_KEYS = frozenset({"inputs", "input_files", "articles"})  # what fixing an input changes
+
+
+def check_manifest(output: Path, fingerprint: dict[str, Any], force: bool,
+                   inputs_may_change: bool = False) -> tuple[str | None, list[str]]:
     """Refuse a resume of ``output`` under another fingerprint unless ``force``.
 
-    Returns None when the manifest stays, else the hash it held (``""`` if none) so it is
-    rewritten once the output has been read.
+    Inputs that changed while the configuration did not are accepted when
+    ``inputs_may_change`` (``--retry-failed``: rerunning failures after fixing their
+    inputs is the point), else refused naming the files that changed.
+
+    Returns ``(rewrite, changed)``: ``rewrite`` is None when the manifest stays, else the
+    hash it held (``""`` if none) so it is rewritten once the output has been read;
+    ``changed`` names the input files that differ (``"a.jsonl (changed)"``).
     """
     path = manifest_path(output)
     digest = fingerprint_hash(fingerprint)
@@ -103,23 +113,34 @@ def check_manifest(output: Path, fingerprint: dict[str, Any], force: bool) -> st
         old_fingerprint = manifest.get("fingerprint")
     except FileNotFoundError:
         if force:
-            return ""
+            return "", []
         raise InputError(
             f"{output}: its run manifest {path.name} is missing, so the run that wrote it "
             f"is unknown; pass --force to resume anyway"
         ) from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         if force:
-            return ""
+            return "", []
         raise InputError(f"{path}: not a valid run manifest ({exc}); pass --force to resume anyway") from None
     if old_hash == digest:
-        return None
+        return None, []
+    old = old_fingerprint if isinstance(old_fingerprint, dict) else {}
+    changed = changed_files(old.get("input_files"), fingerprint.get("input_files"))
     if force:
-        return str(old_hash)
-    differences = fingerprint_differences(old_fingerprint, fingerprint) if isinstance(old_fingerprint, dict) else []
-    detail = "; ".join(differences) if differences else "fingerprint hash differs"
+        return str(old_hash), changed
+    differences = fingerprint_differences(old, fingerprint) if old else []
+    settings = [d for d in differences if d.split(":", 1)[0].split(".", 1)[0] not in INPUT_KEYS]
+    if old and not settings:
+        if old.get("inputs") == fingerprint.get("inputs") or inputs_may_change:
+            return str(old_hash), changed  # same inputs, digested before files were named; or a fix
+        named = ", ".join(changed[:10]) + (f" and {len(changed) - 10:,} more" if len(changed) > 10 else "")
+        raise InputError(
+            f"{output} was made from other inputs ({named or 'their content differs'}); pass --retry-failed "
+            f"to rerun its failed articles from them, choose another -o, or pass --force",
+            changed=changed,
+        )
     raise InputError(
-        f"{output} was made by a different configuration ({detail}); "
+        f"{output} was made by a different configuration ({'; '.join(settings) or 'fingerprint hash differs'}); "
         f"resume with the same settings, choose another -o, or pass --force",
         differences=differences,
     )

@@ -16,7 +16,6 @@ the queue, the cache, the ledger and the accounts. Every line is built by
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from ..models import BriefMeta
 from . import records
 from .accounting import Accounts, cost, load_prices
 from .cache import BriefCache, settings_key
+from .input_digest import InputDigest
 from .ledger import Ledger
 from .ratelimit import RateLimiter
 from .sources import Article, read, scan
@@ -69,10 +69,11 @@ class BatchOptions:
                 raise ConfigError(f"--{name.replace('_', '-')} must be a positive number")
 
 
-def fingerprint(inputs: str, articles: int, settings: Settings, backend: str, version: str) -> dict[str, Any]:
-    """What identifies a job: its inputs (``inputs``, the digest :func:`scan` took), the
-    version of what makes its briefs, the schema, the model and its parameters."""
-    return {"inputs": inputs, "articles": articles, **settings_key(settings, backend, version)}
+def fingerprint(inputs: InputDigest, articles: int, settings: Settings, backend: str, version: str) -> dict[str, Any]:
+    """What identifies a job: its inputs (``inputs``, the digest :func:`scan` took, whole and
+    file by file), the version of what makes its briefs, the schema, the model and its parameters."""
+    return {"inputs": inputs.hexdigest(), "input_files": inputs.files(), "articles": articles,
+            **settings_key(settings, backend, version)}
 
 
 class BatchJob:
@@ -89,7 +90,7 @@ class BatchJob:
         self.sources = list(sources)
         # One pass refuses duplicate or missing ids before anything runs, counts the
         # articles and digests their contents for the fingerprint.
-        inputs = hashlib.sha256()
+        inputs = InputDigest()
         self.ids = frozenset(scan(self.sources, digest=inputs))  # the only ids the output may hold
         self.total = len(self.ids)
         self.settings = settings
@@ -102,10 +103,11 @@ class BatchJob:
         prices = load_prices(options.prices_path)
         self.accounts = Accounts(price=prices.get(settings.model) if self.backend.capabilities.costs_tokens else (0, 0, 0))
         self.out = out
-        self.fingerprint = fingerprint(inputs.hexdigest(), self.total, settings, self.backend_name, self.backend.version)
+        self.fingerprint = fingerprint(inputs, self.total, settings, self.backend_name, self.backend.version)
         self.on_progress = on_progress or (lambda accounts: None)
         self.stopped_by: str | None = None
         self.fatal: SummarizerError | None = None  # the error that stopped the job, if one did
+        self.inputs_changed: list[str] = []  # input files fixed since the output began (--retry-failed)
         self._workers: WorkerPool | None = None  # helper processes that make briefs too
         self._in_flight = 0
         self._by_helpers = 0
@@ -263,6 +265,7 @@ class BatchJob:
             with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
                         retry_failed=options.retry_failed, force=options.force, background_sync=True,
                         fsync_interval=FSYNC_INTERVAL_S, ids=self.ids) as ledger:
+                self.inputs_changed = ledger.inputs_changed
                 await self._run(ledger, cache, concurrency)
         finally:
             if self._workers is not None:
@@ -276,4 +279,6 @@ class BatchJob:
         summary["requests_delayed_by_rate_limits"] = self.limiter.delayed
         summary["server_throttled"] = self.limiter.throttled_by_server
         summary["output"] = str(self.out)
+        if self.inputs_changed:
+            summary["inputs_changed"] = self.inputs_changed
         return summary

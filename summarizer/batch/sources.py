@@ -41,7 +41,6 @@ on. A web page's article carries ``metadata`` ``{"source_format": "html", "extra
 from __future__ import annotations
 
 import atexit
-import hashlib
 import json
 import os
 import shutil
@@ -349,26 +348,22 @@ def _places(
 ) -> Iterator[tuple[str, str]]:
     """``(id, place)`` of every article, in input order, without parsing text files.
 
-    With ``digest`` (a ``hashlib`` object), each article's id and the sha256 of what it
-    is read from go into it: a JSONL record's text, a file's bytes (a web page is not
+    With ``digest`` (a :class:`~.input_digest.InputDigest`), each article's file, id and
+    what it is read from go into it: a JSONL record's text, a file's bytes (a web page is not
     extracted here, only when it is run).
     """
     for item in _inputs(sources, problem):
         if item.kind == "jsonl":
             for article_id, text, _metadata, place in _jsonl_records(item, problem, want_text=False):
                 if digest is not None:
-                    _digest(digest, article_id, _lf_only(text).encode("utf-8", "surrogatepass"))
+                    digest.add(item.label, article_id, _lf_only(text).encode("utf-8", "surrogatepass"))
                 yield article_id, place
         else:
             # An unreadable file is not refused here: read() yields it as one article's error.
             assert item.article_id is not None
             if digest is not None:
-                _digest(digest, item.article_id, _raw_bytes(item.path))
+                digest.add(item.label, item.article_id, _raw_bytes(item.path))
             yield item.article_id, item.label
-
-
-def _digest(digest: Any, article_id: str, content: bytes) -> None:
-    digest.update(article_id.encode() + b"\0" + hashlib.sha256(content).hexdigest().encode() + b"\n")
 
 
 def _raw_bytes(path: Path) -> bytes:
@@ -389,9 +384,9 @@ def _raw_bytes(path: Path) -> bytes:
 def scan(sources: Sequence[str], digest: Any = None) -> list[str]:
     """First pass: every article id in input order, without keeping texts.
 
-    With ``digest`` (a ``hashlib`` object), the same pass feeds it every article's id and
-    the hash of its content (see :func:`_places`): a run's fingerprint of its inputs,
-    taken without reading them twice or extracting a web page.
+    With ``digest`` (an :class:`~.input_digest.InputDigest`), the same pass feeds it
+    every article's file, id and content (see :func:`_places`): a run's fingerprint of
+    its inputs, taken without reading them twice or extracting a web page.
 
     Raises :class:`InputError` naming the offending places (up to 20, then a count):
     duplicate ids (every line or file of each), a JSONL line without a string/int ``id``

@@ -104,6 +104,7 @@ def run_command(
     verbose: VerboseOption = 0,
 ) -> None:
     """Summarize many articles into OUT.jsonl; resumable, cached, rate-limited."""
+    from ..batch import records
     from ..batch.runner import BatchJob, BatchOptions
 
     configure_logging(verbose)
@@ -130,6 +131,9 @@ def run_command(
             "run again with --resume to continue")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     typer.echo(json.dumps(summary, indent=2), err=True)
+    if summary.get("inputs_changed"):
+        say(f"the failed articles ran again from inputs changed since the output began "
+            f"({records.some_ids(summary['inputs_changed'])}); briefs written before are kept")
     if job.fatal is not None:  # a fault every article would meet, e.g. an exhausted quota
         say(f"error: the batch stopped: {job.fatal.message}; finished articles are in "
             f"{output}; --resume continues the job once that is fixed")
