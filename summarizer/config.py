@@ -16,6 +16,7 @@ Environment variables read (here and nowhere else):
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from pathlib import Path
@@ -64,7 +65,9 @@ class Settings:
     """Everything a backend needs; build it with :func:`resolve_settings`."""
 
     backend: Backend = Backend.auto
-    model: str = DEFAULT_MODEL
+    # None: not chosen. OpenAI's own API gets DEFAULT_MODEL; any other server must be told
+    # (see chosen_model): a default name sent to vLLM or Ollama is a 404 at best.
+    model: str | None = None
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: Mode = Mode.tools
@@ -81,8 +84,14 @@ class Settings:
     ungrounded: UngroundedPolicy = UngroundedPolicy.flag
     max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS
+    model_is_default: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.model is None and not self.serves_own_models:
+            object.__setattr__(self, "model", DEFAULT_MODEL)
+            object.__setattr__(self, "model_is_default", True)
+        elif self.model != DEFAULT_MODEL:
+            object.__setattr__(self, "model_is_default", False)
         if self.timeout <= 0 or self.deadline <= 0:
             raise ConfigError("timeout and deadline must be positive numbers of seconds")
         if not 0 <= self.temperature <= 2:
@@ -93,6 +102,30 @@ class Settings:
             raise ConfigError("max_output_tokens_ceiling must be a positive number of tokens")
         if self.max_input_tokens < 1 or self.max_article_chars < 1:
             raise ConfigError("max_input_tokens and max_article_chars must be positive whole numbers")
+
+    @property
+    def serves_own_models(self) -> bool:
+        """Whether the base URL is a server other than OpenAI's API, so no default model name can be right."""
+        if not self.base_url:
+            return False
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        return host != "openai.com" and not host.endswith(".openai.com")
+
+    @property
+    def server(self) -> str:
+        """The base URL without any credentials it holds, fit for a message."""
+        parts = urlsplit(self.base_url or "")
+        netloc = parts.netloc.rpartition("@")[2]
+        return urlunsplit((parts.scheme, netloc, parts.path, "", "")) or "OpenAI's API"
+
+    def chosen_model(self) -> str:
+        """The model to ask for; a ConfigError when a server of its own was given without one."""
+        if self.model:
+            return self.model
+        raise ConfigError(
+            f"no model named for the server at {self.server}: pass --model (from Python, model=...) "
+            f"or set SUMMARIZER_MODEL; the server's /v1/models lists the names it serves"
+        )
 
     @property
     def has_credentials(self) -> bool:

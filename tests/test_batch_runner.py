@@ -219,7 +219,7 @@ def test_kill_9_at_several_points_then_resume_gives_every_id_exactly_once(loopba
                               for i in range(total)), encoding="utf-8")
     loopback.default = lb.delay(0.02, lb.brief(REPLY))
     out = tmp_path / "out.jsonl"
-    env = {**os.environ, "OPENAI_BASE_URL": loopback.url}
+    env = {**os.environ, "OPENAI_BASE_URL": loopback.url, "SUMMARIZER_MODEL": "m"}
     command = [sys.executable, "-m", "summarizer", "batch", str(source), "-o", str(out), "--backend", "openai",
                "--concurrency", "4", "--no-cache"]
 

@@ -39,7 +39,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, stdin: bytes | None =
 @pytest.mark.parametrize("mode", ["tools", "json_schema"])
 def test_brief_against_an_openai_compatible_server_from_env(loopback, article_file, mode):
     loopback.enqueue(lb.error(429, headers={"Retry-After": "1"}), lb.brief(REPLY, usage=(300, 120)))
-    env = {"OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": SENTINEL_KEY}
+    env = {"OPENAI_BASE_URL": loopback.url, "SUMMARIZER_MODEL": "loopback-model", "OPENAI_API_KEY": SENTINEL_KEY}
     result = run_cli("brief", "--backend", "openai", "--mode", mode, "--with-meta", str(article_file), env=env)
 
     assert result.returncode == 0, result.stderr.decode()
@@ -54,7 +54,7 @@ def test_brief_against_an_openai_compatible_server_from_env(loopback, article_fi
 
 def test_backend_failure_exits_1_with_one_line_and_no_key(loopback, article_file):
     loopback.enqueue(lb.error(401, message=f"Incorrect API key provided: {SENTINEL_KEY}"))
-    env = {"OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": SENTINEL_KEY}
+    env = {"OPENAI_BASE_URL": loopback.url, "SUMMARIZER_MODEL": "loopback-model", "OPENAI_API_KEY": SENTINEL_KEY}
     result = run_cli("brief", str(article_file), env=env)
 
     assert result.returncode == 1
@@ -66,7 +66,7 @@ def test_backend_failure_exits_1_with_one_line_and_no_key(loopback, article_file
 
 def test_raise_errors_variable_shows_the_traceback(loopback, article_file):
     loopback.enqueue(lb.error(404))
-    env = {"OPENAI_BASE_URL": loopback.url, "SUMMARIZER_RAISE_ERRORS": "1"}
+    env = {"OPENAI_BASE_URL": loopback.url, "SUMMARIZER_MODEL": "loopback-model", "SUMMARIZER_RAISE_ERRORS": "1"}
     result = run_cli("brief", str(article_file), env=env)
     assert result.returncode != 0 and b"Traceback" in result.stderr and b"AccessError" in result.stderr
 
@@ -74,7 +74,7 @@ def test_raise_errors_variable_shows_the_traceback(loopback, article_file):
 def test_the_traceback_never_shows_a_key_the_server_echoes(loopback, article_file):
     key = "sk-SENTINEL-traceback-51c2"
     loopback.enqueue(lb.error(401, message=f"Incorrect API key provided: {key}"))
-    env = {"OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": key, "SUMMARIZER_RAISE_ERRORS": "1"}
+    env = {"OPENAI_BASE_URL": loopback.url, "SUMMARIZER_MODEL": "loopback-model", "OPENAI_API_KEY": key, "SUMMARIZER_RAISE_ERRORS": "1"}
     result = run_cli("brief", str(article_file), env=env)
     assert result.returncode == 1 and b"Traceback" in result.stderr and b"AuthenticationError" in result.stderr
     assert key.encode() not in result.stderr + result.stdout and b"[redacted]" in result.stderr
@@ -130,7 +130,7 @@ def test_openai_backend_without_configuration_says_how_to_fix(article_file):
 def test_stdin_and_output_file_and_markdown(loopback, tmp_path):
     loopback.enqueue(lb.brief(REPLY))
     out = tmp_path / "deep" / "brief.md"
-    env = {"OPENAI_BASE_URL": loopback.url}
+    env = {"OPENAI_BASE_URL": loopback.url, "SUMMARIZER_MODEL": "loopback-model"}
     result = run_cli("brief", "-", "--format", "md", "-o", str(out), env=env, stdin=ARTICLE.encode())
     assert result.returncode == 0, result.stderr.decode()
     text = out.read_text(encoding="utf-8")

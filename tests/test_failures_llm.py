@@ -104,7 +104,7 @@ def test_cli_brief_exits_4_with_one_line_on_an_exhausted_quota(loopback, tmp_pat
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     loopback.default = lb.quota_exhausted()
-    env = {"OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": SENTINEL_KEY}
+    env = {"OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": SENTINEL_KEY, "SUMMARIZER_MODEL": "loopback-model"}
     result = run_cli("brief", "--backend", "openai", str(article), env=env)
     assert result.returncode == 4 and result.stdout == b""
     lines = result.stderr.decode().strip().splitlines()
@@ -161,7 +161,7 @@ def test_cli_brief_exits_1_with_one_line_and_never_the_key(loopback, tmp_path, c
     article.write_text(ARTICLE, encoding="utf-8")
     reply, _, hint = REFUSED[case]
     loopback.default = reply
-    env = {"OPENAI_API_KEY": SENTINEL_KEY, "OPENAI_BASE_URL": loopback.url}
+    env = {"OPENAI_API_KEY": SENTINEL_KEY, "OPENAI_BASE_URL": loopback.url, "SUMMARIZER_MODEL": "loopback-model"}
     result = runner.invoke(app, ["brief", "--backend", "openai", "--model", "loopback-model", str(article)], env=env)
     assert result.exit_code == 1 and result.stdout == ""
     lines = result.stderr.strip().splitlines()

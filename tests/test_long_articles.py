@@ -400,7 +400,7 @@ def check_long_brief(brief: Brief, server) -> None:
 def _split_args() -> tuple[int, int]:
     from summarizer.backends import make_backend
 
-    part_chars = make_backend(resolve_settings(backend="openai", base_url="http://127.0.0.1:9/v1")).part_chars
+    part_chars = make_backend(resolve_settings(backend="openai", base_url="http://127.0.0.1:9/v1", model="m")).part_chars
     return part_chars, min(int(part_chars * 0.1), 2_000)
 
 
@@ -527,7 +527,7 @@ def test_the_cli_refuses_an_article_beyond_the_cap_with_exit_2(loopback, tmp_pat
     loopback.default = lb.respond(answer)
     path = tmp_path / "long.txt"
     path.write_text(ARTICLE, encoding="utf-8")
-    common = ["brief", str(path), "--backend", "openai", "--base-url", loopback.url]
+    common = ["brief", str(path), "--backend", "openai", "--base-url", loopback.url, "--model", "m"]
     result = runner.invoke(app, [*common, "--max-article-chars", "50000"])
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr == (f"summarizer: error: the article is {len(ARTICLE):,} characters, beyond the cap of "
@@ -552,7 +552,7 @@ def test_budget_settings_from_the_environment_and_their_errors(monkeypatch):
         resolve_settings(max_article_chars=0)
     with pytest.raises(ConfigError, match=r"max_input_tokens 1000 leaves no room for the article: the prompt alone "
                                           r"is about \d+ tokens; set at least \d+"):
-        Summarizer(backend="openai", base_url="http://127.0.0.1:9/v1", max_input_tokens=1000)
+        Summarizer(backend="openai", base_url="http://127.0.0.1:9/v1", model="m", max_input_tokens=1000)
 
 
 # --- the offline backend reads a long article whole ------------------------------------------

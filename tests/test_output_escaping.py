@@ -294,7 +294,7 @@ def test_a_server_error_with_escape_sequences_is_one_plain_line(tmp_path):
     article.write_text(LLM_ARTICLE, encoding="utf-8")
     with lb.LoopbackServer() as server:
         server.default = lb.error(400, message=f"bad request {ESCAPES} here")
-        result = runner.invoke(app, ["brief", str(article), "--backend", "openai", "--base-url", server.url])
+        result = runner.invoke(app, ["brief", str(article), "--backend", "openai", "--base-url", server.url, "--model", "m"])
     assert result.exit_code == 1
     assert controls_in(result.stderr) == [] and len(result.stderr.strip().splitlines()) == 1
     assert "bad request ]0;pwned" in result.stderr

@@ -52,7 +52,7 @@ def test_kill_9_of_the_batch_pid_ends_its_helpers_and_resume_is_accepted_at_once
                               for i in range(TOTAL)), encoding="utf-8")
     loopback.default = lb.delay(0.05, lb.brief(REPLY))
     out = tmp_path / "out.jsonl"
-    env = {**os.environ, "OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": "sk-test"}
+    env = {**os.environ, "OPENAI_BASE_URL": loopback.url, "OPENAI_API_KEY": "sk-test", "SUMMARIZER_MODEL": "m"}
     command = [sys.executable, "-m", "summarizer", "batch", str(source), "-o", str(out), "--backend", backend,
                "--workers", "3", "--concurrency", "6", "--no-cache"]
     # its own session, so the group holds the batch and its helpers and nothing of ours

@@ -42,7 +42,7 @@ def test_summarize_shortcut_and_metadata_without_logs(loopback):
     assert meta.latency_s > 0 and meta.grounding.grounding_rate == 1.0
 
     async def run():
-        async with summarizer.Summarizer(backend="openai", base_url=loopback.url) as s:
+        async with summarizer.Summarizer(backend="openai", base_url=loopback.url, model="m") as s:
             return await s.asummarize(ARTICLE)
 
     assert asyncio.run(run()).participants[0].name == "Tomas Aveiro"
@@ -52,7 +52,7 @@ def test_empty_text_is_refused_before_any_call(loopback):
     import pytest
 
     with pytest.raises(summarizer.InputError, match="empty"):
-        summarizer.Summarizer(backend="openai", base_url=loopback.url).summarize("   ")
+        summarizer.Summarizer(backend="openai", base_url=loopback.url, model="m").summarize("   ")
     assert loopback.requests == []
 
 

@@ -89,7 +89,7 @@ def _response_format() -> dict[str, Any]:
 def request_body(text: str, settings: Settings) -> dict[str, Any]:
     """The ``/v1/chat/completions`` body for one article: the online prompt, strict json_schema output."""
     body: dict[str, Any] = {
-        "model": settings.model,
+        "model": settings.chosen_model(),
         "messages": messages(text),
         "temperature": settings.temperature,
     }
@@ -171,6 +171,7 @@ def export_requests(
     """
     if max_requests < 1 or max_bytes < 1:
         raise ConfigError("max_requests and max_bytes must be positive")
+    settings.chosen_model()  # a server's own models have no default: refused before any file is written
     planner = Planner(settings)
     out_prefix = Path(out_prefix)
     out_prefix.parent.mkdir(parents=True, exist_ok=True)

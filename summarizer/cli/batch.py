@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from ..config import Backend, UngroundedPolicy, resolve_settings
 from ..errors import InputError, SummarizerError
-from .common import EXIT_INTERRUPTED, configure_logging, fail, note_backend, say
+from .common import EXIT_INTERRUPTED, configure_logging, fail, note_backend, note_model, say
 from .options import (
     BackendOption,
     BaseUrlOption,
@@ -165,6 +165,8 @@ def export_command(
 
     try:
         settings = resolve_settings(model=model, max_input_tokens=max_input_tokens, max_article_chars=max_article_chars)
+        settings.chosen_model()  # before the stale files go: refused, this export leaves them as they were
+        note_model(settings)
         scan(inputs)
         stale = sorted(prefix.parent.glob(prefix.name + "-*.jsonl")) if prefix.parent.is_dir() else []
         if stale and not force:

@@ -45,10 +45,19 @@ def say(message: str) -> None:
 
 
 def note_backend(asked: Backend, settings: Settings) -> None:
-    """Say so when ``--backend auto`` fell back to the offline backend for want of a key or server."""
+    """Say so when ``--backend auto`` fell back to the offline backend for want of a key or
+    server, and which model is asked for when nobody chose one."""
     if asked is Backend.auto and settings.resolved_backend() is Backend.offline:
         say("no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend "
             "(pass --backend offline to silence this)")
+    elif settings.resolved_backend() is Backend.openai:
+        note_model(settings)
+
+
+def note_model(settings: Settings) -> None:
+    """One line naming the model when it is the default (OpenAI's API only: see ``Settings.chosen_model``)."""
+    if settings.model_is_default:
+        say(f"model {settings.model} (the default for OpenAI's API; --model or SUMMARIZER_MODEL chooses another)")
 
 
 def configure_logging(verbose: int) -> None:

@@ -56,7 +56,7 @@ class LLMBackend:
         settings.key_for_client()  # a missing key is a ConfigError now, not at the first article
         self._structured = Structured(settings.mode)
         self._shape = dialect_for(settings)
-        self._options: dict[str, Any] = {"model": settings.model, "temperature": settings.temperature}
+        self._options: dict[str, Any] = {"model": settings.chosen_model(), "temperature": settings.temperature}
         if settings.max_output_tokens:
             self._options["max_tokens"] = settings.max_output_tokens
 
