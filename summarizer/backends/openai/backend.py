@@ -12,6 +12,7 @@ is asked for once more with twice the budget (up to ``max_output_tokens_ceiling`
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -103,13 +104,30 @@ class LLMBackend:
         self._asend  # noqa: B018 - the cached property's side effect is the point
 
     def close(self) -> None:
-        """Close the connections of the sync client, if one was opened."""
+        """Close both clients' connections; from async code prefer ``await aclose()``.
+
+        Called inside the event loop that used the async client, its closing starts on the
+        loop's next turn (a task kept here); called after that loop ended, it runs in a new one.
+        """
         if "_client" in self.__dict__:
             self._client.close()
+        if "_aclient" not in self.__dict__:
+            return
+        aclient = self._aclient  # closing twice is harmless: aclose() may follow
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            try:
+                asyncio.run(aclient.close())
+            except RuntimeError:
+                pass  # its loop is gone with its sockets' transports: nothing left to close cleanly
+            return
+        self._closing = loop.create_task(aclient.close())
 
     async def aclose(self) -> None:
         """Close the connections of both clients, if opened."""
-        self.close()
+        if "_client" in self.__dict__:
+            self._client.close()
         if "_aclient" in self.__dict__:
             await self._aclient.close()
 
