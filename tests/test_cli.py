@@ -207,8 +207,9 @@ def test_version_short_help_and_help_texts_read_as_written():
     assert short.returncode == 0 and "Usage:" in short.stdout.decode()
     wide = {"COLUMNS": "220"}
     run_help = run_cli("batch", "run", "--help", env=wide).stdout.decode()
-    assert '{"model": [input, cached input, output]}' in run_help  # not eaten as markup
-    workers = next(line for line in run_help.splitlines() if "--workers" in line)
+    assert '{"model": [input, cached input, output]}' in " ".join(run_help.split())  # not eaten as markup
+    flat = " ".join(run_help.split())
+    workers = flat[flat.index("--workers"):flat.index("--rpm")]
     assert "(default: all cores)" in workers and "[default: 0]" not in workers
     group_help = " ".join(run_cli("batch", "--help", env=wide).stdout.decode().split())
     assert "'summarizer batch INPUT... -o OUT.jsonl' is short for 'summarizer batch run" in group_help

@@ -19,6 +19,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Structured, grounded briefs of news articles.",
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},  # every command inherits both
 )
 

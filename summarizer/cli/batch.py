@@ -27,6 +27,7 @@ from .options import (
     ModelOption,
     ModeOption,
     VerboseOption,
+    flag,
 )
 
 PROGRESS_EVERY_S = 10.0
@@ -80,7 +81,7 @@ class _Progress:
 
 @batch_app.command("run")
 def run_command(
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files (txt, md, html), folders, JSONL with id and text, or -")],
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT", help="Files (txt, md, html), folders, JSONL with id and text, or -")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per input id")],
     backend: BackendOption = Backend.auto,
     model: ModelOption = None,
@@ -90,15 +91,15 @@ def run_command(
     workers: Annotated[int, typer.Option(help="Processes that make briefs (default: all cores)", show_default=False)] = 0,
     rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
     tpm: Annotated[Optional[float], typer.Option(help="Client-side limit, tokens per minute")] = None,
-    resume: Annotated[bool, typer.Option(help="Continue an interrupted run into the same output")] = False,
-    retry_failed: Annotated[bool, typer.Option(help="Run again only the ids whose line is an error")] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite the output, or resume despite a different configuration")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the local brief cache")] = False,
+    resume: Annotated[bool, flag("--resume", "Continue an interrupted run into the same output")] = False,
+    retry_failed: Annotated[bool, flag("--retry-failed", "Run again only the ids whose line is an error")] = False,
+    force: Annotated[bool, flag("--force", "Overwrite the output, or resume despite a different configuration")] = False,
+    no_cache: Annotated[bool, flag("--no-cache", "Do not read or write the local brief cache")] = False,
     cache_path: Annotated[Optional[Path], typer.Option(help="SQLite cache file (default $XDG_CACHE_HOME/summarizer/briefs.sqlite, ~/.cache when unset)")] = None,
     max_cost: Annotated[Optional[float], typer.Option(help="Stop cleanly before the estimated cost in US$ exceeds this")] = None,
     max_tokens: Annotated[Optional[int], typer.Option(help="Stop cleanly before the tokens used exceed this")] = None,
     prices: Annotated[Optional[Path], typer.Option(
-        help='JSON price table, US$ per 1M tokens: {"model": \\[input, cached input, output]}')] = None,
+        help='JSON price table, US$ per 1M tokens: {"model": [input, cached input, output]}')] = None,
     max_input_tokens: MaxInputTokensOption = None,
     max_article_chars: MaxArticleCharsOption = None,
     verbose: VerboseOption = 0,
@@ -144,14 +145,14 @@ def run_command(
 
 @batch_app.command("export")
 def export_command(
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files, folders, JSONL with id and text, or -")],
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT", help="Files, folders, JSONL with id and text, or -")],
     prefix: Annotated[Path, typer.Option(help="Request files are PREFIX-0001.jsonl, PREFIX-0002.jsonl, ...")],
     model: ModelOption = None,
     max_requests: Annotated[int, typer.Option(help="Requests per file (the OpenAI Batch API takes 50,000)")] = 50_000,
     max_megabytes: Annotated[int, typer.Option(help="Size per file (the OpenAI Batch API takes 200 MB)")] = 200,
     max_input_tokens: MaxInputTokensOption = None,
     max_article_chars: MaxArticleCharsOption = None,
-    force: Annotated[bool, typer.Option(help="Replace request files left by an earlier export")] = False,
+    force: Annotated[bool, flag("--force", "Replace request files left by an earlier export")] = False,
 ) -> None:
     """Write OpenAI Batch API request files (also read by vllm run-batch); no key needed.
 

@@ -20,7 +20,7 @@ from ..config import Settings, resolve_settings
 from ..errors import ConfigError, InputError, SummarizerError
 from ..render import plain
 from .common import EXIT_STILL_RUNNING, fail, say
-from .options import BaseUrlOption
+from .options import BaseUrlOption, flag
 
 if TYPE_CHECKING:
     from ..batch.provider_api import BatchStatus
@@ -209,8 +209,8 @@ def status_command(
     batch_ids: Annotated[Optional[list[str]], typer.Argument(metavar="BATCH_ID", help="Batch ids, as submit printed them")] = None,
     ids_file: ReadIdsFileOption = None,
     base_url: BaseUrlOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of objects instead of lines")] = False,
-    wait: Annotated[bool, typer.Option("--wait", help="Poll until every batch is completed, failed, expired or cancelled")] = False,
+    as_json: Annotated[bool, flag("--json", "Print a JSON array of objects instead of lines")] = False,
+    wait: Annotated[bool, flag("--wait", "Poll until every batch is completed, failed, expired or cancelled")] = False,
     interval: Annotated[Optional[float], typer.Option(help=f"Seconds between polls with --wait (default {DEFAULT_POLL_INTERVAL_S:g})")] = None,
     timeout: Annotated[Optional[float], typer.Option(help="Stop waiting after this many seconds, exit 5 (default: no limit)")] = None,
 ) -> None:

@@ -20,6 +20,7 @@ from .options import (
     ModelOption,
     ModeOption,
     VerboseOption,
+    flag,
 )
 
 
@@ -45,7 +46,7 @@ def brief(
     temperature: Annotated[Optional[float], typer.Option(help="Sampling temperature (default 0)")] = None,
     timeout: Annotated[Optional[float], typer.Option(help="Seconds per HTTP request (default 60)")] = None,
     ungrounded: Annotated[UngroundedPolicy, typer.Option(help="flag or drop items whose evidence is not in the article")] = UngroundedPolicy.flag,
-    with_meta: Annotated[bool, typer.Option("--with-meta", help='Print {"brief", "meta"} with usage and grounding')] = False,
+    with_meta: Annotated[bool, flag("--with-meta", 'Print {"brief", "meta"} with usage and grounding')] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of standard output")] = None,
     max_input_tokens: MaxInputTokensOption = None,
     max_article_chars: MaxArticleCharsOption = None,
@@ -77,7 +78,7 @@ def brief(
 
 
 def schema(
-    request: Annotated[bool, typer.Option("--request", help="The schema the LLM fills, not the brief's")] = False,
+    request: Annotated[bool, flag("--request", "The schema the LLM fills, not the brief's")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (regenerates schemas/)")] = None,
 ) -> None:
     """Print the JSON Schema of the brief."""

@@ -13,7 +13,7 @@ import typer
 from ..config import Backend
 from ..errors import ConfigError, SummarizerError
 from .common import EXIT_REGRESSION, configure_logging, fail, say
-from .options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption
+from .options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption, flag
 
 
 class EvalFormat(str, Enum):
@@ -33,7 +33,7 @@ def eval_command(
     repeat: Annotated[int, typer.Option(help="Run a nondeterministic backend N times; report mean and spread")] = 1,
     value_tolerance: Annotated[float, typer.Option(help="Relative tolerance for figure values")] = 0.005,
     baseline: Annotated[Optional[Path], typer.Option(help="Fail (exit 3) when a gated metric falls below this baseline")] = None,
-    bless_baseline: Annotated[bool, typer.Option("--bless", help="Rewrite --baseline with this run's scores")] = False,
+    bless_baseline: Annotated[bool, flag("--bless", "Rewrite --baseline with this run's scores")] = False,
     report_dir: Annotated[Path, typer.Option(help="Where report.json, report.md and report.html go")] = Path("out/eval"),
     output_format: Annotated[EvalFormat, typer.Option("--format", "-f", help="What to print on stdout")] = EvalFormat.md,
     verbose: VerboseOption = 0,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -23,3 +23,9 @@ MaxArticleCharsOption = Annotated[
     typer.Option(min=1, help="Refuse a longer article before any request "
                  "(env SUMMARIZER_MAX_ARTICLE_CHARS, default 500000)"),
 ]
+
+
+def flag(name: str, help: str) -> Any:  # noqa: A002 - typer's own keyword
+    """A switch that is off unless given: ``--name`` alone, no ``--no-name`` twin, no
+    ``<bool>`` placeholder in the help (an empty metavar hides the type column)."""
+    return typer.Option(name, help=help, metavar="")
