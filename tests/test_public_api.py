@@ -112,3 +112,20 @@ def test_the_documented_exit_codes_hold():
     assert (common.EXIT_REGRESSION, common.EXIT_STILL_RUNNING, common.EXIT_INTERRUPTED) == (3, 5, 130)
     assert (summarizer.QuotaExhaustedError.exit_code, summarizer.InputError.exit_code,
             summarizer.ConfigError.exit_code, summarizer.BackendError.exit_code) == (4, 2, 2, 1)
+
+
+def test_the_readme_s_whole_brief_is_a_valid_brief_grounded_in_its_article():
+    import re
+    from pathlib import Path
+
+    from summarizer.models import Brief
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### A whole brief"):]
+    article = re.search(r"```text\n(.*?)\n```", section, re.S).group(1) + "\n"
+    brief = Brief.model_validate_json(re.search(r"```json\n(.*?)\n```", section, re.S).group(1))
+    excerpts = [e for t in brief.topics for e in t.evidence] + [f.evidence for f in brief.figures] + \
+               [c.evidence for c in brief.security_concerns]
+    assert excerpts and all(e in article for e in excerpts)
+    for figure in brief.figures:
+        assert article[figure.evidence_span.start:figure.evidence_span.end] == figure.evidence
