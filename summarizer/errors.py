@@ -3,6 +3,7 @@
     SummarizerError                  base class; ``exit_code`` is what the CLI returns
     ├── InputError                   bad input: empty, unreadable, not text (exit 2)
     ├── ConfigError                  a missing or contradictory setting (exit 2)
+    ├── OutputError                  an output cannot be written where asked: a directory, a missing folder (exit 2)
     ├── PromptError                  a template is missing or needs a variable not given
     └── BackendError                 the backend failed to produce a brief (exit 1)
         ├── TransportError           the API could not be reached or kept failing
@@ -57,6 +58,12 @@ class InputError(SummarizerError):
 
 class ConfigError(SummarizerError):
     """A setting is missing, unknown, or contradicts another."""
+
+    exit_code = 2
+
+
+class OutputError(SummarizerError):
+    """An output cannot be written where it was asked for: a directory, a folder missing or not writable."""
 
     exit_code = 2
 
@@ -122,7 +129,7 @@ class ValidationFailedError(BackendError):
 _BY_NAME: dict[str, type[SummarizerError]] = {
     kind.__name__: kind
     for kind in (
-        SummarizerError, InputError, ConfigError, PromptError, BackendError, TransportError,
+        SummarizerError, InputError, ConfigError, OutputError, PromptError, BackendError, TransportError,
         APIRequestError, AccessError, QuotaExhaustedError, ValidationFailedError,
     )
 }

@@ -13,7 +13,7 @@ def test_exported_members():
     assert sorted(summarizer.__all__) == sorted(
         [
             "APIRequestError", "AccessError", "AlignmentStatus", "BackendError", "Brief", "BriefMeta", "Category",
-            "ConfigError", "Figure", "GroundingReport", "InputError", "Participant", "Qualifier", "QuotaExhaustedError",
+            "ConfigError", "Figure", "GroundingReport", "InputError", "OutputError", "Participant", "Qualifier", "QuotaExhaustedError",
             "SecurityConcern", "Settings", "Span", "Summarizer", "SummarizerError", "Topic",
             "TransportError", "UngroundedPolicy", "ValidationFailedError", "__version__", "summarize",
         ]

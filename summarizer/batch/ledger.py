@@ -28,15 +28,15 @@ Readers must split the file on ``"\\n"`` only (bytes), not on ``str.splitlines``
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 import time
+from collections.abc import Collection
 from pathlib import Path
 from types import TracebackType
-from collections.abc import Collection
 from typing import Any
 
 from ..errors import InputError, SummarizerError
+from ..output_files import OutputFile, output_folder
 from . import records
 from .manifest import check_manifest, disk_error, fingerprint_hash, fsync_dir, manifest_path, write_manifest
 
@@ -122,7 +122,8 @@ class Ledger:
     def _open(self) -> None:
         existing = self.path.stat().st_size if self.path.is_file() else 0
         if self.path.exists() and not self.path.is_file():
-            raise InputError(f"{self.path}: is not a regular file; choose another -o")
+            raise InputError(f"{self.path}: is not a regular file, and a batch output must be one: it is resumed "
+                             "in place, its run manifest beside it; choose another -o (follow it with tail -f)")
         if not self.resume and existing and not self.force:
             raise InputError(
                 f"{self.path} exists; pass --resume to continue it or choose another -o (--force overwrites it)"
@@ -131,6 +132,8 @@ class Ledger:
         if self.resume and existing:  # before touching the file
             rewrite_manifest, self.inputs_changed = check_manifest(self.path, self.fingerprint, self.force,
                                                                    inputs_may_change=self.retry_failed)
+        if not self.path.exists():
+            output_folder(self.path.parent)  # as every output: missing folders are made
         self._fd = self._open_fd(self.path)
         if not self.resume:
             os.ftruncate(self._fd, 0)
@@ -148,7 +151,7 @@ class Ledger:
 
     def _open_fd(self, path: Path, flags: int = 0) -> int:
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | flags, 0o644)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | flags, 0o666)  # less the umask
         except OSError as exc:
             raise InputError(f"{path}: cannot be opened for writing ({exc.strerror or exc})") from None
         if fcntl is not None:
@@ -201,35 +204,28 @@ class Ledger:
             self.repaired_bytes = size - good_end
 
     def _drop_failures(self) -> None:
-        """Rewrite the output without its error lines (temp file, fsync, os.replace)."""
-        handle, name = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".retry.tmp", dir=self.path.parent)
-        os.close(handle)
-        tmp = Path(name)
+        """Rewrite the output without its error lines, whole (through a link; its mode kept), and hold the new file."""
+        fd: int | None = None
         try:
-            fd = self._open_fd(tmp)
-            try:
+            with OutputFile(self.path, doing="removing the failed records for --retry-failed") as out, \
+                    self.path.open("rb") as source:
                 pending = bytearray()
-                with self.path.open("rb") as source:
-                    for raw in source:
-                        result = records.classify(raw)
-                        if isinstance(result, tuple) and result[1] == records.ERROR:
-                            continue
-                        pending += raw
-                        if len(pending) >= _COPY_CHUNK:
-                            self._write_all(fd, bytes(pending), tmp)
-                            pending.clear()
-                if pending:
-                    self._write_all(fd, bytes(pending), tmp)
-                os.fsync(fd)
-                os.replace(tmp, self.path)
-            except BaseException:
+                for raw in source:
+                    result = records.classify(raw)
+                    if isinstance(result, tuple) and result[1] == records.ERROR:
+                        continue
+                    pending += raw
+                    if len(pending) >= _COPY_CHUNK:
+                        out.write(bytes(pending))
+                        pending.clear()
+                out.write(bytes(pending))
+                assert out.temporary is not None  # a batch output is a regular file
+                fd = self._open_fd(out.temporary)  # locked before it takes the output's place
+        except BaseException as exc:
+            if fd is not None:
                 os.close(fd)
-                raise
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise disk_error(self.path, exc, "removing the failed records for --retry-failed") from None
-        except BaseException:
-            tmp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):  # reading the old output
+                raise disk_error(self.path, exc, "removing the failed records for --retry-failed") from None
             raise
         assert self._fd is not None
         os.close(self._fd)  # the old file, now unlinked

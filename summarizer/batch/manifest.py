@@ -4,21 +4,19 @@
 identifies a job: its inputs, the version of what makes the briefs, the schema, the model
 and its parameters) and its hash, so that a resume into an output made by another
 configuration is refused unless forced, naming every key that differs. The manifest is
-written whole (temporary file, fsync, rename) and never half.
+written whole by :mod:`summarizer.output_files` (temporary file, fsync, rename), never half.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, SummarizerError
+from ..output_files import fsync_dir, write_error, write_file
 from .input_digest import changed_files
 
 __all__ = [
@@ -64,30 +62,10 @@ def manifest_path(path: Path) -> Path:
     return path.with_name(path.name + MANIFEST_SUFFIX)
 
 
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or creation in ``folder`` durable (best effort; not possible everywhere)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def disk_error(path: Path, exc: OSError, doing: str) -> SummarizerError:
     """The error for a failed write of ``path``: a full disk says how to go on without losing anything."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return SummarizerError(
-            f"{path}: disk full while {doing}; free some space, then run again with --resume "
-            f"(nothing written so far is lost)",
-            path=str(path),
-            errno=exc.errno,
-        )
-    return SummarizerError(f"{path}: cannot write ({exc.strerror or exc}) while {doing}", path=str(path), errno=exc.errno)
+    return write_error(path, exc, doing, then="free some space, then run again with --resume "
+                                             "(nothing written so far is lost)")
 
 
 INPUT_KEYS = frozenset({"inputs", "input_files", "articles"})  # what fixing an input changes
@@ -156,18 +134,5 @@ def write_manifest(output: Path, fingerprint: dict[str, Any], previous_hash: str
     }
     if previous_hash is not None:
         manifest["forced_over"] = previous_hash
-    data = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    handle, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(name, path)
-    except OSError as exc:
-        Path(name).unlink(missing_ok=True)
-        raise disk_error(path, exc, "writing the run manifest") from None
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    fsync_dir(output.parent)
+    write_file(path, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+               doing="writing the run manifest")

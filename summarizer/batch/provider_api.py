@@ -12,7 +12,6 @@ same as in ``summarizer brief``.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,6 +22,7 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import InputError, SummarizerError, TransportError
+from ..output_files import OutputFile, output_folder
 from .provider_files import CHAT_URL
 
 __all__ = [
@@ -195,21 +195,17 @@ def download(client: Any, batch_id: str, out_dir: Path) -> list[Path]:
     state = status(client, batch_id)
     if not state.done:
         raise InputError(f"batch {batch_id} is {state.status}; download it once it is completed")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = output_folder(out_dir)
     written: list[Path] = []
     for file_id, suffix in ((state.output_file_id, "output"), (state.error_file_id, "errors")):
         if not file_id:
             continue
         path = out_dir / f"{batch_id}-{suffix}.jsonl"
-        # Streamed to a temporary name and renamed when whole: a dropped connection never
-        # leaves a truncated file that a later `batch import out/*.jsonl` would read.
-        partial = path.with_name(path.name + ".part")
-        try:
-            with client.files.with_streaming_response.content(file_id) as response:
-                response.stream_to_file(partial)
-            os.replace(partial, path)
-        finally:
-            partial.unlink(missing_ok=True)
+        # Written whole (output_files): a dropped connection never leaves a truncated file
+        # that a later `batch import out/*.jsonl` would read.
+        with OutputFile(path, doing=f"downloading batch {batch_id}") as out, \
+                client.files.with_streaming_response.content(file_id) as response:
+            for chunk in response.iter_bytes():
+                out.write(chunk)
         written.append(path)
     return written

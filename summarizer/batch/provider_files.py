@@ -34,9 +34,7 @@ halves read and write are here; the import is :mod:`.provider_import`.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -47,6 +45,7 @@ from ..backends.openai.structured import strict_response_format
 from ..backends.openai.tokens import counted_output, estimate_tokens
 from ..config import Settings
 from ..errors import ConfigError, InputError
+from ..output_files import Kind, OutputFile
 from ..prompts import messages
 from ..split import Part
 from . import records
@@ -174,10 +173,10 @@ def export_requests(
     settings.chosen_model()  # a server's own models have no default: refused before any file is written
     planner = Planner(settings)
     out_prefix = Path(out_prefix)
-    out_prefix.parent.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
+    written: list[OutputFile] = []
     seen: set[str] = set()
-    handle: IO[bytes] | None = None
+    current: OutputFile | None = None
     lines = size = 0
     try:
         for position, article in enumerate(articles, start=1):
@@ -203,25 +202,24 @@ def export_requests(
                     raise InputError(
                         f"article {article_id!r}: its request is {len(line):,} bytes, more than max_bytes={max_bytes:,}"
                     )
-                if handle is None or lines + 1 > max_requests or size + len(line) > max_bytes:
-                    if handle is not None:
-                        handle.close()
+                if current is None or lines + 1 > max_requests or size + len(line) > max_bytes:
+                    if current is not None:
+                        current.commit()  # each file is whole on disk as soon as it is full
                     paths.append(_file_path(out_prefix, len(paths) + 1))
-                    handle = paths[-1].open("wb")
+                    current = OutputFile(paths[-1])
+                    written.append(current)
                     lines = size = 0
-                handle.write(line)
+                current.write(line)
                 lines += 1
                 size += len(line)
+        if current is not None:
+            current.commit()
     except BaseException:
-        if handle is not None:
-            handle.close()
-            handle = None
-        for path in paths:
-            path.unlink(missing_ok=True)
+        for path, output in zip(paths, written):
+            output.discard()
+            if output.kind is Kind.replace:  # a FIFO or device is not ours to remove
+                path.unlink(missing_ok=True)
         raise
-    finally:
-        if handle is not None:
-            handle.close()
     return paths
 
 
@@ -266,28 +264,27 @@ def read_request_ids(files: Iterable[Path]) -> list[str]:
 
 
 class Output:
-    """A batch output JSONL: a path written whole (temporary file, then rename), or a text writer given by the caller."""
+    """A batch output JSONL: a path written whole (:class:`summarizer.output_files.OutputFile`), or a text writer given by the caller."""
 
     def __init__(self, out: Path | str | IO[str]) -> None:
-        self._final: Path | None = None
+        self._file: OutputFile | None = None
         if hasattr(out, "write"):
             self.handle: IO[str] = out  # type: ignore[assignment]
             return
-        self._final = Path(out)
-        self._final.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{self._final.name}.", dir=self._final.parent)
-        self._temporary = Path(temporary)
-        self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="\n")
+        self._file = OutputFile(out)  # type: ignore[arg-type]
 
     def write(self, record: Mapping[str, Any]) -> None:
-        self.handle.write(records.encode(record).decode("utf-8"))
+        data = records.encode(record)
+        if self._file is not None:
+            self._file.write(data)
+        else:
+            self.handle.write(data.decode("utf-8"))
 
     def finish(self, ok: bool) -> None:
-        """Close, and put the file in place when ``ok`` (else remove it)."""
-        if self._final is None:
+        """Finish the file: put it in place when ``ok``, else drop it (a caller's writer is left open)."""
+        if self._file is None:
             return
-        self.handle.close()
         if ok:
-            os.replace(self._temporary, self._final)
+            self._file.commit()
         else:
-            self._temporary.unlink(missing_ok=True)
+            self._file.discard()

@@ -82,7 +82,8 @@ class _Progress:
 @batch_app.command("run")
 def run_command(
     inputs: Annotated[list[str], typer.Argument(metavar="INPUT", help="Files (txt, md, html), folders, JSONL with id and text, or -")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per input id")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per input id: a regular file "
+                                          "(a link is written through), since it is resumed; not -, a FIFO or a device")],
     backend: BackendOption = Backend.auto,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
@@ -110,6 +111,9 @@ def run_command(
 
     configure_logging(verbose)
     try:
+        if str(output) == "-":
+            raise InputError("-o -: a batch output cannot be standard output: it is resumed in place, its run "
+                             "manifest beside it; give a file (follow it with tail -f)")
         settings = resolve_settings(backend=backend, model=model, base_url=base_url, mode=mode,
                                     max_input_tokens=max_input_tokens, max_article_chars=max_article_chars)
         options = BatchOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, cache=not no_cache, cache_path=cache_path,
@@ -172,13 +176,17 @@ def export_command(
         stale = sorted(prefix.parent.glob(prefix.name + "-*.jsonl")) if prefix.parent.is_dir() else []
         if stale and not force:
             raise InputError(f"{stale[0]}: request files from an earlier export exist; pass --force to replace them")
-        for path in stale:
-            path.unlink()
         skipped: list[str] = []
-        files = provider_files.export_requests(
-            read(inputs), prefix, settings, max_requests=max_requests, max_bytes=max_megabytes * 1024 * 1024,
-            on_skip=lambda article, reason: skipped.append(f"{article.id}: {reason}"),
-        )
+        files: list[Path] = []
+        try:
+            files = provider_files.export_requests(
+                read(inputs), prefix, settings, max_requests=max_requests, max_bytes=max_megabytes * 1024 * 1024,
+                on_skip=lambda article, reason: skipped.append(f"{article.id}: {reason}"),
+            )
+        finally:  # after the export, so a file it rewrites (a link, a FIFO) is written through, not removed
+            for path in stale:
+                if path not in files and not path.is_dir():
+                    path.unlink(missing_ok=True)
     except SummarizerError as exc:
         raise fail(exc) from None
     for line in skipped:
@@ -191,7 +199,8 @@ def export_command(
 def import_command(
     results: Annotated[list[Path], typer.Argument(metavar="RESULT...", help="Provider output and error files, any order")],
     inputs: Annotated[list[str], typer.Option("--inputs", help="The batch's inputs, for the article texts (repeatable)")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per id")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output JSONL, one line per id (- is standard output); "
+                                          "the ids to resubmit go to OUT.resubmit.txt beside a file")],
     requests: Annotated[Optional[list[Path]], typer.Option("--requests", help="The request files submitted (to find lost ids)")] = None,
     model: ModelOption = None,
     max_input_tokens: MaxInputTokensOption = None,
@@ -206,21 +215,27 @@ def import_command(
     """
     from ..batch import provider_files, provider_import, records
     from ..batch.sources import read, scan
+    from ..output_files import Kind, target_of, write_file
 
     try:
         settings = resolve_settings(model=model, max_input_tokens=max_input_tokens, max_article_chars=max_article_chars,
                                     ungrounded=ungrounded)
+        # Beside a file only: standard output has no "beside", and /dev/null's folder is not the user's.
+        resubmit = output.with_name(output.name + ".resubmit.txt") if target_of(output)[0] is Kind.replace else None
         scan(inputs)
         texts = {article.id: article.text for article in read(inputs)}
         expected = provider_files.read_request_ids(requests) if requests else None
         summary = provider_import.import_results(results, texts, settings, output, expected=expected)
+        if resubmit is not None:
+            write_file(resubmit, "".join(f"{i}\n" for i in summary.resubmit))
     except SummarizerError as exc:
         raise fail(exc) from None
     if summary.set_aside:
         say(f"set aside {len(summary.set_aside):,} result(s) whose custom_id is no article of --inputs "
             f"(not written): {records.some_ids(summary.set_aside)}; are these files of another batch?")
-    resubmit = output.with_name(output.name + ".resubmit.txt")
-    resubmit.write_text("".join(f"{i}\n" for i in summary.resubmit), encoding="utf-8")
-    typer.echo(json.dumps({"ok": summary.ok, "failed": summary.failed, "by_reason": summary.by_reason,
-                           "resubmit": len(summary.resubmit), "resubmit_file": str(resubmit),
-                           "set_aside": len(summary.set_aside)}, indent=2), err=True)
+    report = {"ok": summary.ok, "failed": summary.failed, "by_reason": summary.by_reason,
+              "resubmit": len(summary.resubmit), "resubmit_file": str(resubmit) if resubmit else None,
+              "set_aside": len(summary.set_aside)}
+    if resubmit is None:
+        report["resubmit_ids"] = summary.resubmit
+    typer.echo(json.dumps(report, indent=2), err=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from ..config import Settings, resolve_settings
-from ..errors import ConfigError, InputError, SummarizerError
+from ..errors import ConfigError, InputError, OutputError, SummarizerError
 from ..render import plain
 from .common import EXIT_STILL_RUNNING, fail, say
 from .options import BaseUrlOption, flag
@@ -166,11 +166,15 @@ def submit_command(
     account's quota is exhausted.
     """
     from ..batch import provider_api as api
+    from ..output_files import Kind, target_of
 
     started: list[str] = []
     try:
         labels = _parse_metadata(metadata)
         _check_request_files(request_files)
+        # Refused before any (billed) batch starts: a directory, say, or "-".
+        if ids_file is not None and target_of(ids_file)[0] is Kind.stdout:
+            raise ConfigError("--ids-file -: the batch ids already go to standard output; give a file")
         settings, client = _connect(base_url)
         with client:
             for number, path in enumerate(request_files):
@@ -195,13 +199,16 @@ def submit_command(
 
 
 def _append_line(path: Path, line: str) -> None:
+    from ..output_files import append_file
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        with append_file(path) as handle:
+            handle.write(f"{line}\n".encode("utf-8"))
+    except OutputError as exc:
+        raise OutputError(f"{exc.message} (the batch id {line} is printed above)") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot write the batch id {line} there ({exc.strerror or exc}); "
-                         "it is printed above") from None
+        raise OutputError(f"{path}: cannot write the batch id {line} there ({exc.strerror or exc}); "
+                          "it is printed above") from None
 
 
 @_command("status")
@@ -289,9 +296,6 @@ def download_command(
                     except InputError as exc:  # not finished yet: the only InputError download raises
                         unfinished.append(exc.message)
                         continue
-                    except OSError as exc:
-                        raise InputError(f"{directory}: cannot write batch {batch_id}'s files there "
-                                         f"({exc.strerror or exc})") from None
                     if not paths:
                         state = api.status(client, batch_id)
                         problems = f": {_one_line('; '.join(state.errors[:_ERRORS_SHOWN]))}" if state.errors else ""

@@ -11,7 +11,7 @@ import typer
 from ..config import Backend, UngroundedPolicy
 from ..errors import InputError, SummarizerError
 from ..render import RENDERERS, OutputFormat, brief_payload
-from .common import configure_logging, fail, note_backend, say, write_output
+from .common import configure_logging, fail, note_backend, say
 from .options import (
     BackendOption,
     BaseUrlOption,
@@ -22,6 +22,9 @@ from .options import (
     VerboseOption,
     flag,
 )
+
+OUTPUT_HELP = ("Write here instead of standard output (- is standard output); a link is written through, "
+               "a FIFO or device in place")
 
 
 def _render_brief(result, output_format: OutputFormat, with_meta: bool, metadata: dict) -> str:  # type: ignore[no-untyped-def]
@@ -47,7 +50,7 @@ def brief(
     timeout: Annotated[Optional[float], typer.Option(help="Seconds per HTTP request (default 60)")] = None,
     ungrounded: Annotated[UngroundedPolicy, typer.Option(help="flag or drop items whose evidence is not in the article")] = UngroundedPolicy.flag,
     with_meta: Annotated[bool, flag("--with-meta", 'Print {"brief", "meta"} with usage and grounding')] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of standard output")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
     max_input_tokens: MaxInputTokensOption = None,
     max_article_chars: MaxArticleCharsOption = None,
     verbose: VerboseOption = 0,
@@ -55,6 +58,7 @@ def brief(
     """Print the brief of one article (a text file, a saved web page, or - for standard input)."""
     from ..api import Summarizer
     from ..inputs import article_text
+    from ..output_files import OutputFile
 
     configure_logging(verbose)
     try:
@@ -71,20 +75,25 @@ def brief(
             max_article_chars=max_article_chars,
         )
         note_backend(backend, summarizer.settings)
-        result = summarizer.summarize(article.text)
-        write_output(_render_brief(result, output_format, with_meta, article.output_metadata()), output)
+        with OutputFile(output) as out:  # opened first: an -o that cannot be written costs no call
+            result = summarizer.summarize(article.text)
+            out.write(_render_brief(result, output_format, with_meta, article.output_metadata()).encode("utf-8"))
     except SummarizerError as exc:
         raise fail(exc) from None
 
 
 def schema(
     request: Annotated[bool, flag("--request", "The schema the LLM fills, not the brief's")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (regenerates schemas/)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=OUTPUT_HELP + " (regenerates schemas/)")] = None,
 ) -> None:
     """Print the JSON Schema of the brief."""
+    from ..output_files import write_file
     from ..schema import brief_json_schema, render_schema, request_json_schema
 
-    write_output(render_schema(request_json_schema() if request else brief_json_schema()), output)
+    try:
+        write_file(output, render_schema(request_json_schema() if request else brief_json_schema()))
+    except SummarizerError as exc:
+        raise fail(exc) from None
 
 
 def validate(

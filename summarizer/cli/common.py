@@ -1,19 +1,17 @@
-"""What every command shares: library errors to one line and an exit code, logging, writing output.
+"""What every command shares: library errors to one line and an exit code, logging.
 
 Exit codes: 0 success; 1 the backend failed; 2 bad input or usage; 3 an eval fell
 below its baseline; 4 the API account's quota is exhausted; 5 ``batch status --wait``
-timed out with batches still running; 130 interrupted. Each error class carries its
+timed out with batches still running; 130 interrupted. Files named for output are
+written by :mod:`summarizer.output_files`. Each error class carries its
 ``exit_code``; :func:`fail` returns it. Set ``SUMMARIZER_RAISE_ERRORS=1`` to see the
 traceback instead of the one-line message.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import traceback
-from pathlib import Path
 
 import typer
 
@@ -66,14 +64,3 @@ def configure_logging(verbose: int) -> None:
 
     configure(verbose)
 
-
-def write_output(text: str, output: Path | None) -> None:
-    """``text`` to standard output, or to ``output`` written whole (write, then rename)."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a failure never leaves half a brief behind.
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, delete=False) as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, output)

@@ -22,10 +22,23 @@ class EvalFormat(str, Enum):
     none = "none"
 
 
+def _check_outputs(save_predictions: Optional[Path], blessed: Optional[Path], output_format: EvalFormat) -> None:
+    """Refuse, before any brief is made, a file that cannot be written or two outputs sharing stdout."""
+    from ..output_files import Kind, target_of
+
+    on_stdout = [] if output_format is EvalFormat.none else [f"the report (--format {output_format.value})"]
+    for option, path in (("--save-predictions", save_predictions), ("--baseline", blessed)):
+        if path is not None and target_of(path)[0] is Kind.stdout:
+            on_stdout.append(f"{option} -")
+    if len(on_stdout) > 1:
+        raise ConfigError(f"{' and '.join(on_stdout)} would both go to standard output; "
+                          "keep one (--format none silences the report)")
+
+
 def eval_command(
     dataset: Annotated[list[Path], typer.Option("--dataset", "-d", help="Folder of <id>.txt + <id>.gold.json (repeatable)")],
     predictions: Annotated[Optional[Path], typer.Option(help="Score these JSONL briefs instead of running a backend")] = None,
-    save_predictions: Annotated[Optional[Path], typer.Option(help="Keep the briefs produced, as JSONL")] = None,
+    save_predictions: Annotated[Optional[Path], typer.Option(help="Keep the briefs produced, as JSONL (- is standard output)")] = None,
     backend: BackendOption = Backend.auto,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
@@ -46,6 +59,7 @@ def eval_command(
     try:
         if bless_baseline and baseline is None:
             raise ConfigError("--bless needs --baseline FILE to write")
+        _check_outputs(save_predictions, baseline if bless_baseline else None, output_format)
         fixtures = ev.load_dataset(*dataset)
         options: dict = {"repeat": repeat, "tolerance": value_tolerance, "datasets": [str(d) for d in dataset]}
         if predictions is not None:

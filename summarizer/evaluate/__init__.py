@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 from ..api import Summarizer
 from ..errors import ConfigError
+from ..output_files import output_folder, write_file
 from .baseline import Regression, bless, gate_summary, load_baseline, regressions
 from .dataset import Fixture, GoldBrief, load_dataset
 from .matching import DEFAULT_VALUE_TOLERANCE
@@ -71,10 +72,10 @@ def check_baseline(report: dict[str, Any], baseline_path: Path) -> list[Regressi
 
 
 def write_reports(report: dict[str, Any], fixtures: Sequence[Fixture], folder: Path) -> list[Path]:
-    """``report.json``, ``report.md`` and ``report.html`` in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """``report.json``, ``report.md`` and ``report.html`` in ``folder`` (made when missing)."""
+    folder = output_folder(folder)
     paths = [folder / "report.json", folder / "report.md", folder / "report.html"]
-    paths[0].write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    paths[1].write_text(render_markdown(report), encoding="utf-8")
-    paths[2].write_text(render_html(report, fixtures), encoding="utf-8")
+    write_file(paths[0], json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_file(paths[1], render_markdown(report))
+    write_file(paths[2], render_html(report, fixtures))
     return paths

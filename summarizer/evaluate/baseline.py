@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..output_files import write_file
 
 DEFAULT_TOLERANCE = 0.02
 GATED = [f"fields.{name}.f1" for name in ("participants", "figures", "topic_categories", "topics", "security_concerns")]
@@ -86,8 +87,7 @@ def bless(report: dict[str, Any], path: Path, tolerance: float = DEFAULT_TOLERAN
         "tolerance": tolerance,
         "metrics": {name: metric(view, name) for name in GATED if metric(view, name) is not None},
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_file(path, json.dumps(data, indent=2) + "\n")
     return data
 
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from ..batch import records
 from ..errors import InputError, SummarizerError, error_from_data
 from ..models import Brief, BriefMeta
+from ..output_files import OutputFile
 
 __all__ = ["Prediction", "read_predictions", "write_predictions"]
 
@@ -95,8 +96,7 @@ def read_predictions(path: Path) -> dict[str, Prediction]:
 
 
 def write_predictions(path: Path, predictions: Iterable[Prediction]) -> None:
-    """Write predictions as JSONL (UTF-8, one record per line, the batch codec's lines)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
+    """Write predictions as JSONL (UTF-8, one record per line, the batch codec's lines), whole."""
+    with OutputFile(path) as out:
         for prediction in predictions:
-            handle.write(records.encode(prediction.to_json()))
+            out.write(records.encode(prediction.to_json()))
