@@ -38,17 +38,6 @@ def test_a_resume_into_an_output_with_ids_not_among_the_inputs_is_refused_naming
         assert ledger.done == {"a", "zz-1", "zz-2"}
 
 
-def test_a_write_of_an_id_not_among_the_inputs_is_refused(tmp_path):
-    with Ledger(tmp_path / "out.jsonl", FP, ids={"a"}) as ledger:
-        try:
-            ledger.write(record("stranger"))
-        except ValueError as exc:
-            assert "'stranger' is not among the inputs" in str(exc)
-        else:
-            raise AssertionError("the stranger was written")
-        assert ledger.written == 0
-
-
 def test_cli_resume_refuses_an_appended_line_with_exit_2(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps({"id": f"a{i}", "text": f"{ARTICLE}\n\nItem {i}."}) + "\n" for i in range(3)),

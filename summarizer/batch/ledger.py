@@ -63,12 +63,14 @@ class Ledger:
     whose line held an error when opened; with ``retry_failed`` those lines are gone and
     these ids are pending), ``repaired_bytes`` (bytes of a torn last line cut off),
     ``inputs_changed`` (the input files that differ from the run's that began the output:
-    accepted only with ``retry_failed``), ``fingerprint_hash``. ``done`` and ``failed`` describe the file as opened; records
-    written later are counted in ``written`` / ``written_failed``.
+    accepted only with ``retry_failed``), ``fingerprint_hash``. ``done`` and ``failed``
+    describe the file as opened; records written later are counted in ``written`` /
+    ``written_failed``.
 
     ``ids``, when given, are the inputs' ids: the only ones the output may hold. A resume
     into an output with other ids (a line appended by hand, or an output of other inputs)
-    is refused, naming them, and :meth:`write` refuses them.
+    is refused, naming them. They are read while opening and not kept, so a job's memory
+    holds the ids done, not every input id twice.
     """
 
     def __init__(
@@ -85,7 +87,7 @@ class Ledger:
         ids: Collection[str] | None = None,
     ) -> None:
         self.path = Path(path)
-        self.ids = ids
+        self._ids = ids  # for _load only; dropped once open
         self.manifest_path = manifest_path(self.path)
         self.fingerprint = fingerprint
         self.fingerprint_hash = fingerprint_hash(fingerprint)
@@ -113,6 +115,8 @@ class Ledger:
         except BaseException:
             self._close_fd()
             raise
+        finally:
+            self._ids = None
         if background_sync:
             self._syncer = threading.Thread(target=self._sync_in_background, name="ledger-fsync", daemon=True)
             self._syncer.start()
@@ -186,7 +190,7 @@ class Ledger:
                         f"{self.path}:{lineno}: id {article_id!r} is already in the output; "
                         f"the output is damaged, remove one of its lines by hand"
                     )
-                if self.ids is not None and article_id not in self.ids:
+                if self._ids is not None and article_id not in self._ids:
                     strangers.append(article_id)
                 (self.done if kind == records.BRIEF else self.failed).add(article_id)
                 good_end += len(raw)
@@ -264,8 +268,6 @@ class Ledger:
             raise ValueError(f"{self.path}: the ledger is closed")
         data = records.encode(record)  # a ValueError for what is not a batch record
         article_id = record["id"]
-        if self.ids is not None and article_id not in self.ids:
-            raise ValueError(f"{self.path}: id {article_id!r} is not among the inputs; it is no result of this run")
         if not self.pending(article_id):
             raise ValueError(f"{self.path}: id {article_id!r} already has a line; it would be written twice")
         try:

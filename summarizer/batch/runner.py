@@ -91,8 +91,11 @@ class BatchJob:
         # One pass refuses duplicate or missing ids before anything runs, counts the
         # articles and digests their contents for the fingerprint.
         inputs = InputDigest()
-        self.ids = frozenset(scan(self.sources, digest=inputs))  # the only ids the output may hold
-        self.total = len(self.ids)
+        ids = scan(self.sources, digest=inputs)
+        self.total = len(ids)
+        # the only ids an output may hold: checked when a resume reads it, then let go
+        resuming = options.resume or options.retry_failed
+        self._input_ids: frozenset[str] | None = frozenset(ids) if resuming else None
         self.settings = settings
         self.options = options
         self.limiter = RateLimiter(options.rpm, options.tpm)
@@ -264,7 +267,8 @@ class BatchJob:
                                    self.backend.version)
             with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
                         retry_failed=options.retry_failed, force=options.force, background_sync=True,
-                        fsync_interval=FSYNC_INTERVAL_S, ids=self.ids) as ledger:
+                        fsync_interval=FSYNC_INTERVAL_S, ids=self._input_ids) as ledger:
+                self._input_ids = None
                 self.inputs_changed = ledger.inputs_changed
                 await self._run(ledger, cache, concurrency)
         finally:
