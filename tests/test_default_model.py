@@ -63,3 +63,22 @@ def test_cli_export_needs_a_model_for_a_local_server_and_names_the_default_for_o
     assert f"summarizer: model {DEFAULT_MODEL} (the default for OpenAI's API;" in made.stderr
     request = json.loads((tmp_path / "req-0001.jsonl").read_text(encoding="utf-8"))
     assert request["body"]["model"] == DEFAULT_MODEL
+
+
+def _one_fixture(folder):
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "a.gold.json").write_text(json.dumps({"participants": []}), encoding="utf-8")
+    return folder
+
+
+def test_eval_says_which_backend_and_model_it_uses_and_needs_a_model_for_a_local_server(loopback, tmp_path):
+    fixtures = _one_fixture(tmp_path / "fx")
+    fallen_back = runner.invoke(app, ["eval", "--dataset", str(fixtures), "--report-dir", str(tmp_path / "r1")])
+    assert fallen_back.exit_code == 0, fallen_back.stderr
+    assert "no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend" in fallen_back.stderr
+    loopback.default = lb.brief(REPLY)
+    refused = runner.invoke(app, ["eval", "--dataset", str(fixtures), "--backend", "openai", "--base-url", loopback.url,
+                                  "--report-dir", str(tmp_path / "r2")])
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "no model named for the server" in refused.stderr and loopback.requests == []

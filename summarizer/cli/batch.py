@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from ..config import Backend, UngroundedPolicy, resolve_settings
 from ..errors import InputError, SummarizerError
-from .common import EXIT_INTERRUPTED, configure_logging, fail, note_backend, note_model, say
+from .common import EXIT_INTERRUPTED, configure_logging, fail, check_backend, note_model, say
 from .options import (
     BackendOption,
     BaseUrlOption,
@@ -119,7 +119,7 @@ def run_command(
         options = BatchOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, cache=not no_cache, cache_path=cache_path,
                                resume=resume, retry_failed=retry_failed, force=force, max_cost=max_cost,
                                max_tokens=max_tokens, prices_path=prices, workers=workers or os.cpu_count() or 1)
-        note_backend(backend, settings)
+        check_backend(backend, settings)
         job = BatchJob(inputs, output, settings, options)
         progress = _Progress(job.total)
         job.on_progress = progress

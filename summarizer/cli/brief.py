@@ -11,7 +11,7 @@ import typer
 from ..config import Backend, UngroundedPolicy
 from ..errors import InputError, SummarizerError
 from ..render import RENDERERS, OutputFormat, brief_payload
-from .common import configure_logging, fail, note_backend, say
+from .common import configure_logging, fail, check_backend, say
 from .options import (
     BackendOption,
     BaseUrlOption,
@@ -74,7 +74,7 @@ def brief(
             max_input_tokens=max_input_tokens,
             max_article_chars=max_article_chars,
         )
-        note_backend(backend, summarizer.settings)
+        check_backend(backend, summarizer.settings)
         with OutputFile(output) as out:  # opened first: an -o that cannot be written costs no call
             result = summarizer.summarize(article.text)
             out.write(_render_brief(result, output_format, with_meta, article.output_metadata()).encode("utf-8"))

@@ -42,13 +42,15 @@ def say(message: str) -> None:
     typer.echo(f"summarizer: {plain(message)}", err=True)
 
 
-def note_backend(asked: Backend, settings: Settings) -> None:
-    """Say so when ``--backend auto`` fell back to the offline backend for want of a key or
-    server, and which model is asked for when nobody chose one."""
+def check_backend(asked: Backend, settings: Settings) -> None:
+    """Before any work: say so when ``--backend auto`` fell back to the offline backend for
+    want of a key or server, refuse a server that needs ``--model`` and has none, and name
+    the model when nobody chose one."""
     if asked is Backend.auto and settings.resolved_backend() is Backend.offline:
         say("no OPENAI_API_KEY or OPENAI_BASE_URL set: using the offline backend "
             "(pass --backend offline to silence this)")
     elif settings.resolved_backend() is Backend.openai:
+        settings.chosen_model()  # raises ConfigError naming the server
         note_model(settings)
 
 

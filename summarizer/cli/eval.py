@@ -12,7 +12,7 @@ import typer
 
 from ..config import Backend
 from ..errors import ConfigError, SummarizerError
-from .common import EXIT_REGRESSION, configure_logging, fail, say
+from .common import EXIT_REGRESSION, check_backend, configure_logging, fail, say
 from .options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption, flag
 
 
@@ -66,6 +66,7 @@ def eval_command(
             report, produced = ev.evaluate(fixtures, predictions=ev.read_predictions(predictions), **options)
         else:
             with Summarizer(backend=backend, model=model, base_url=base_url, mode=mode) as summarizer:
+                check_backend(backend, summarizer.settings)
                 report, produced = ev.evaluate(fixtures, summarizer=summarizer, **options)
         if save_predictions is not None:
             ev.write_predictions(save_predictions, produced)
