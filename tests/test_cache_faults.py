@@ -1,4 +1,4 @@
-"""The brief cache is best-effort, for every command that uses it (issue 10, items 1 and 9).
+"""The brief cache is best-effort, for every command that uses it (issue 10, items 1, 9 and 21).
 
 A cache that is locked by another process, corrupt (truncated, random bytes, bit flips),
 read-only, a directory, in a place that cannot be written or on a full disk gives one
@@ -207,13 +207,13 @@ FAULTS = {
     "a-directory": a_directory,
     "under-a-file": under_a_file,
 }
-COMMANDS = ["batch"]
+COMMANDS = ["batch", "eval"]
 
 
 def test_the_commands_here_are_every_command_that_has_a_cache():
     with_cache = {" ".join(path) for path, command in every_command(typer.main.get_command(app))
                   if any("--cache-path" in param.opts for param in getattr(command, "params", []))}
-    assert with_cache == {"batch run"}  # "batch" here is "batch run"; brief has no cache
+    assert with_cache == {"batch run", "eval"}  # "batch" here is "batch run"; brief has no cache
 
 
 @pytest.mark.parametrize("fault", [FAULTS[name] for name in FAULTS], ids=list(FAULTS))
@@ -330,3 +330,47 @@ def test_the_output_line_is_written_before_the_cache_put(loopback, tmp_path, mon
     options = batch_runner.BatchOptions(concurrency=1, cache_path=tmp_path / "c.sqlite")
     summary = asyncio.run(batch_runner.BatchJob([str(data)], out, settings, options).run())
     assert summary["ok"] == len(IDS) and seen == [1, 2, 3, 4]
+
+
+# --- eval uses the cache (item 21) --------------------------------------------------------------
+
+
+def test_a_second_eval_makes_no_call_and_no_cache_makes_them_all(loopback, tmp_path):
+    loopback.default = lb.brief(REPLY)
+    data = make_dataset(tmp_path / "data")
+    cache = tmp_path / "briefs.sqlite"
+    first = run(command_line("eval", data, tmp_path / "first.jsonl", loopback, cache))
+    assert first.returncode == 0, first.stderr
+    assert len(loopback.requests) == len(IDS)
+
+    second = run(command_line("eval", data, tmp_path / "second.jsonl", loopback, cache))
+    assert second.returncode == 0, second.stderr
+    assert len(loopback.requests) == len(IDS), "a second eval run makes no call"
+    assert f"{len(IDS)} of {len(IDS)} briefs from the cache" in second.stderr
+    assert all(r["meta"]["cached"] for r in output_briefs(tmp_path / "second.jsonl").values())
+    reports = [json.loads((tmp_path / "reports" / "report.json").read_text())]
+    assert reports[0]["fields"] is not None
+
+    skipped = run(command_line("eval", data, tmp_path / "third.jsonl", loopback, None))
+    assert skipped.returncode == 0, skipped.stderr
+    assert len(loopback.requests) == 2 * len(IDS), "--no-cache makes every brief again"
+
+
+def test_eval_and_batch_share_one_cache(loopback, tmp_path):
+    loopback.default = lb.brief(REPLY)
+    data = make_dataset(tmp_path / "data")
+    cache = tmp_path / "briefs.sqlite"
+    assert run(command_line("batch", data, tmp_path / "batch.jsonl", loopback, cache)).returncode == 0
+    result = run(command_line("eval", data, tmp_path / "eval.jsonl", loopback, cache))
+    assert result.returncode == 0, result.stderr
+    assert len(loopback.requests) == len(IDS), "eval found the briefs batch made"
+
+
+def test_eval_offline_uses_the_cache_as_batch_does(tmp_path):
+    data = make_dataset(tmp_path / "data")
+    cache = tmp_path / "briefs.sqlite"
+    args = ["eval", "-d", str(data), "--backend", "offline", "--format", "none",
+            "--report-dir", str(tmp_path / "r"), "--cache-path", str(cache)]
+    assert run(args).returncode == 0
+    again = run(args)
+    assert again.returncode == 0 and f"{len(IDS)} of {len(IDS)} briefs from the cache" in again.stderr
