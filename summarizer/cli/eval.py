@@ -76,8 +76,7 @@ def eval_command(
                     if cache is not None:
                         cache.close()
             if cache is not None:  # said with the other lines once the run is through: an error is one line
-                from_cache = (f"{cache.hits} of {len(fixtures)} briefs from the cache, with no call "
-                              "(--no-cache makes them all again)")
+                from_cache = f"{cache.hits} of {len(fixtures)} briefs from the cache (--no-cache makes them all again)"
         if save_predictions is not None:
             ev.write_predictions(save_predictions, produced)
         fallen = []
