@@ -56,6 +56,12 @@ class Summarizer:
         """The backend in use: ``"openai"`` or ``"offline"``."""
         return self._backend.name
 
+    @property
+    def version(self) -> str:
+        """The version of what makes the briefs: the prompt's for an LLM, the extractor's code
+        offline (``brief.meta.prompt_version``, and part of the brief cache's key)."""
+        return self._backend.version
+
     def summarize(self, text: str) -> Brief:
         """The brief of one article; its metadata is on ``brief.meta``."""
         return self._backend.summarize(check_article(text))

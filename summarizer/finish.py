@@ -18,7 +18,7 @@ from .grounding import ArticleIndex, UngroundedPolicy, ground, reference_warning
 from .injection import flag_injection
 from .models import Brief, BriefMeta, GroundingReport, Usage
 
-__all__ = ["Production", "cached", "finish", "merged"]
+__all__ = ["Production", "cached", "finish", "merged", "served"]
 
 
 @dataclass(frozen=True)
@@ -101,3 +101,9 @@ def merged(brief: Brief, metas: Sequence[BriefMeta], grounding: GroundingReport,
 def cached(meta: BriefMeta) -> BriefMeta:
     """``meta`` as served from the local cache: no API call was made for it."""
     return meta.model_copy(update={"cached": True})
+
+
+def served(brief: Brief, meta: BriefMeta) -> Brief:
+    """``brief`` carrying ``meta``: a brief read back from the cache or a file, with its metadata."""
+    brief._meta = meta
+    return brief

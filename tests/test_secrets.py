@@ -273,8 +273,8 @@ def test_cli_eval_reports_and_predictions_never_hold_the_key(loopback, tmp_path)
     data.mkdir()
     gold = {"participants": [{"name": "Tomas Aveiro", "aliases": ["Aveiro"], "kind": "person"}],
             "topics": [], "figures": [], "security_concerns": []}
-    for fixture_id in ("a-first", "b-second"):
-        (data / f"{fixture_id}.txt").write_text(ARTICLE, encoding="utf-8")
+    for fixture_id in ("a-first", "b-second"):  # two texts: eval's cache would serve a second copy of one
+        (data / f"{fixture_id}.txt").write_text(f"{ARTICLE}\n\nDispatch {fixture_id}.", encoding="utf-8")
         (data / f"{fixture_id}.gold.json").write_text(json.dumps(gold), encoding="utf-8")
     loopback.enqueue(lb.brief(REPLY), lb.error(401, message=ECHO))
     result = run_cli(loopback, tmp_path, "eval", "--dataset", str(data), "--backend", "openai", "--report-dir",

@@ -42,6 +42,8 @@ FSYNC_INTERVAL_S = 10.0
 
 _LEARNING = "learning"  # a budget check that must wait for the first costs to be known
 
+Made = tuple[str, BriefMeta]  # a brief just made, as JSON, and its metadata
+
 
 @dataclass(frozen=True)
 class BatchOptions:
@@ -163,28 +165,33 @@ class BatchJob:
         assert brief.meta is not None  # every backend finishes its briefs (summarizer.finish)
         return brief.model_dump_json(), brief.meta
 
-    async def _one(self, article: Article, cache: BriefCache | None) -> dict[str, Any]:
+    async def _one(self, article: Article, cache: BriefCache | None) -> tuple[dict[str, Any], Made | None]:
+        """The article's line, and the brief for the cache when it was made (not read from it).
+
+        The caller writes the line first and then puts the brief: a paid brief is in the
+        output before the cache is touched, so a cache that stalls or fails loses nothing.
+        """
         if article.error or not article.text.strip():
-            return records.error_record(article.id, InputError(article.error or f"{article.source}: the article is empty"))
+            error = InputError(article.error or f"{article.source}: the article is empty")
+            return records.error_record(article.id, error), None
         hit = cache.get(article.text) if cache else None
         if hit is not None:
-            brief_json, meta = hit
             self.accounts.cached += 1
-        else:
-            try:
-                brief_json, meta = await self._summarize(article.text)
-            except SummarizerError as exc:
-                self.accounts.api_calls += getattr(exc, "attempts", 0) or 0
-                if getattr(exc, "stops_job", False):
-                    raise  # every article would fail alike: stop, and leave this one pending
-                self._paid += 1
-                return records.error_record(article.id, exc)
+            return records.brief_record(article.id, json.loads(hit.brief_json), hit.meta.model_dump(mode="json"),
+                                        article.metadata), None
+        try:
+            brief_json, meta = await self._summarize(article.text)
+        except SummarizerError as exc:
+            self.accounts.api_calls += getattr(exc, "attempts", 0) or 0
+            if getattr(exc, "stops_job", False):
+                raise  # every article would fail alike: stop, and leave this one pending
             self._paid += 1
-            self.accounts.add_usage(meta.usage)
-            self.accounts.api_calls += meta.attempts + meta.transport_retries
-            if cache:
-                cache.put(article.text, brief_json, meta)
-        return records.brief_record(article.id, json.loads(brief_json), meta.model_dump(mode="json"), article.metadata)
+            return records.error_record(article.id, exc), None
+        self._paid += 1
+        self.accounts.add_usage(meta.usage)
+        self.accounts.api_calls += meta.attempts + meta.transport_retries
+        record = records.brief_record(article.id, json.loads(brief_json), meta.model_dump(mode="json"), article.metadata)
+        return record, (brief_json, meta)
 
     def _start_helpers(self, concurrency: int) -> int:
         """Start the helper processes the options ask for; the concurrency to run at.
@@ -237,7 +244,7 @@ class BatchJob:
                     continue
                 self._in_flight += 1
                 try:
-                    record = await self._one(article, cache)
+                    record, made = await self._one(article, cache)
                 except SummarizerError as exc:  # a fault that stops the job (``stops_job``)
                     if self.fatal is None:
                         self.fatal = exc
@@ -248,6 +255,8 @@ class BatchJob:
                     self._in_flight -= 1
                     settled.set()
                 ledger.write(record)
+                if made is not None and cache is not None:
+                    cache.put(article.text, *made)
                 if records.ERROR in record:
                     self.accounts.failed[record[records.ERROR]["type"]] += 1
                 else:

@@ -22,6 +22,7 @@ from .common import EXIT_INTERRUPTED, configure_logging, fail, check_backend, no
 from .options import (
     BackendOption,
     BaseUrlOption,
+    CachePathOption,
     MaxArticleCharsOption,
     MaxInputTokensOption,
     ModelOption,
@@ -96,7 +97,7 @@ def run_command(
     retry_failed: Annotated[bool, flag("--retry-failed", "Run again only the ids whose line is an error")] = False,
     force: Annotated[bool, flag("--force", "Overwrite the output, or resume despite a different configuration")] = False,
     no_cache: Annotated[bool, flag("--no-cache", "Do not read or write the local brief cache")] = False,
-    cache_path: Annotated[Optional[Path], typer.Option(help="SQLite cache file (default $XDG_CACHE_HOME/summarizer/briefs.sqlite, ~/.cache when unset)")] = None,
+    cache_path: CachePathOption = None,
     max_cost: Annotated[Optional[float], typer.Option(help="Stop cleanly before the estimated cost in US$ exceeds this")] = None,
     max_tokens: Annotated[Optional[int], typer.Option(help="Stop cleanly before the tokens used exceed this")] = None,
     prices: Annotated[Optional[Path], typer.Option(

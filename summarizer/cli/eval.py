@@ -13,7 +13,7 @@ import typer
 from ..config import Backend
 from ..errors import ConfigError, SummarizerError
 from .common import EXIT_REGRESSION, check_backend, configure_logging, fail, say
-from .options import BackendOption, BaseUrlOption, ModelOption, ModeOption, VerboseOption, flag
+from .options import BackendOption, BaseUrlOption, CachePathOption, ModelOption, ModeOption, VerboseOption, flag
 
 
 class EvalFormat(str, Enum):
@@ -43,12 +43,14 @@ def eval_command(
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
-    repeat: Annotated[int, typer.Option(help="Run a nondeterministic backend N times; report mean and spread")] = 1,
+    repeat: Annotated[int, typer.Option(help="Run a nondeterministic backend N times, with no cache; report mean and spread")] = 1,
     value_tolerance: Annotated[float, typer.Option(help="Relative tolerance for figure values")] = 0.005,
     baseline: Annotated[Optional[Path], typer.Option(help="Fail (exit 3) when a gated metric falls below this baseline")] = None,
     bless_baseline: Annotated[bool, flag("--bless", "Rewrite --baseline with this run's scores")] = False,
     report_dir: Annotated[Path, typer.Option(help="Where report.json, report.md and report.html go")] = Path("out/eval"),
     output_format: Annotated[EvalFormat, typer.Option("--format", "-f", help="What to print on stdout")] = EvalFormat.md,
+    no_cache: Annotated[bool, flag("--no-cache", "Do not read or write the local brief cache (the one batch uses)")] = False,
+    cache_path: CachePathOption = None,
     verbose: VerboseOption = 0,
 ) -> None:
     """Score briefs against hand-labeled fixtures, write reports, and gate on a baseline."""
@@ -62,12 +64,20 @@ def eval_command(
         _check_outputs(save_predictions, baseline if bless_baseline else None, output_format)
         fixtures = ev.load_dataset(*dataset)
         options: dict = {"repeat": repeat, "tolerance": value_tolerance, "datasets": [str(d) for d in dataset]}
+        from_cache = None
         if predictions is not None:
             report, produced = ev.evaluate(fixtures, predictions=ev.read_predictions(predictions), **options)
         else:
             with Summarizer(backend=backend, model=model, base_url=base_url, mode=mode) as summarizer:
                 check_backend(backend, summarizer.settings)
-                report, produced = ev.evaluate(fixtures, summarizer=summarizer, **options)
+                cache = None if no_cache or repeat > 1 else ev.open_cache(summarizer, cache_path)
+                try:
+                    report, produced = ev.evaluate(fixtures, summarizer=summarizer, cache=cache, **options)
+                finally:
+                    if cache is not None:
+                        cache.close()
+            if cache is not None:  # said with the other lines once the run is through: an error is one line
+                from_cache = f"{cache.hits} of {len(fixtures)} briefs from the cache (--no-cache makes them all again)"
         if save_predictions is not None:
             ev.write_predictions(save_predictions, produced)
         fallen = []
@@ -83,6 +93,8 @@ def eval_command(
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     elif output_format is EvalFormat.md:
         sys.stdout.write(ev.render_markdown(report))
+    if from_cache:
+        say(from_cache)
     say(f"reports in {', '.join(str(p) for p in paths)}")
     for regression in fallen:
         say(f"regression: {regression}")

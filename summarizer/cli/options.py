@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
@@ -13,6 +14,10 @@ ModelOption = Annotated[Optional[str], typer.Option(help="Model name (env SUMMAR
 BaseUrlOption = Annotated[Optional[str], typer.Option(help="OpenAI-compatible server (env OPENAI_BASE_URL)")]
 ModeOption = Annotated[Optional[Mode], typer.Option(help="Structured-output mode (env SUMMARIZER_MODE)")]
 VerboseOption = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v info, -vv debug logs on stderr")]
+CachePathOption = Annotated[
+    Optional[Path],
+    typer.Option(help="SQLite brief cache file (default $XDG_CACHE_HOME/summarizer/briefs.sqlite, ~/.cache when unset)"),
+]
 MaxInputTokensOption = Annotated[
     Optional[int],
     typer.Option(min=1, help="Input tokens per request; a longer article is summarized in parts "

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ..batch import records
 from ..errors import InputError, SummarizerError, error_from_data
+from ..finish import served
 from ..models import Brief, BriefMeta
 from ..output_files import OutputFile
 
@@ -82,7 +83,7 @@ def read_predictions(path: Path) -> dict[str, Prediction]:
             try:
                 brief = Brief.model_validate(record[records.BRIEF])
                 if record.get("meta"):
-                    brief._meta = BriefMeta.model_validate(record["meta"])
+                    brief = served(brief, BriefMeta.model_validate(record["meta"]))
             except ValidationError as exc:
                 first = exc.errors()[0]
                 place = ".".join(str(p) for p in first["loc"])

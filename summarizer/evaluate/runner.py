@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import Any, Callable, Sequence
 
+from ..batch.cache import BriefCache
 from ..errors import SummarizerError
 from ..models import Brief
 from .baseline import GATED, metric
@@ -13,14 +14,24 @@ from .predictions import Prediction
 from .scoring import ArticleScore, build_report, score_article
 
 
-def predict(fixtures: Sequence[Fixture], summarize: Callable[[str], Brief]) -> list[Prediction]:
-    """One prediction per fixture; a failed article is recorded, never fatal to the run."""
+def predict(fixtures: Sequence[Fixture], summarize: Callable[[str], Brief],
+            cache: BriefCache | None = None) -> list[Prediction]:
+    """One prediction per fixture, from ``cache`` when it holds the brief; a failed article
+    is recorded, never fatal to the run."""
     predictions = []
     for fixture in fixtures:
+        hit = cache.get(fixture.text) if cache is not None else None
+        if hit is not None:
+            predictions.append(Prediction(fixture.id, hit.brief))
+            continue
         try:
-            predictions.append(Prediction(fixture.id, summarize(fixture.text)))
+            brief = summarize(fixture.text)
         except SummarizerError as exc:
             predictions.append(Prediction.failed(fixture.id, exc))
+            continue
+        predictions.append(Prediction(fixture.id, brief))
+        if cache is not None and brief.meta is not None:
+            cache.put(fixture.text, brief.model_dump_json(), brief.meta)
     return predictions
 
 
