@@ -5,7 +5,11 @@ whitespace and non-breaking spaces, curly and straight quotes, dash variants, ca
 zero-width characters), which counts as an exact match; failing that, an approximate
 match with rapidfuzz that must keep the same numbers, so a fabricated "US$1.9 billion"
 never grounds on the article's "US$1.8 billion". Spans are ``[start, end)`` offsets into
-the original, unnormalised text.
+the original, unnormalised text, and never cut a character a reader sees as one: an
+occurrence that would (the "cafe" in a decomposed "café") is passed over, and an
+approximate span is widened to whole grapheme clusters (:mod:`summarizer.graphemes`).
+A composed excerpt of a decomposed article (or the reverse) is looked for in both
+Unicode forms, which are the same text (canonically equivalent), so it is exact.
 
 Participants are grounded too: a participant whose name, every alias and (for a person)
 the first and last word of the name are all absent from the article, compared in the
@@ -20,14 +24,16 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from rapidfuzz import fuzz
 
 from .config import UngroundedPolicy
+from .graphemes import cluster_end, cluster_start, is_boundary
 from .models import AlignmentStatus, Brief, BriefDraft, GroundingIssue, GroundingReport, Kind, Span
 from .names import HONORIFICS, fold
 
@@ -201,18 +207,37 @@ class ArticleIndex:
             found = self._found[excerpt] = self._locate(excerpt)
         return found
 
+    @cached_property
+    def _composed(self) -> bool:
+        return unicodedata.is_normalized("NFC", self.text)
+
+    def _whole(self, haystack: str, needle: str, to_original: Callable[[int, int], tuple[int, int]]) -> tuple[int, int] | None:
+        """The first occurrence of ``needle`` in ``haystack`` whose span cuts no character of the article."""
+        position = haystack.find(needle)
+        while position >= 0:
+            start, end = to_original(position, position + len(needle))
+            if is_boundary(self.text, start) and is_boundary(self.text, end):
+                return start, end
+            position = haystack.find(needle, position + 1)
+        return None
+
     def _locate(self, excerpt: str) -> Span:
         verbatim = excerpt.strip()
-        position = self.text.find(verbatim) if verbatim else -1
-        if position >= 0:
-            return Span(start=position, end=position + len(verbatim), status=AlignmentStatus.exact, score=100.0)
-        needle = normalize(excerpt).strip(" ")
-        if not needle or not self.normalized:
+        forms = _canonical_forms(verbatim)
+        for form in forms:
+            found = self._whole(self.text, form, lambda start, end: (start, end)) if form else None
+            if found:
+                return Span(start=found[0], end=found[1], status=AlignmentStatus.exact, score=100.0)
+        needles = [needle for needle in (normalize(form).strip(" ") for form in forms) if needle]
+        if not needles or not self.normalized:
             return Span(status=AlignmentStatus.not_found)
-        position = self.normalized.find(needle)
-        if position >= 0:
-            start, end = self._span(position, position + len(needle))
-            return Span(start=start, end=end, status=AlignmentStatus.exact, score=100.0)
+        for needle in needles:
+            found = self._whole(self.normalized, needle, self._span)
+            if found:
+                return Span(start=found[0], end=found[1], status=AlignmentStatus.exact, score=100.0)
+        # the excerpt in the article's own normal form (composed or not) is the closest to align
+        needle = needles[0] if len(needles) == 1 else normalize(
+            unicodedata.normalize("NFC" if self._composed else "NFD", verbatim)).strip(" ")
         if len(needle) < MIN_FUZZY_LENGTH:
             return Span(status=AlignmentStatus.not_found)
         alignment = fuzz.partial_ratio_alignment(
@@ -224,9 +249,24 @@ class ArticleIndex:
         if Counter(_NUMBER.findall(found)) != Counter(_NUMBER.findall(needle)):
             return Span(status=AlignmentStatus.not_found)
         start, end = self._span(alignment.dest_start, alignment.dest_end)
+        # an approximate match may begin on a combining mark or end inside a flag: widen it
+        # to whole characters, so the span never cuts one
         return Span(
-            start=start, end=end, status=AlignmentStatus.fuzzy, score=round(alignment.score, 1)
+            start=cluster_start(self.text, start), end=cluster_end(self.text, end),
+            status=AlignmentStatus.fuzzy, score=round(alignment.score, 1),
         )
+
+
+def _canonical_forms(text: str) -> list[str]:
+    """``text``, then its composed and decomposed forms where they differ (all canonically equal)."""
+    if text.isascii():
+        return [text]
+    forms = [text]
+    for form in ("NFC", "NFD"):
+        other = unicodedata.normalize(form, text)
+        if other not in forms:
+            forms.append(other)
+    return forms
 
 
 def locate(excerpt: str, article: str) -> Span:

@@ -14,7 +14,10 @@ The rules, the same for ``summarizer brief``, batch files and the Python API:
   refused; so is more than 5 MB of text (20 MB for a web page).
 * HTML (a ``.html``/``.htm`` file, or standard input starting with ``<!doctype html`` or
   ``<html``) goes through :func:`summarizer.html_text.extract_article`; the extracted text
-  is the article, and a page with none is refused.
+  is the article, and a page with none is refused. A page is decoded as a browser would
+  (:mod:`summarizer.page_charset`): its byte-order mark (UTF-8, UTF-16), else the
+  charset its ``<meta>`` declares in the first 1024 bytes, else UTF-8 as above; a
+  declared encoding is decoded strictly, and an unknown label is refused, named.
 
 Refusals are :class:`InputError` (exit code 2) naming the source and what to do.
 """
@@ -74,15 +77,16 @@ class ArticleText:
         return {"source_format": self.source_format, "extractor": f"trafilatura {trafilatura_version()}", "text": self.text}
 
 
-def _invalid_utf8(data: bytes, limit: int) -> list[tuple[int, int]]:
-    """``(start, end)`` of the first ``limit`` invalid UTF-8 sequences of ``data``."""
+def _invalid(data: bytes, limit: int, codec: str = "utf-8") -> list[tuple[int, int]]:
+    """``(start, end)`` of the first ``limit`` byte sequences of ``data`` that ``codec`` cannot decode."""
     found: list[tuple[int, int]] = []
     view = memoryview(data)
+    decode = codecs.getdecoder(codec)
     position = 0
     while len(found) < limit:
         try:
             # Each attempt stops at the next error, so the whole scan reads ``data`` once.
-            codecs.utf_8_decode(view[position:], "strict", True)
+            decode(view[position:], "strict")
             break
         except UnicodeDecodeError as exc:
             found.append((position + exc.start, position + exc.end))
@@ -113,13 +117,9 @@ def _decode(data: bytes, source: str) -> tuple[str, list[str]]:
             f"{source}: looks like binary data ({count:,} NUL or control bytes, first at byte "
             f"{controls[0]}); give a UTF-8 text file"
         )
-    invalid = _invalid_utf8(body, allowed + 1 - len(controls))
+    invalid = _invalid(body, allowed + 1 - len(controls))
     if len(controls) + len(invalid) > allowed:
-        offsets = [start + bom for start, _end in invalid]
-        raise InputError(
-            f"{source}: not valid UTF-8 (invalid bytes at byte {_offsets(offsets)}); "
-            "convert it, e.g. iconv -f latin1 -t utf-8"
-        )
+        raise _not_valid(source, "UTF-8", [start + bom for start, _end in invalid], "latin1")
     # 'replace' puts one U+FFFD per invalid sequence, the sequences found above.
     text = body.decode("utf-8", "replace") if invalid else body.decode("utf-8")
     warnings = []
@@ -130,6 +130,34 @@ def _decode(data: bytes, source: str) -> tuple[str, list[str]]:
         text = text.translate(_CONTROL_CHARS)
         warnings.append(f"{source}: {len(controls)} NUL or control byte(s) at byte {_offsets(controls)} replaced by U+FFFD")
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def _not_valid(source: str, name: str, offsets: list[int], convert_from: str) -> InputError:
+    return InputError(f"{source}: not valid {name} (invalid bytes at byte {_offsets(offsets)}); "
+                      f"convert it, e.g. iconv -f {convert_from} -t utf-8")
+
+
+def _decode_page(data: bytes, source: str) -> tuple[str, list[str]]:
+    """A web page's text, in the encoding its byte-order mark or ``<meta>`` gives (:mod:`.page_charset`).
+
+    UTF-8 (declared or not) follows the rules of :func:`_decode`; another encoding is
+    decoded strictly, a byte it does not define being refused, then NUL and control
+    characters are treated as in UTF-8 text.
+    """
+    from .page_charset import page_encoding
+
+    encoding = page_encoding(data, source)
+    if encoding is None or encoding.codec == "utf-8":
+        return _decode(data, source)
+    body = data[encoding.bom:]
+    invalid = _invalid(body, MAX_OFFSETS_SHOWN + 1, encoding.codec)
+    if invalid:
+        name = encoding.name if encoding.bom else f"{encoding.name}, the page's declared charset"
+        raise _not_valid(source, name, [start + encoding.bom for start, _end in invalid], encoding.name)
+    # re-encoded as UTF-8, the page's text meets the same checks as any other (controls,
+    # binary); the byte offsets of such a warning then count the page as UTF-8
+    text, warnings = _decode(body.decode(encoding.codec).encode("utf-8"), source)
+    return text, warnings
 
 
 def _warn(warnings: list[str]) -> None:
@@ -177,7 +205,7 @@ def parse_article(data: bytes, source: str, *, html: bool | None = None) -> Arti
     if len(data) > limit:
         kind = "web page" if html else "article"
         raise InputError(f"{source}: larger than {limit:,} bytes; this is not one {kind}")
-    text, warnings = _decode(data, source)
+    text, warnings = _decode_page(data, source) if html else _decode(data, source)
     _warn(warnings)
     if not html:
         return ArticleText(check_article(text, source), "text", tuple(warnings))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from functools import cache
 
 from jinja2 import StrictUndefined, TemplateNotFound, UndefinedError
@@ -16,6 +15,7 @@ from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import PromptError
+from .injection import article_markers
 from .models import BriefDraft
 from .resources import resource_dir
 
@@ -23,10 +23,6 @@ SYSTEM_TEMPLATE = "system.j2"
 USER_TEMPLATE = "user.j2"
 REASK_TEMPLATE = "reask.j2"
 TEMPLATES = (SYSTEM_TEMPLATE, USER_TEMPLATE, REASK_TEMPLATE)
-
-# A look-alike of the article's closing marker inside an article must not end it early;
-# a zero-width space breaks the marker for the model, and grounding ignores it.
-_MARKER = re.compile(r"<(\s*/?\s*article)", re.IGNORECASE)
 
 
 @cache
@@ -50,8 +46,17 @@ def render(name: str, **variables: object) -> str:
 
 
 def neutralize_markers(article: str) -> str:
-    """The article with look-alikes of the ``<article>`` markers broken up."""
-    return _MARKER.sub("<\u200b\\1", article)
+    """The article with each look-alike of the ``<article>`` markers (:func:`article_markers`) broken.
+
+    Its opening and closing brackets, whatever their form, become ``(`` and ``)``:
+    ``＜/article＞`` is sent as ``(/article)``. The break is visible: an invisible character
+    would not do, as the detector (like a model) reads through those.
+    """
+    pieces, done = [], 0
+    for start, end in article_markers(article):
+        pieces += [article[done:start], "(", article[start + 1 : end - 1], ")"]
+        done = end
+    return "".join(pieces) + article[done:] if pieces else article
 
 
 @cache

@@ -18,7 +18,7 @@ def test_system_prompt_first_article_last_inside_delimiters():
     # Braces stay plain text: the article is a variable, never template source.
     assert "{{ 7 * 7 }}" in user and "{% raw %}" in user
     # The look-alike closing marker inside the article is broken, so only one real one remains.
-    assert user.count("</article>") == 1 and "<\u200b/article>" in user
+    assert user.count("</article>") == 1 and "\n(/article)\n" in user
 
 
 def test_system_prompt_is_identical_for_every_article():
