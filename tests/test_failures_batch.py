@@ -155,8 +155,11 @@ def test_ctrl_c_with_helper_processes_is_one_line_and_exit_130(loopback, tmp_pat
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "summarizer", "batch", str(source), "-o", str(out), "--backend", "openai",
                "--base-url", loopback.url, "--model", "m", "--no-cache", "--concurrency", "8", "--workers", "2"]
+    # As a terminal's foreground job: a suite started in the background (``make test &``)
+    # would pass on SIGINT ignored, and Python then keeps ignoring it, rightly.
     job = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                           env={**os.environ, "OPENAI_API_KEY": "sk-test"})
+                           env={**os.environ, "OPENAI_API_KEY": "sk-test"},
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(loopback.requests) < 40:  # the helper has joined by then
         time.sleep(0.1)
