@@ -289,7 +289,20 @@ def test_truncated_twice_fails_after_two_calls_saying_how_to_raise_the_budget(lo
         summarize(loopback, max_output_tokens=3000)
     assert [r.body["max_tokens"] for r in loopback.requests] == [3000, 6000]
     message = caught.value.message
-    assert "truncated" in message and "max_tokens=6000" in message and "raise max_output_tokens" in message
+    assert message.startswith("the reply was truncated: cut off at max_tokens=3000, then at max_tokens=6000 when "
+                              "asked again")
+    assert "now 3000" not in message  # the last budget tried was 6000: no figure may read as "the budget now"
+    assert "raise max_output_tokens above 6000" in message
+
+
+def test_truncated_at_the_ceiling_says_the_ceiling_is_what_to_raise(loopback):
+    loopback.default = lb.length(REPLY)
+    with pytest.raises(ValidationFailedError) as caught:
+        summarize(loopback, max_output_tokens=3000, max_output_tokens_ceiling=4000)
+    assert [r.body["max_tokens"] for r in loopback.requests] == [3000, 4000]
+    message = caught.value.message
+    assert "then at max_tokens=4000" in message
+    assert "raise max_output_tokens_ceiling above 4000" in message
 
 
 @pytest.mark.parametrize(

@@ -198,7 +198,7 @@ def test_max_reasks_zero_means_a_single_call(loopback):
 def test_truncated_reply_is_reported_not_resent_unchanged(loopback):
     # re-sent once with twice the budget, never unchanged (tests/test_failures_llm.py has more)
     loopback.enqueue(lb.length(REPLY), lb.length(REPLY))
-    with pytest.raises(ValidationFailedError, match="cut off at max_tokens=8192"):
+    with pytest.raises(ValidationFailedError, match="cut off at max_tokens=4096, then at max_tokens=8192 when asked again"):
         make(loopback).summarize(ARTICLE)
     assert [r.body["max_tokens"] for r in loopback.requests] == [4096, 8192]
 

@@ -92,12 +92,19 @@ def no_reply(response: Any) -> TransportError | None:
 
 def truncated(max_tokens: int | None, asked_again: bool, settings: Settings, attempts: int,
               cause: BaseException) -> ValidationFailedError:
-    """A reply cut off at its output budget, also (``asked_again``) with a larger one."""
-    again = ", also when asked again with a larger budget" if asked_again else ""
+    """A reply cut off at its output budget ``max_tokens``, the last one tried (``asked_again``: a larger one)."""
+    if max_tokens is None:
+        cut = "cut off by the server's own output limit (no max_tokens was sent)"
+        advice = "set max_output_tokens, e.g. Summarizer(max_output_tokens=8192)"
+    else:
+        cut = f"cut off at max_tokens={max_tokens}"
+        if asked_again:
+            cut = f"cut off at max_tokens={settings.max_output_tokens}, then at max_tokens={max_tokens} when asked again"
+        # the budget grows only up to the ceiling: at the ceiling, the ceiling is what to raise
+        knob = "max_output_tokens_ceiling" if max_tokens >= settings.max_output_tokens_ceiling else "max_output_tokens"
+        advice = f"raise {knob} above {max_tokens}, e.g. Summarizer({knob}={max_tokens * 2})"
     return ValidationFailedError(
-        f"the reply was truncated: cut off at max_tokens={max_tokens} (finish_reason 'length'){again}; "
-        f"raise max_output_tokens (now {settings.max_output_tokens}) and max_output_tokens_ceiling "
-        f"(now {settings.max_output_tokens_ceiling}), e.g. Summarizer(max_output_tokens=...)",
+        f"the reply was truncated: {cut} (finish_reason 'length'); {advice}",
         attempts=attempts,
         last_completion=getattr(cause, "last_completion", None),
         original=cause,
