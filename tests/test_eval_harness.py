@@ -300,3 +300,26 @@ def test_predictions_nested_too_deeply_are_one_line_and_exit_2(dataset, tmp_path
                                  "--report-dir", str(tmp_path / "reports")])
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith(f"summarizer: error: {predictions}:1: not valid JSON")
+
+
+def test_an_eval_where_every_article_failed_exits_1_saying_so_not_0_with_perfect_precision(loopback, tmp_path):
+    import loopback as lb
+    from test_llm_backend import ARTICLE, REPLY
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("one", "two"):
+        (data / f"{name}.txt").write_text(f"{ARTICLE}\n\nDispatch {name}.", encoding="utf-8")
+        (data / f"{name}.gold.json").write_text(json.dumps({"participants": []}), encoding="utf-8")
+    base = ["eval", "--dataset", str(data), "--backend", "openai", "--base-url", loopback.url, "--model", "m",
+            "--no-cache", "--format", "none"]
+    loopback.default = lb.error(400, message="this server does not support tools")
+    failed = runner.invoke(app, [*base, "--report-dir", str(tmp_path / "r1")])
+    assert failed.exit_code == 1, failed.stderr
+    assert failed.stderr.strip().splitlines()[-1].startswith(
+        "summarizer: error: every article failed (2 of 2), so nothing was scored; the first, one: ")
+    assert "does not support tools" in failed.stderr and (tmp_path / "r1" / "report.json").exists()
+    loopback.default = lb.error(400, message="still refused")
+    loopback.enqueue(lb.brief(REPLY))
+    one_made = runner.invoke(app, [*base, "--report-dir", str(tmp_path / "r2")])
+    assert one_made.exit_code == 0, one_made.stderr

@@ -251,8 +251,10 @@ def test_eval_reports_go_to_fixed_names_whatever_the_prediction_ids(tmp_path, mo
                            encoding="utf-8")
     result = runner.invoke(app, ["eval", "--dataset", "data", "--predictions", "preds.jsonl", "--report-dir", "rep",
                                  "--format", "json"])
-    assert result.exit_code == 0, result.stderr
-    assert sorted(json.loads(result.stdout)["unknown_prediction_ids"]) == sorted(HOSTILE_IDS)
+    # no fixture has a prediction: nothing was scored (exit 1), and the reports say so
+    assert result.exit_code == 1 and "every article failed" in result.stderr, result.stderr
+    report = json.loads((work / "rep" / "report.json").read_text(encoding="utf-8"))
+    assert sorted(report["unknown_prediction_ids"]) == sorted(HOSTILE_IDS)
     new = {f for f in _files(tmp_path) if "/data/" not in f and not f.endswith(("in.jsonl", "preds.jsonl"))}
     assert new == {"one/two/work/rep/report.json", "one/two/work/rep/report.md", "one/two/work/rep/report.html"}
 

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..config import Backend
-from ..errors import ConfigError, SummarizerError
+from ..errors import BackendError, ConfigError, SummarizerError
 from .common import EXIT_REGRESSION, check_backend, configure_logging, fail, say
 from .options import BackendOption, BaseUrlOption, CachePathOption, ModelOption, ModeOption, VerboseOption, flag
 
@@ -20,6 +20,15 @@ class EvalFormat(str, Enum):
     md = "md"
     json = "json"
     none = "none"
+
+
+def _check_something_scored(report: dict, report_dir: Path) -> None:
+    """Refuse a run in which every article failed: its scores (precision 1.0 of nothing) are no measurement."""
+    failed, total = report["failed_articles"], report["n_articles"]
+    if total and len(failed) == total:
+        first = failed[0]
+        raise BackendError(f"every article failed ({total} of {total}), so nothing was scored; the first, "
+                           f"{first['id']}: {first['error']}; {report_dir / 'report.md'} lists each")
 
 
 def _check_outputs(save_predictions: Optional[Path], blessed: Optional[Path], output_format: EvalFormat) -> None:
@@ -84,6 +93,7 @@ def eval_command(
         if baseline is not None and not bless_baseline:
             fallen = ev.check_baseline(report, baseline)
         paths = ev.write_reports(report, fixtures, report_dir)
+        _check_something_scored(report, report_dir)
         if bless_baseline:
             ev.bless(report, baseline)
             say(f"blessed {baseline}")
