@@ -434,3 +434,36 @@ def test_a_200_reply_without_a_completion_says_what_the_server_said(loopback, bo
         summarize(loopback, run_async=run_async)
     assert caught.value.message == f"the server {said}"
     assert len(loopback.requests) == 1  # not re-asked as if the model had written something invalid
+
+
+# --- a request the server's own validation refuses, sent as a 500 (llama-cpp-python's server) -----------
+
+# How llama-cpp-python 0.3's server answers a request its pydantic model refuses: HTTP 500,
+# a validation error and a traceback in error.message (written here in that shape).
+VALIDATION_500 = (
+    "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+    "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', "
+    "'ctx': {'expected': \"'text' or 'json_object'\"}}\n\n  File \"/srv/llama_cpp/server/app.py\", line 376, "
+    "in create_chat_completion\n    POST /v1/chat/completions"
+)
+
+
+def test_a_500_that_is_a_request_validation_error_is_not_retried_and_is_one_line_naming_the_mode(loopback, tmp_path):
+    loopback.default = lb.error(500, message=VALIDATION_500, type="internal_server_error")
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(app, ["brief", str(article), "--backend", "openai", "--base-url", loopback.url,
+                                 "--model", "m", "--mode", "json_schema"])
+    assert result.exit_code == 1 and len(loopback.requests) == 1  # the same request would be refused again
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(
+        "summarizer: error: the server refused the request as invalid (HTTP 500, its request validation): "
+        "response_format.type: Input should be 'text' or 'json_object' (sent 'json_schema'); "
+        "this server does not take --mode json_schema: pass --mode json or --mode tools")
+    assert "app.py" not in result.stderr
+
+
+def test_a_500_of_another_kind_is_still_retried(loopback):
+    loopback.enqueue(lb.error(500, message="CUDA error: out of memory"), lb.brief(REPLY))
+    brief = make(loopback).summarize(ARTICLE)
+    assert len(loopback.requests) == 2 and brief.meta.transport_retries == 1

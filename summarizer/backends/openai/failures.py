@@ -24,7 +24,7 @@ from ...errors import (
     TransportError,
     ValidationFailedError,
 )
-from .transport import describe, error_code, is_transient
+from .transport import describe, error_code, is_transient, request_validation_errors
 
 # Refusals no retry can fix: the error class and what to tell the user, by status.
 _REFUSALS: dict[int, tuple[type[APIRequestError], str]] = {
@@ -45,6 +45,10 @@ def library_error(exc: BaseException, settings: Settings, attempts: int,
 
     ``not_found`` replaces the hint of a 404 for calls that name no model (batch files).
     """
+    invalid = request_validation_errors(exc)
+    if invalid:
+        return APIRequestError(redact(_refused_as_invalid(exc, invalid, settings), settings),
+                               status_code=exc.status_code, attempts=attempts, original=exc)
     if isinstance(exc, openai.APIStatusError) and not is_transient(exc):
         detail, code, status = server_message(exc), error_code(exc), exc.status_code
         if status == 429 and code == "insufficient_quota":
@@ -74,6 +78,26 @@ def library_error(exc: BaseException, settings: Settings, attempts: int,
             original=exc,
         )
     return BackendError(redact(f"backend failed: {exc}", settings), attempts=attempts, original=exc)
+
+
+# What to pass instead when a server's validation refuses the part of the request a mode adds
+_OTHER_MODES = {"response_format": "--mode json or --mode tools", "tools": "--mode json or --mode md_json",
+                "tool_choice": "--mode json or --mode md_json"}
+
+
+def _refused_as_invalid(exc: Any, invalid: list[dict[str, Any]], settings: Settings) -> str:
+    """One line for a request the server's own validation refused: the first error, and the mode to pass instead."""
+    first = invalid[0]
+    where = [str(part) for part in first.get("loc", ()) if part != "body"]
+    sent = f" (sent {first['input']!r})" if isinstance(first.get("input"), (str, int, float)) else ""
+    text = (f"the server refused the request as invalid (HTTP {exc.status_code}, its request validation): "
+            f"{'.'.join(where) or 'the request'}: {first.get('msg', 'invalid')}{sent}")
+    if len(invalid) > 1:
+        text += f", and {len(invalid) - 1} more"
+    instead = _OTHER_MODES.get(where[0]) if where else None
+    if instead:
+        text += f"; this server does not take --mode {settings.mode.value}: pass {instead}"
+    return " ".join(text.split())  # one line, whatever the server put in its values
 
 
 def no_reply(response: Any) -> TransportError | None:

@@ -11,6 +11,7 @@ multiply. Which statuses are worth retrying is decided here and nowhere else
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import email.utils
 import logging
@@ -51,6 +52,32 @@ def error_code(exc: openai.APIStatusError) -> str | None:
     return str(code) if code else None
 
 
+def request_validation_errors(exc: BaseException) -> list[dict[str, Any]]:
+    """The request-validation errors a 5xx carries, or ``[]`` for any other fault.
+
+    Some servers (llama-cpp-python's) answer a request their pydantic model refuses with
+    HTTP 500 and the validation error in ``error.message``: one ``{'type': ..., 'loc':
+    ('body', ...), 'msg': ...}`` literal per line. That request would be refused again.
+    """
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code < 500:
+        return []
+    body = exc.body if isinstance(exc.body, dict) else {}
+    error = body.get("error", body)
+    message = error.get("message") if isinstance(error, dict) else None
+    if not isinstance(message, str) or "validation error" not in message[:100]:
+        return []
+    found = []
+    for line in message.splitlines():
+        if line.lstrip().startswith("{'type'") and "'loc': ('body'" in line:
+            try:
+                item = ast.literal_eval(line.strip())  # literals only: no code of the server's runs
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                continue
+            if isinstance(item, dict):
+                found.append(item)
+    return found
+
+
 def is_transient(exc: BaseException) -> bool:
     """Whether ``exc`` is a fault that the same request, sent again later, may not meet."""
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
@@ -58,7 +85,7 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIStatusError):
         if exc.status_code == 429 and error_code(exc) == "insufficient_quota":
             return False
-        return retried_status(exc.status_code)
+        return retried_status(exc.status_code) and not request_validation_errors(exc)
     return False
 
 
