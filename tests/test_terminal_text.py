@@ -242,13 +242,15 @@ def _check(produced: Produced) -> None:
     if produced.stdout_kind == "json":
         _strict(produced.stdout)
     elif produced.stdout_kind == "jsonl":
-        [_strict(line) for line in produced.stdout.splitlines()]
+        for line in produced.stdout.splitlines():
+            _strict(line)
     else:
         _check_text("stdout", produced.stdout)
     for path in produced.files:
         content = path.read_text(encoding="utf-8")
         if path.suffix == ".jsonl":
-            [_strict(line) for line in content.splitlines() if line.strip()]
+            for line in filter(str.strip, content.splitlines()):
+                _strict(line)
         elif path.suffix == ".json":
             _strict(content)
         else:
