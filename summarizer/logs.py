@@ -28,9 +28,9 @@ __all__ = ["LIBRARY_LOGGERS", "REDACTED", "RedactingFilter", "add_secret", "conf
 
 REDACTED = "[redacted]"
 LIBRARY_LOGGERS = ("openai", "httpx", "httpx2", "httpcore", "httpcore2", "aiohttp", "instructor", "summarizer")
-# Shorter values are no key anyone would use against a real server, and would blank out
-# ordinary words in every log line.
-MIN_SECRET_LENGTH = 6
+# Shorter values ("x", "ollama") are local servers' placeholders, no key anyone would use
+# against a real server; redacting them would blank out ordinary words in every message.
+MIN_SECRET_LENGTH = 8
 
 _KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}")
 # A bearer token has a digit, dot, dash or underscore: "bearer bonds" stays as it is.

@@ -479,3 +479,15 @@ def test_a_placeholder_key_such_as_x_never_blanks_out_letters_of_a_message(loopb
                                  "--model", "m"])
     assert result.exit_code == 1 and "expected 'text' or 'json_object'" in result.stderr, result.stderr
     assert "[redacted]" not in result.stderr
+
+
+def test_a_placeholder_key_under_8_characters_such_as_ollama_is_no_secret(loopback, tmp_path, monkeypatch):
+    # Ollama's documentation uses the key "ollama"; a server's message naming itself stays whole
+    monkeypatch.setenv("OPENAI_API_KEY", "ollama")
+    loopback.default = lb.error(400, message="model 'm' not found, try pulling it first with ollama pull m")
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(app, ["brief", str(article), "--backend", "openai", "--base-url", loopback.url,
+                                 "--model", "m"])
+    assert result.exit_code == 1 and "with ollama pull m" in result.stderr, result.stderr
+    assert "[redacted]" not in result.stderr
