@@ -5,7 +5,8 @@ Environment variables read (here and nowhere else):
     OPENAI_API_KEY       the API key (never logged, never written)
     OPENAI_BASE_URL      any OpenAI-compatible server, e.g. http://localhost:8000/v1
     SUMMARIZER_MODEL     the model name
-    SUMMARIZER_MODE      tools | json_schema | json | md_json
+    SUMMARIZER_MODE      auto | tools | json_schema | json | md_json
+    SUMMARIZER_SERVER    auto | openai | vllm | llamacpp | ollama | lmstudio | generic
     SUMMARIZER_BACKEND   auto | openai | offline
     SUMMARIZER_MAX_INPUT_TOKENS   input tokens per request; a longer article is split in parts
     SUMMARIZER_MAX_ARTICLE_CHARS  the hard cap: a longer article is refused before any request
@@ -15,6 +16,7 @@ Environment variables read (here and nowhere else):
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from urllib.parse import urlsplit, urlunsplit
 from dataclasses import dataclass, field, fields, replace
@@ -52,12 +54,29 @@ class Backend(str, Enum):
 
 
 class Mode(str, Enum):
-    """How the structured reply is requested (mapped to instructor's modes in ``llm.py``)."""
+    """How the structured reply is requested (mapped to instructor's modes in ``structured.py``).
 
+    ``auto`` is the strongest mode the server takes (see ``backends/openai/dialects.py``);
+    for OpenAI's own API it is ``tools``.
+    """
+
+    auto = "auto"
     tools = "tools"
     json_schema = "json_schema"
     json = "json"
     md_json = "md_json"
+
+
+class ServerKind(str, Enum):
+    """The kind of OpenAI-compatible server, for what it accepts; ``auto`` asks its ``/v1/models``."""
+
+    auto = "auto"
+    openai = "openai"
+    vllm = "vllm"
+    llamacpp = "llamacpp"
+    ollama = "ollama"
+    lmstudio = "lmstudio"
+    generic = "generic"
 
 
 @dataclass(frozen=True)
@@ -70,10 +89,20 @@ class Settings:
     model: str | None = None
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
-    mode: Mode = Mode.tools
+    mode: Mode = Mode.auto
+    server_kind: ServerKind = ServerKind.auto
     temperature: float = 0.0
+    # Seconds a call may go without a byte of its reply (a streamed reply is cut for
+    # stalling, not for being slow); ``deadline`` bounds each brief's calls in all.
     timeout: float = 60.0
-    max_output_tokens: int | None = 4096
+    # None streams from the local servers (vLLM, llama.cpp, Ollama, LM Studio), whose
+    # replies take minutes on a CPU; a whole reply from anyone else must come in ``timeout``.
+    stream: bool | None = None
+    # None retries a timed-out call except to a server on this machine or a private network,
+    # which works one request at a time and would queue the retry behind the abandoned reply.
+    retry_timeouts: bool | None = None
+    # None fits the output budget to the article (tokens.fitted_output_budget); 0 sends none.
+    max_output_tokens: int | None = None
     # A reply cut off at max_output_tokens is asked for once more with twice the budget,
     # never more than this ceiling.
     max_output_tokens_ceiling: int = 16384
@@ -110,6 +139,25 @@ class Settings:
             return False
         host = (urlsplit(self.base_url).hostname or "").lower()
         return host != "openai.com" and not host.endswith(".openai.com")
+
+    @property
+    def on_private_network(self) -> bool:
+        """Whether the server is on this machine or a private network (a local model, one queue of work)."""
+        host = (urlsplit(self.base_url or "").hostname or "").lower()
+        if not host:
+            return False
+        if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan")):
+            return True
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return address.is_loopback or address.is_private or address.is_link_local
+
+    @property
+    def retries_timeouts(self) -> bool:
+        """Whether a timed-out call is sent again (``retry_timeouts``, or not to a private server)."""
+        return self.retry_timeouts if self.retry_timeouts is not None else not self.on_private_network
 
     @property
     def server(self) -> str:
@@ -158,11 +206,12 @@ _ENV = {
     "base_url": "OPENAI_BASE_URL",
     "model": "SUMMARIZER_MODEL",
     "mode": "SUMMARIZER_MODE",
+    "server_kind": "SUMMARIZER_SERVER",
     "backend": "SUMMARIZER_BACKEND",
     "max_input_tokens": "SUMMARIZER_MAX_INPUT_TOKENS",
     "max_article_chars": "SUMMARIZER_MAX_ARTICLE_CHARS",
 }
-_ENUMS = {"mode": Mode, "backend": Backend, "ungrounded": UngroundedPolicy}
+_ENUMS = {"mode": Mode, "backend": Backend, "ungrounded": UngroundedPolicy, "server_kind": ServerKind}
 _WHOLE_NUMBERS = {"max_input_tokens", "max_article_chars"}
 
 

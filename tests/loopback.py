@@ -23,6 +23,12 @@ works in every instructor mode:
     request mentions "```json" (MD_JSON)   -> ``message.content`` wrapped in a ```json fence
     otherwise (JSON_SCHEMA, JSON, none)    -> ``message.content``
 
+Asked with ``stream: true``, a completion is sent as server-sent events, its payload in
+pieces (``Completion.stream_pieces``, ``stream_interval``, ``stream_stall``), the usage in
+a last chunk when ``stream_options.include_usage`` asks for it. ``GET /v1/models`` lists
+``server.models`` (404 while it is None); those requests are kept in ``server.listings``,
+apart from ``server.requests``.
+
 Faults beyond status codes: ``drop()`` closes the connection, ``delay()`` answers late,
 ``hang()`` never answers, ``trickle()`` sends headers then a byte at a time and never
 finishes, ``refusal()`` and ``no_tool_call()`` are 200s without the structured payload.
@@ -93,6 +99,13 @@ class Completion:
     as_content: bool = False
     # A refusal: ``message.refusal`` carries it and ``message.content`` is null.
     refusal: str | None = None
+    # Asked with ``stream: true``: the payload goes in this many pieces, one every
+    # ``stream_interval`` seconds; ``stream_stall`` seconds of silence follow the first.
+    stream_pieces: int = 4
+    stream_interval: float = 0.0
+    stream_stall: float = 0.0
+    # False: no usage chunk even when asked for (llama-cpp-python sends none when streaming)
+    stream_usage: bool = True
 
 
 @dataclass(frozen=True)
@@ -418,8 +431,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(owner._next_reply(), body if isinstance(body, dict) else {})
 
     def do_GET(self) -> None:
+        owner = self.server.owner
         path = self.path.split("?", 1)[0].rstrip("/")
-        self.server.owner._record(self, path, None)
+        owner._record(self, path, None, listing=True)
+        if path in ("/v1/models", "/models") and owner.models is not None:
+            self._send_json(200, {"object": "list", "data": list(owner.models)}, {})
+            return
         self._send_error(error(404, message=f"loopback: no route for GET {path}", code=None))
 
     def _read_body(self) -> Any:
@@ -444,6 +461,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._drop()
             elif isinstance(reply, Error):
                 self._send_error(reply)
+            elif isinstance(reply, Completion) and body.get("stream"):
+                self._stream(reply, _completion_body(reply, body, owner._count()), body)
             elif isinstance(reply, Completion):
                 self._send_json(200, _completion_body(reply, body, owner._count()), reply.headers)
             elif isinstance(reply, Trickle):
@@ -481,6 +500,49 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, str(value))
         self.end_headers()
         self.wfile.write(data)
+
+    def _stream(self, reply: Completion, whole: dict[str, Any], body: Mapping[str, Any]) -> None:
+        """``whole`` as server-sent events: a role chunk, the payload in pieces, the finish, the usage."""
+        owner = self.server.owner
+        message, choice = whole["choices"][0]["message"], whole["choices"][0]
+        head = {key: whole[key] for key in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+        calls = message.get("tool_calls")
+        text = calls[0]["function"]["arguments"] if calls else (message.get("content") or "")
+        size = max(1, -(-len(text) // max(reply.stream_pieces, 1)))
+        pieces = [text[i:i + size] for i in range(0, len(text), size)] or [""]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+        def event(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> None:
+            chunk = {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.flush()
+
+        event({"role": "assistant", "content": ""})
+        if message.get("refusal"):
+            event({"refusal": message["refusal"]})
+        for number, piece in enumerate(pieces):
+            if calls:
+                call = {"index": 0, "function": {"arguments": piece}}
+                if number == 0:
+                    call |= {"id": calls[0]["id"], "type": "function", "function": {
+                        "name": calls[0]["function"]["name"], "arguments": piece}}
+                event({"tool_calls": [call]})
+            elif piece:
+                event({"content": piece})
+            wait = reply.stream_stall if number == 0 and reply.stream_stall else reply.stream_interval
+            if wait and owner._stopping.wait(min(wait, MAX_DELAY)):
+                self._drop()
+                return
+        event({}, choice["finish_reason"])
+        if reply.stream_usage and (body.get("stream_options") or {}).get("include_usage"):
+            chunk = {**head, "choices": [], "usage": whole["usage"]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
 
     def _trickle(self, reply: Trickle) -> None:
         owner = self.server.owner
@@ -533,6 +595,9 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._script: deque[Reply] = deque()
         self._requests: list[RecordedRequest] = []
+        self._listings: list[RecordedRequest] = []
+        # What GET /v1/models lists (None: 404), e.g. [{"id": "m", "object": "model", "owned_by": "vllm"}]
+        self.models: list[dict[str, Any]] | None = None
         self._errors: list[BaseException] = []
         self._connections: set[socket.socket] = set()
         self._stopping = threading.Event()
@@ -615,9 +680,15 @@ class LoopbackServer:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """A snapshot of every request received so far, in arrival order."""
+        """A snapshot of every POST received so far, in arrival order (GETs are in ``listings``)."""
         with self._lock:
             return list(self._requests)
+
+    @property
+    def listings(self) -> list[RecordedRequest]:
+        """The GET requests (``/v1/models``) received so far, in order."""
+        with self._lock:
+            return list(self._listings)
 
     @property
     def errors(self) -> list[BaseException]:
@@ -635,11 +706,11 @@ class LoopbackServer:
         with self._lock:
             return next(self._counter)
 
-    def _record(self, handler: _Handler, path: str, body: Any) -> None:
+    def _record(self, handler: _Handler, path: str, body: Any, listing: bool = False) -> None:
         headers = {name.lower(): value for name, value in handler.headers.items()}
         request = RecordedRequest(handler.command, path, headers, body, time.monotonic())
         with self._lock:
-            self._requests.append(request)
+            (self._listings if listing else self._requests).append(request)
 
     def _record_error(self, exc: BaseException) -> None:
         with self._lock:

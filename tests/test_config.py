@@ -12,7 +12,7 @@ def test_defaults_with_nothing_configured_choose_offline():
     settings = resolve_settings(environ={})
     assert settings.backend is Backend.auto
     assert settings.resolved_backend() is Backend.offline
-    assert settings.mode is Mode.tools and settings.max_reasks == 2
+    assert settings.mode is Mode.auto and settings.max_reasks == 2
 
 
 def test_environment_then_argument_precedence():

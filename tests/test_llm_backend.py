@@ -87,7 +87,8 @@ def test_request_carries_system_prompt_first_article_last_and_the_settings(loopb
     body = request.body
     assert request.path == "/v1/chat/completions"
     assert request.headers["authorization"] == f"Bearer {SENTINEL_KEY}"
-    assert (body["model"], body["temperature"], body["max_tokens"]) == ("loopback-model", 0.2, 4096)
+    # the output budget fits the article: 1024 tokens, and one for every two of article (4 characters each)
+    assert (body["model"], body["temperature"], body["max_tokens"]) == ("loopback-model", 0.2, 1024 + len(ARTICLE) // 8)
     roles = [m["role"] for m in body["messages"]]
     assert roles == ["system", "user"]
     assert ARTICLE in body["messages"][1]["content"]
@@ -97,9 +98,9 @@ def test_request_carries_system_prompt_first_article_last_and_the_settings(loopb
     assert "evidence_span" not in tool_schema and "schema_version" not in tool_schema
 
 
-def test_json_schema_mode_asks_for_strict_structured_outputs(loopback):
+def test_json_schema_mode_asks_openai_for_strict_structured_outputs(loopback):
     loopback.enqueue(lb.brief(REPLY))
-    make(loopback, mode="json_schema").summarize(ARTICLE)
+    make(loopback, mode="json_schema", server_kind="openai").summarize(ARTICLE)
     response_format = loopback.requests[0].body["response_format"]
     assert response_format["type"] == "json_schema"
     assert response_format["json_schema"]["strict"] is True
@@ -138,10 +139,11 @@ def test_transient_faults_are_retried_once_then_succeed(loopback, fault):
     assert brief.meta.transport_retries == 1 and len(brief.figures) == 1
 
 
-def test_timeout_is_retried(loopback):
+def test_timeout_is_retried_where_asked(loopback):
+    # a remote server's timeout is retried (retry_timeouts=None does so for any server not on a private network)
     loopback.enqueue(lb.delay(2, lb.brief(REPLY)), lb.brief(REPLY))
     started = time.monotonic()
-    brief = make(loopback, timeout=0.3).summarize(ARTICLE)
+    brief = make(loopback, timeout=0.3, retry_timeouts=True).summarize(ARTICLE)
     assert time.monotonic() - started < 1.8
     assert brief.meta.transport_retries == 1
 
@@ -199,7 +201,7 @@ def test_truncated_reply_is_reported_not_resent_unchanged(loopback):
     # re-sent once with twice the budget, never unchanged (tests/test_failures_llm.py has more)
     loopback.enqueue(lb.length(REPLY), lb.length(REPLY))
     with pytest.raises(ValidationFailedError, match="cut off at max_tokens=4096, then at max_tokens=8192 when asked again"):
-        make(loopback).summarize(ARTICLE)
+        make(loopback, max_output_tokens=4096).summarize(ARTICLE)
     assert [r.body["max_tokens"] for r in loopback.requests] == [4096, 8192]
 
 

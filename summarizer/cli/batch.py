@@ -20,6 +20,7 @@ from ..config import Backend, UngroundedPolicy, resolve_settings
 from ..errors import InputError, SummarizerError
 from .common import EXIT_INTERRUPTED, configure_logging, fail, check_backend, note_model, say
 from .options import (
+    Stream,
     BackendOption,
     BaseUrlOption,
     CachePathOption,
@@ -27,6 +28,10 @@ from .options import (
     MaxInputTokensOption,
     ModelOption,
     ModeOption,
+    ServerOption,
+    StreamOption,
+    TimeoutOption,
+    DeadlineOption,
     VerboseOption,
     flag,
 )
@@ -89,6 +94,10 @@ def run_command(
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
     mode: ModeOption = None,
+    server: ServerOption = None,
+    timeout: TimeoutOption = None,
+    deadline: DeadlineOption = None,
+    stream: StreamOption = Stream.auto,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 16,
     workers: Annotated[int, typer.Option(help="Processes that make briefs (default: all cores)", show_default=False)] = 0,
     rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
@@ -115,8 +124,8 @@ def run_command(
         if str(output) == "-":
             raise InputError("-o -: a batch output cannot be standard output: it is resumed in place, its run "
                              "manifest beside it; give a file (follow it with tail -f)")
-        settings = resolve_settings(backend=backend, model=model, base_url=base_url, mode=mode,
-                                    max_input_tokens=max_input_tokens, max_article_chars=max_article_chars)
+        settings = resolve_settings(backend=backend, model=model, base_url=base_url, mode=mode, server_kind=server,
+                                    timeout=timeout, deadline=deadline, stream=stream.setting(), max_input_tokens=max_input_tokens, max_article_chars=max_article_chars)
         options = BatchOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, cache=not no_cache, cache_path=cache_path,
                                resume=resume, retry_failed=retry_failed, force=force, max_cost=max_cost,
                                max_tokens=max_tokens, prices_path=prices, workers=workers or os.cpu_count() or 1)

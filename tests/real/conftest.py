@@ -58,7 +58,8 @@ class Exchange:
     path: str
     request: dict
     status: int
-    reply: dict | None
+    reply: dict | None  # a streamed reply: {"chunks": [...]}
+    abandoned: bool = False
 
 
 @dataclass
@@ -83,10 +84,15 @@ def _relay(upstream: str) -> tuple[ThreadingHTTPServer, Relay]:
             request = urllib.request.Request(upstream + self.path, data=body, method=method,
                                              headers={"Content-Type": "application/json"})
             try:
-                with urllib.request.urlopen(request, timeout=600) as answer:  # noqa: S310 - loopback only
-                    status, data = answer.status, answer.read()
+                answer = urllib.request.urlopen(request, timeout=600)  # noqa: S310 - loopback only
             except urllib.error.HTTPError as refused:
-                status, data = refused.code, refused.read()
+                answer = refused
+            with answer:
+                status, kind = answer.status, answer.headers.get("Content-Type", "application/json")
+                if kind.startswith("text/event-stream"):
+                    self._pass_stream(method, body, status, kind, answer)
+                    return
+                data = answer.read()
             if method == "POST":
                 try:
                     reply = json.loads(data)
@@ -94,10 +100,29 @@ def _relay(upstream: str) -> tuple[ThreadingHTTPServer, Relay]:
                     reply = None
                 relay.exchanges.append(Exchange(self.path, json.loads(body or b"{}"), status, reply))
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def _pass_stream(self, method, body, status, kind, answer) -> None:
+            """Server-sent events passed on line by line as they come; the chunks kept as the reply."""
+            exchange = Exchange(self.path, json.loads(body or b"{}"), status, {"chunks": []})
+            relay.exchanges.append(exchange)
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                for line in answer:
+                    self.wfile.write(line)
+                    self.wfile.flush()
+                    text = line.decode("utf-8", "replace").strip()
+                    if text.startswith("data:") and text[5:].strip() != "[DONE]":
+                        exchange.reply["chunks"].append(json.loads(text[5:]))
+            except OSError:
+                exchange.abandoned = True  # the client went away (a deadline): the server's reply is cut
 
         def do_GET(self):
             self._forward("GET")

@@ -7,6 +7,7 @@ call on a retry, and to instructor as the validation context that checks each dr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from ...grounding import ArticleIndex, GroundingIssue, find_problems
@@ -32,6 +33,13 @@ class Call:
     usage: Usage = field(default_factory=Usage)
     lenient_issues: list[GroundingIssue] = field(default_factory=list)
     refusal: str | None = None  # the latest reply's refusal, if the model refused
+    shape: Callable[[dict[str, Any]], dict[str, Any]] = lambda kwargs: kwargs  # the server's dialect
+    notes: list[str] = field(default_factory=list)  # warnings for the brief's meta, each once
+
+    def note(self, warning: str) -> None:
+        """Keep ``warning`` for the brief's ``meta.warnings`` (once, however many replies meet it)."""
+        if warning not in self.notes:
+            self.notes.append(warning)
 
     def retried(self) -> None:
         """The transport is about to send a request again."""

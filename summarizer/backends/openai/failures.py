@@ -64,11 +64,12 @@ def library_error(exc: BaseException, settings: Settings, attempts: int,
             elif status == 404 and not_found:
                 hint = not_found
             text = f"API refused the request (HTTP {status}, {hint.format(model=settings.model)}): {detail}"
+            if (part := refused_mode(exc)) is not None:
+                text = " ".join(text.split()) + _instead(part, settings)
         return kind(redact(text, settings), status_code=status, attempts=attempts, original=exc)
     if isinstance(exc, openai.APITimeoutError):
         return TransportError(
-            redact(f"API unavailable after {attempts} attempt(s): timed out (no whole reply within "
-                   f"{settings.timeout:g} s); try again later or raise the timeout", settings),
+            redact(f"API unavailable after {attempts} attempt(s): timed out {_timed_out(settings)}", settings),
             attempts=attempts,
             original=exc,
         )
@@ -82,8 +83,21 @@ def library_error(exc: BaseException, settings: Settings, attempts: int,
 
 
 # What to pass instead when a server's validation refuses the part of the request a mode adds
-_OTHER_MODES = {"response_format": "--mode json or --mode tools", "tools": "--mode json or --mode md_json",
-                "tool_choice": "--mode json or --mode md_json"}
+_OTHER_MODES = {"response_format": "--mode json or --mode tools", "json_schema": "--mode tools or --mode json",
+                "json_object": "--mode tools or --mode json_schema", "tool": "--mode json_schema or --mode json",
+                "function": "--mode json_schema or --mode json", "grammar": "--mode tools or --mode md_json",
+                "structured output": "--mode tools or --mode md_json"}
+
+
+def _instead(part: str, settings: Settings) -> str:
+    """What to pass instead of the mode whose ``part`` of the request the server refused."""
+    mode = settings.mode.value
+    others = _OTHER_MODES.get(part) or next((m for p, m in _OTHER_MODES.items() if p in part), None)
+    if others is None:
+        return ""
+    if mode != "auto":
+        others = f"--mode auto (tries each mode this server takes), {others}"
+    return f"; this server does not take --mode {mode}: pass {others}"
 
 
 def _refused_as_invalid(exc: Any, invalid: list[dict[str, Any]], settings: Settings) -> str:
@@ -95,10 +109,50 @@ def _refused_as_invalid(exc: Any, invalid: list[dict[str, Any]], settings: Setti
             f"{'.'.join(where) or 'the request'}: {first.get('msg', 'invalid')}{sent}")
     if len(invalid) > 1:
         text += f", and {len(invalid) - 1} more"
-    instead = _OTHER_MODES.get(where[0]) if where else None
-    if instead:
-        text += f"; this server does not take --mode {settings.mode.value}: pass {instead}"
+    if where:
+        text += _instead(where[0], settings)
     return " ".join(text.split())  # one line, whatever the server put in its values
+
+
+# Words of a refusal that names a part of the request a mode sends, or the mode itself.
+_MODE_PARTS = ("response_format", "json_schema", "json_object", "tool_choice", "tools", "tool call",
+               "function call", "grammar", "structured output")
+_NOT_A_MODE = ("context length", "context window", "maximum context", "too many tokens")
+
+
+def refused_mode(exc: BaseException | None) -> str | None:
+    """The part of the request a server refused as unsupported (``response_format``, ``tools``...), or None.
+
+    A 400 or 422 whose message names such a part, or a 5xx that is the server's own
+    request validation of one. Another refusal (an unknown model, a context too long) is None.
+    """
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    invalid = request_validation_errors(exc)
+    if invalid:
+        where = [str(part) for part in invalid[0].get("loc", ()) if part != "body"]
+        return where[0] if where else "the request"
+    if exc.status_code not in (400, 422):
+        return None
+    message = server_message(exc).lower()
+    if any(words in message for words in _NOT_A_MODE):
+        return None
+    return next((part for part in _MODE_PARTS if part in message), None)
+
+
+def _timed_out(settings: Settings) -> str:
+    """What a timeout was, and what to raise: a stall or the deadline when streamed (``settings.stream``
+    as it was decided), else the whole reply."""
+    if settings.stream:
+        what = f"nothing from the server for {settings.timeout:g} s, or past the deadline of {settings.deadline:g} s"
+    else:
+        what = f"no whole reply within {settings.timeout:g} s"
+    advice = "try again later or raise the timeout"
+    if not settings.retries_timeouts:
+        # a local model is slow, not gone: it is not sent the same work again
+        advice = (f"not retried, since a local server would queue it behind the abandoned reply; "
+                  f"raise --timeout (now {settings.timeout:g}) or --deadline (now {settings.deadline:g})")
+    return f"({what}); {advice}"
 
 
 def no_reply(response: Any) -> TransportError | None:
@@ -115,16 +169,16 @@ def no_reply(response: Any) -> TransportError | None:
                           "check that --model names a model this server serves")
 
 
-def truncated(max_tokens: int | None, asked_again: bool, settings: Settings, attempts: int,
+def truncated(first: int | None, max_tokens: int | None, settings: Settings, attempts: int,
               cause: BaseException) -> ValidationFailedError:
-    """A reply cut off at its output budget ``max_tokens``, the last one tried (``asked_again``: a larger one)."""
+    """A reply cut off at its output budget ``max_tokens``, the last one tried (``first`` was the first)."""
     if max_tokens is None:
         cut = "cut off by the server's own output limit (no max_tokens was sent)"
         advice = "set max_output_tokens, e.g. Summarizer(max_output_tokens=8192)"
     else:
         cut = f"cut off at max_tokens={max_tokens}"
-        if asked_again:
-            cut = f"cut off at max_tokens={settings.max_output_tokens}, then at max_tokens={max_tokens} when asked again"
+        if first is not None and first != max_tokens:
+            cut = f"cut off at max_tokens={first}, then at max_tokens={max_tokens} when asked again"
         # the budget grows only up to the ceiling: at the ceiling, the ceiling is what to raise
         knob = "max_output_tokens_ceiling" if max_tokens >= settings.max_output_tokens_ceiling else "max_output_tokens"
         advice = f"raise {knob} above {max_tokens}, e.g. Summarizer({knob}={max_tokens * 2})"

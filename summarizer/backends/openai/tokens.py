@@ -16,6 +16,21 @@ MAX_COUNTED_OUTPUT = 1000
 SCHEMA_PARTS = ("tools", "tool_choice", "response_format")
 
 
+# A brief's JSON grows with its article (more people, figures and excerpts) but not in
+# step with it: the budget starts at a floor that holds a short article's brief and adds
+# one token for every two of article, up to the budget long known to hold any one part.
+MIN_FITTED_OUTPUT = 1024
+MAX_FITTED_OUTPUT = 4096
+
+
+def fitted_output_budget(max_output_tokens: int | None, article_characters: int) -> int | None:
+    """The ``max_tokens`` of a brief's request: the setting, or (None) one fitted to the article; 0 is none."""
+    if max_output_tokens is not None:
+        return max_output_tokens or None
+    fitted = MIN_FITTED_OUTPUT + int(tokens_of(article_characters) / 2)
+    return min(fitted, MAX_FITTED_OUTPUT)
+
+
 def tokens_of(characters: float) -> float:
     """The tokens ``characters`` characters of text are taken to be."""
     return characters / CHARS_PER_TOKEN

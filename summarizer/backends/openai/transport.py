@@ -137,7 +137,11 @@ class RetryPolicy:
         self._backoff = wait_exponential_jitter(multiplier=0.5, max=settings.max_retry_wait, jitter=0.5)
         # stop_before_delay: no wait is started that would end past the deadline
         self._stop = stop_after_attempt(settings.transport_attempts) | stop_before_delay(settings.deadline)
-        self._retry = retry_if_exception(is_transient)
+        # A server on this machine or a private network works one request at a time: a call
+        # that timed out left it generating still, and a retry would queue behind that.
+        timeouts = settings.retries_timeouts
+        self._retry = retry_if_exception(lambda exc: is_transient(exc) and (
+            timeouts or not isinstance(exc, openai.APITimeoutError)))
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -205,6 +209,8 @@ class DeadlineHttpClient(openai.DefaultHttpxClient):
     """
 
     def send(self, request: httpx2.Request, *, stream: bool = False, **kwargs: Any) -> httpx2.Response:
+        if stream:  # a streamed reply: each read is bounded, and its reader keeps the deadline
+            return super().send(request, stream=True, **kwargs)
         started = time.monotonic()
         response = super().send(request, stream=True, **kwargs)
         budget = (request.extensions.get("timeout") or {}).get("read")
@@ -217,6 +223,11 @@ class DeadlineHttpClient(openai.DefaultHttpxClient):
                 response.close()
                 raise
         return response
+
+
+def stream_timeout(stall: float) -> httpx2.Timeout:
+    """The timeouts of a streamed request: ``stall`` seconds to connect, and between reads."""
+    return httpx2.Timeout(stall)
 
 
 async def within(awaitable: Any, seconds: float, url: str) -> Any:
