@@ -83,7 +83,7 @@ class Completion:
     """
 
     text: str
-    usage: tuple[int, int] = (10, 5)
+    usage: tuple[int, int] | None = (10, 5)  # (prompt, completion) tokens; None sends no usage block
     finish_reason: str = "stop"
     cached_tokens: int = 0
     fenced: bool | None = None
@@ -93,6 +93,9 @@ class Completion:
     as_content: bool = False
     # A refusal: ``message.refusal`` carries it and ``message.content`` is null.
     refusal: str | None = None
+    # Fields set on ``message`` last, as given (e.g. ``{"reasoning_content": "..."}``, or a
+    # ``content`` beside the tool call): what some server sends beyond the payload.
+    message: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,12 @@ def brief(
     cached_tokens: int = 0,
     fenced: bool | None = None,
     headers: Mapping[str, str] | None = None,
+    message: Mapping[str, Any] | None = None,
 ) -> Completion:
-    """A successful completion carrying ``payload`` JSON-encoded, in the requested form."""
+    """A successful completion carrying ``payload`` JSON-encoded, in the requested form.
+
+    ``usage=None`` sends no usage block; ``message`` adds fields to the message as given.
+    """
     return Completion(
         json.dumps(payload, ensure_ascii=False),
         usage=usage,
@@ -163,23 +170,26 @@ def brief(
         cached_tokens=cached_tokens,
         fenced=fenced,
         headers=dict(headers or {}),
+        message=dict(message or {}),
     )
 
 
 def raw_content(
     text: str,
     *,
-    usage: tuple[int, int] = (10, 5),
+    usage: tuple[int, int] | None = (10, 5),
     finish_reason: str = "stop",
     fenced: bool | None = False,
     headers: Mapping[str, str] | None = None,
+    message: Mapping[str, Any] | None = None,
 ) -> Completion:
     """A successful completion carrying arbitrary ``text`` (e.g. malformed JSON) verbatim.
 
     Not fenced by default: the text is exactly what the client sees.
     """
     return Completion(
-        text, usage=usage, finish_reason=finish_reason, fenced=fenced, headers=dict(headers or {})
+        text, usage=usage, finish_reason=finish_reason, fenced=fenced, headers=dict(headers or {}),
+        message=dict(message or {}),
     )
 
 
@@ -333,7 +343,6 @@ def _requested_tool_name(body: Mapping[str, Any]) -> str:
 
 def _completion_body(reply: Completion, body: Mapping[str, Any], number: int) -> dict[str, Any]:
     """The JSON of a chat.completion answering ``body``."""
-    prompt_tokens, completion_tokens = reply.usage
     finish_reason = reply.finish_reason
     message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": reply.refusal}
 
@@ -359,8 +368,9 @@ def _completion_body(reply: Completion, body: Mapping[str, Any], number: int) ->
         if fenced is None:
             fenced = "response_format" not in body and _mentions_json_fence(body.get("messages"))
         message["content"] = f"```json\n{reply.text}\n```" if fenced else reply.text
+    message.update(reply.message)
 
-    return {
+    completion = {
         "id": f"chatcmpl-loopback-{number}",
         "object": "chat.completion",
         "created": int(time.time()),
@@ -369,14 +379,17 @@ def _completion_body(reply: Completion, body: Mapping[str, Any], number: int) ->
         "choices": [
             {"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}
         ],
-        "usage": {
+    }
+    if reply.usage is not None:
+        prompt_tokens, completion_tokens = reply.usage
+        completion["usage"] = {
             "prompt_tokens": prompt_tokens,
             "completion_tokens": completion_tokens,
             "total_tokens": prompt_tokens + completion_tokens,
             "prompt_tokens_details": {"cached_tokens": reply.cached_tokens},
             "completion_tokens_details": {"reasoning_tokens": 0},
-        },
-    }
+        }
+    return completion
 
 
 # --- the server ------------------------------------------------------------------------
