@@ -253,6 +253,7 @@ class LLMBackend:
             usage=call.usage,
             attempts=call.completions,
             transport_retries=call.transport_retries,
+            reasoning_chars=call.reasoning_chars,
             warnings=[f"ungrounded after re-asks: {i.path}" for i in call.lenient_issues],
             started=started,
         )

@@ -13,6 +13,7 @@ from ...grounding import ArticleIndex, GroundingIssue, find_problems
 from ...models import BriefDraft, Usage
 from ...prompts import reask_grounding
 from .failures import no_reply
+from .reasoning import set_aside_reasoning
 from .structured import refusal_as_content
 
 # What is fed back to the model on a re-ask is capped, so a re-ask prompt stays small.
@@ -32,6 +33,7 @@ class Call:
     usage: Usage = field(default_factory=Usage)
     lenient_issues: list[GroundingIssue] = field(default_factory=list)
     refusal: str | None = None  # the latest reply's refusal, if the model refused
+    reasoning_chars: int = 0  # a reasoning model's thinking, set aside from every reply
 
     def retried(self) -> None:
         """The transport is about to send a request again."""
@@ -40,12 +42,15 @@ class Call:
     def count(self, response: Any) -> None:
         """A completion arrived: count it and its usage; a refusal becomes its text first.
 
+        A reasoning model's thinking is taken off the reply here, before instructor parses
+        it (see :mod:`.reasoning`), and only its size is kept.
         A 200 reply with no completion in it (an ``error`` object, no ``choices``) is a
         :class:`~summarizer.errors.TransportError` that says what the server said.
         """
         if (missing := no_reply(response)) is not None:
             raise missing
         self.refusal = refusal_as_content(response)
+        self.reasoning_chars += set_aside_reasoning(response)
         self.completions += 1
         self.usage = self.usage + Usage.of(getattr(response, "usage", None))
 
