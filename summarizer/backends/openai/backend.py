@@ -220,7 +220,8 @@ class LLMBackend:
     @contextmanager
     def _tracked(self, text: str) -> Iterator[Call]:
         """A new call's state; any failure inside becomes a library error."""
-        call = Call(ArticleIndex(text), self.settings.max_reasks + 1, self._options.get("max_tokens"))
+        call = Call(ArticleIndex(text), self.settings.max_reasks + 1, self._options.get("max_tokens"),
+                    prompt_estimate=self.request_tokens(text))
         try:
             yield call
         except Exception as exc:  # noqa: BLE001 - every failure becomes a library error
@@ -254,7 +255,7 @@ class LLMBackend:
             attempts=call.completions,
             transport_retries=call.transport_retries,
             reasoning_chars=call.reasoning_chars,
-            warnings=[f"ungrounded after re-asks: {i.path}" for i in call.lenient_issues],
+            warnings=call.warnings + [f"ungrounded after re-asks: {i.path}" for i in call.lenient_issues],
             started=started,
         )
         return finish(Brief.from_draft(draft), call.index, self.settings.ungrounded, made)

@@ -6,6 +6,7 @@ call on a retry, and to instructor as the validation context that checks each dr
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,9 @@ from ...prompts import reask_grounding
 from .failures import no_reply
 from .reasoning import set_aside_reasoning
 from .structured import refusal_as_content
+from .tokens import prompt_cut
+
+log = logging.getLogger(__name__)
 
 # What is fed back to the model on a re-ask is capped, so a re-ask prompt stays small.
 MAX_REPORTED_PROBLEMS = 8
@@ -34,6 +38,8 @@ class Call:
     lenient_issues: list[GroundingIssue] = field(default_factory=list)
     refusal: str | None = None  # the latest reply's refusal, if the model refused
     reasoning_chars: int = 0  # a reasoning model's thinking, set aside from every reply
+    prompt_estimate: float = 0.0  # the first request's input tokens, as tokens.py counts them
+    warnings: list[str] = field(default_factory=list)  # for meta.warnings
 
     def retried(self) -> None:
         """The transport is about to send a request again."""
@@ -52,7 +58,20 @@ class Call:
         self.refusal = refusal_as_content(response)
         self.reasoning_chars += set_aside_reasoning(response)
         self.completions += 1
-        self.usage = self.usage + Usage.of(getattr(response, "usage", None))
+        usage = Usage.of(getattr(response, "usage", None))
+        self.usage = self.usage + usage
+        if self.completions == 1:
+            self._check_prompt_read(usage.prompt_tokens)
+
+    def _check_prompt_read(self, read: int) -> None:
+        """A server that read far less of the prompt than was sent cut it: one warning and one log line.
+
+        Only the first completion is compared: it answers the request that was estimated
+        (re-asks add the failed reply and its errors), and a cut there repeats on every re-ask.
+        """
+        if (cut := prompt_cut(read, self.prompt_estimate)) is not None:
+            log.warning("%s", cut)
+            self.warnings.append(cut)
 
     def check(self, draft: BriefDraft) -> None:
         """Ungrounded evidence is an error the model is asked to fix, until the last attempt.
