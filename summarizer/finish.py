@@ -40,6 +40,7 @@ class Production:
     latency_s: float = 0.0
     attempts: int = 0
     transport_retries: int = 0
+    reasoning_chars: int = 0
     warnings: Sequence[str] = ()
     ungrounded_note: str | None = None
     started: float | None = None
@@ -61,6 +62,7 @@ def finish(brief: Brief, article: str | ArticleIndex, policy: UngroundedPolicy, 
         latency_s=round(made.latency_s if made.started is None else time.perf_counter() - made.started, 4),
         attempts=made.attempts,
         transport_retries=made.transport_retries,
+        reasoning_chars=made.reasoning_chars,
         grounding=report,
         warnings=warnings + reference_warnings(report),
         possible_injection=flag_injection(index.text),
@@ -71,7 +73,7 @@ def finish(brief: Brief, article: str | ArticleIndex, policy: UngroundedPolicy, 
 def merged(brief: Brief, metas: Sequence[BriefMeta], grounding: GroundingReport, latency_s: float) -> Brief:
     """``brief``, merged from parts, with metadata summed over its parts' ``metas``.
 
-    Counts, usage and latency add up; a flag such as ``possible_injection`` is raised
+    Counts (attempts, retries, reasoning), usage and latency add up; a flag such as ``possible_injection`` is raised
     when any part raised it; each part's warnings are kept, prefixed with its number.
     """
     if not metas:
@@ -89,6 +91,7 @@ def merged(brief: Brief, metas: Sequence[BriefMeta], grounding: GroundingReport,
             "latency_s": round(latency_s, 4),
             "attempts": sum(m.attempts for m in metas),
             "transport_retries": sum(m.transport_retries for m in metas),
+            "reasoning_chars": sum(m.reasoning_chars for m in metas),
             "grounding": grounding,
             "warnings": [f"part {n + 1} of {count}: {w}" for n, m in enumerate(metas) for w in m.warnings],
             "cached": False,

@@ -361,3 +361,14 @@ class BriefMeta(_Model):
     possible_injection: bool = Field(
         default=False, description="the article holds text addressed to an AI model (see summarizer.injection)"
     )
+    # Only the size of a reasoning model's thinking is kept, not its text: briefs are
+    # written to JSONL by the million and thinking often runs to several times the brief
+    # (10-50 KB), and it may quote the article, which logs and records never hold beyond
+    # the brief's own excerpts. A count is bounded and still tells a reasoning model's
+    # cost and whether the reply carried any (the tokens it cost are in ``usage``).
+    reasoning_chars: int = Field(
+        default=0,
+        ge=0,
+        description="characters of reasoning (a <think> block or a reasoning field) set aside, not part of "
+        "the brief; summed over every completion",
+    )

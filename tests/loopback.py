@@ -89,7 +89,7 @@ class Completion:
     """
 
     text: str
-    usage: tuple[int, int] = (10, 5)
+    usage: tuple[int, int] | None = (10, 5)  # (prompt, completion) tokens; None sends no usage block
     finish_reason: str = "stop"
     cached_tokens: int = 0
     fenced: bool | None = None
@@ -106,6 +106,9 @@ class Completion:
     stream_stall: float = 0.0
     # False: no usage chunk even when asked for (llama-cpp-python sends none when streaming)
     stream_usage: bool = True
+    # Fields set on ``message`` last, as given (e.g. ``{"reasoning_content": "..."}``, or a
+    # ``content`` beside the tool call): what some server sends beyond the payload.
+    message: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,8 +170,12 @@ def brief(
     cached_tokens: int = 0,
     fenced: bool | None = None,
     headers: Mapping[str, str] | None = None,
+    message: Mapping[str, Any] | None = None,
 ) -> Completion:
-    """A successful completion carrying ``payload`` JSON-encoded, in the requested form."""
+    """A successful completion carrying ``payload`` JSON-encoded, in the requested form.
+
+    ``usage=None`` sends no usage block; ``message`` adds fields to the message as given.
+    """
     return Completion(
         json.dumps(payload, ensure_ascii=False),
         usage=usage,
@@ -176,23 +183,26 @@ def brief(
         cached_tokens=cached_tokens,
         fenced=fenced,
         headers=dict(headers or {}),
+        message=dict(message or {}),
     )
 
 
 def raw_content(
     text: str,
     *,
-    usage: tuple[int, int] = (10, 5),
+    usage: tuple[int, int] | None = (10, 5),
     finish_reason: str = "stop",
     fenced: bool | None = False,
     headers: Mapping[str, str] | None = None,
+    message: Mapping[str, Any] | None = None,
 ) -> Completion:
     """A successful completion carrying arbitrary ``text`` (e.g. malformed JSON) verbatim.
 
     Not fenced by default: the text is exactly what the client sees.
     """
     return Completion(
-        text, usage=usage, finish_reason=finish_reason, fenced=fenced, headers=dict(headers or {})
+        text, usage=usage, finish_reason=finish_reason, fenced=fenced, headers=dict(headers or {}),
+        message=dict(message or {}),
     )
 
 
@@ -346,7 +356,6 @@ def _requested_tool_name(body: Mapping[str, Any]) -> str:
 
 def _completion_body(reply: Completion, body: Mapping[str, Any], number: int) -> dict[str, Any]:
     """The JSON of a chat.completion answering ``body``."""
-    prompt_tokens, completion_tokens = reply.usage
     finish_reason = reply.finish_reason
     message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": reply.refusal}
 
@@ -372,8 +381,9 @@ def _completion_body(reply: Completion, body: Mapping[str, Any], number: int) ->
         if fenced is None:
             fenced = "response_format" not in body and _mentions_json_fence(body.get("messages"))
         message["content"] = f"```json\n{reply.text}\n```" if fenced else reply.text
+    message.update(reply.message)
 
-    return {
+    completion = {
         "id": f"chatcmpl-loopback-{number}",
         "object": "chat.completion",
         "created": int(time.time()),
@@ -382,14 +392,17 @@ def _completion_body(reply: Completion, body: Mapping[str, Any], number: int) ->
         "choices": [
             {"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}
         ],
-        "usage": {
+    }
+    if reply.usage is not None:
+        prompt_tokens, completion_tokens = reply.usage
+        completion["usage"] = {
             "prompt_tokens": prompt_tokens,
             "completion_tokens": completion_tokens,
             "total_tokens": prompt_tokens + completion_tokens,
             "prompt_tokens_details": {"cached_tokens": reply.cached_tokens},
             "completion_tokens_details": {"reasoning_tokens": 0},
-        },
-    }
+        }
+    return completion
 
 
 # --- the server ------------------------------------------------------------------------
@@ -524,6 +537,9 @@ class _Handler(BaseHTTPRequestHandler):
         event({"role": "assistant", "content": ""})
         if message.get("refusal"):
             event({"refusal": message["refusal"]})
+        for name in ("reasoning_content", "reasoning"):  # a reasoning model thinks first, in its own field
+            if isinstance(message.get(name), str):
+                event({name: message[name]})
         for number, piece in enumerate(pieces):
             if calls:
                 call = {"index": 0, "function": {"arguments": piece}}
@@ -538,7 +554,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._drop()
                 return
         event({}, choice["finish_reason"])
-        if reply.stream_usage and (body.get("stream_options") or {}).get("include_usage"):
+        if reply.stream_usage and whole.get("usage") and (body.get("stream_options") or {}).get("include_usage"):
             chunk = {**head, "choices": [], "usage": whole["usage"]}
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
         self.wfile.write(b"data: [DONE]\n\n")

@@ -131,6 +131,17 @@ def test_raw_content_is_sent_verbatim(loopback: LoopbackServer, client: openai.O
         structured.chat.completions.create(model=MODEL, messages=MESSAGES, response_model=Headline, max_retries=0)
 
 
+def test_extra_message_fields_and_no_usage_block(loopback: LoopbackServer, client: openai.OpenAI) -> None:
+    loopback.enqueue(brief(PAYLOAD, usage=None, message={"reasoning_content": "First, the talks."}))
+
+    completion = client.chat.completions.create(model=MODEL, messages=MESSAGES)
+
+    message = completion.choices[0].message
+    assert message.reasoning_content == "First, the talks."
+    assert json.loads(message.content) == PAYLOAD
+    assert completion.usage is None
+
+
 def test_rate_limit_error_carries_its_headers(loopback: LoopbackServer, client: openai.OpenAI) -> None:
     loopback.enqueue(
         error(429, message="Rate limit reached", headers={"Retry-After": "1", "x-ratelimit-remaining-requests": "0"})

@@ -203,3 +203,11 @@ def test_a_bare_newline_inside_a_json_string_is_read_as_the_model_meant_it(loopb
     with make(loopback, mode=mode) as summarizer:
         brief = summarizer.summarize(ARTICLE)
     assert brief.summary == REPLY["summary"].replace(" ", "\n", 1) and len(loopback.requests) == 1
+
+
+def test_a_streamed_reasoning_field_is_set_aside_and_counted(loopback):
+    thinking = "First, who met whom? {not json}"
+    loopback.enqueue(lb.Completion(json.dumps(REPLY), message={"reasoning_content": thinking}))
+    with make(loopback, stream=True, mode="json") as summarizer:
+        brief = summarizer.summarize(ARTICLE)
+    assert brief.headline == REPLY["headline"] and brief.meta.reasoning_chars == len(thinking)

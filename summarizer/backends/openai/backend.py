@@ -353,7 +353,8 @@ class LLMBackend:
         options = dict(self._options)
         if (budget := fitted_output_budget(self.settings.max_output_tokens, len(text))) is not None:
             options["max_tokens"] = budget
-        call = Call(ArticleIndex(text), self.settings.max_reasks + 1, budget, shape=route.shape)
+        call = Call(ArticleIndex(text), self.settings.max_reasks + 1, budget, shape=route.shape,
+                    prompt_estimate=self.request_tokens(text))
         try:
             yield call, options
         except Exception as exc:  # noqa: BLE001 - every failure becomes a library error
@@ -386,7 +387,8 @@ class LLMBackend:
             usage=call.usage,
             attempts=call.completions,
             transport_retries=call.transport_retries,
-            warnings=[*self._fallbacks, *call.notes,
+            reasoning_chars=call.reasoning_chars,
+            warnings=[*self._fallbacks, *call.warnings,
                       *(f"ungrounded after re-asks: {i.path}" for i in call.lenient_issues)],
             started=started,
         )

@@ -1,7 +1,8 @@
 """Token estimates before a request is sent: about four characters a token.
 
 The one rule of token counting in the package: the rate limiter's reservations, the
-budgets of a batch job and the split of long articles all count this way.
+budgets of a batch job and the split of long articles all count this way; and a reply
+whose server read far fewer prompt tokens than that was cut (:func:`prompt_cut`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,18 @@ CHARS_PER_TOKEN = 4
 MAX_COUNTED_OUTPUT = 1000
 # Parts of a request that carry the schema (the tools, or the response format).
 SCHEMA_PARTS = ("tools", "tool_choice", "response_format")
+# A server that read under this share of the prompt tokens we counted cut the prompt. Real
+# tokenizers count within about 30% of characters / 4 (and a chat template adds tokens), so
+# a prompt read whole reports at least ~0.7 of the estimate; half leaves room for any
+# tokenizer and still catches the silent cut of Ollama's default contexts (2,048 or 4,096
+# tokens) on a prompt twice that size. A milder cut is not reported.
+PROMPT_CUT_SHARE = 0.5
+# Prompts counted under this are never checked. It is twice the smallest context a server
+# defaults to (Ollama's 2,048), so no cut to a default context is missed: a smaller prompt
+# cut to 2,048 keeps over half. It keeps out short prompts where a server that leaves its
+# cached prefix out of ``prompt_tokens`` (older Ollama did) reports a fraction of the
+# request: our system prompt and schema alone are about 1,800-2,600 tokens.
+PROMPT_CUT_FLOOR = 4096
 
 
 # A brief's JSON grows with its article (more people, figures and excerpts) but not in
@@ -73,3 +86,19 @@ def schema_characters(parts: dict[str, Any]) -> int:
                 entry = _SCHEMA_SIZES[id(value)] = (value, len(json.dumps(value)))
             total += entry[1]
     return total
+
+
+def prompt_cut(read: int, sent: float) -> str | None:
+    """The warning for a server that read ``read`` prompt tokens of about ``sent``, or None.
+
+    None when the server reported no count (0), the prompt is under ``PROMPT_CUT_FLOOR``,
+    or the server read at least ``PROMPT_CUT_SHARE`` of it.
+    """
+    if read <= 0 or sent < PROMPT_CUT_FLOOR or read >= PROMPT_CUT_SHARE * sent:
+        return None
+    return (
+        f"the server read {read:,} prompt tokens of about {round(sent, -2):,.0f} sent: it cut the prompt to "
+        "its context size (Ollama: raise num_ctx, e.g. OLLAMA_CONTEXT_LENGTH=8192 or the model's num_ctx "
+        "parameter; or lower --max-input-tokens so the article is sent in parts that fit); the brief covers "
+        "only part of the article"
+    )
