@@ -627,3 +627,9 @@ def test_submit_status_download_then_import_end_to_end(tmp_path, fake_api):
     summary = import_results(downloaded, texts, settings, out)
     assert summary.ok == 4 and summary.resubmit == ["news-4"] and summary.by_reason == {"expired": 1}
     assert sorted(line["id"] for line in read_jsonl(out)) == sorted(texts)
+
+
+def test_by_default_a_batch_request_gets_the_budget_an_online_one_would():
+    text = "Some article. " * 300
+    body = request_body(text, resolve_settings(environ={}, model="gpt-4o-mini"))
+    assert body["max_tokens"] == 1024 + len(text) // 8  # fitted to the article, as tokens.fitted_output_budget

@@ -42,7 +42,7 @@ from typing import IO, Any, Protocol
 
 from ..backends.long_articles import check_length, part_chars, split_text
 from ..backends.openai.structured import strict_response_format
-from ..backends.openai.tokens import counted_output, estimate_tokens
+from ..backends.openai.tokens import counted_output, estimate_tokens, fitted_output_budget
 from ..config import Settings
 from ..errors import ConfigError, InputError
 from ..output_files import Kind, OutputFile
@@ -92,8 +92,8 @@ def request_body(text: str, settings: Settings) -> dict[str, Any]:
         "messages": messages(text),
         "temperature": settings.temperature,
     }
-    if settings.max_output_tokens:
-        body["max_tokens"] = settings.max_output_tokens
+    if (budget := fitted_output_budget(settings.max_output_tokens, len(text))) is not None:
+        body["max_tokens"] = budget  # the same budget an online request of this article gets
     # A fresh copy per body: callers may mutate what they get back.
     body["response_format"] = json.loads(json.dumps(_response_format()))
     return body
