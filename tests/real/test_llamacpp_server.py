@@ -96,7 +96,9 @@ def test_the_default_mode_sends_the_schema_as_llama_cpp_takes_it_and_gets_json_o
         assert json.loads(result.stdout)["headline"]
     else:  # the model's judgement, said in one line; never a protocol mismatch
         assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr
-        assert "no valid brief" in result.stderr and "refused" not in result.stderr
+        # a 135M model may ramble past any budget: also its judgement, and said so
+        assert "no valid brief" in result.stderr or "the reply was truncated" in result.stderr
+        assert "refused" not in result.stderr
 
 
 def test_json_schema_mode_is_translated_for_this_server(relay):
