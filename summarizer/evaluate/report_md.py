@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..render import md_escape
+from .failures import said_failed
 from .scoring import FIELDS
 
 WORST = 5
@@ -70,7 +71,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["", "## Regressions against the baseline", ""]
         lines += [f"- {_cell(r)}" for r in report["regressions"]]
     if report.get("failed_articles"):
-        lines += ["", "## Failed articles", ""]
+        lines += ["", "## Failed articles", "", f"{_cell(said_failed(report))}; each scores as an empty brief.", ""]
         lines += [f"- {_cell(a['id'])}: {_cell(a['error'])}" for a in report["failed_articles"]]
     worst = sorted(report["articles"], key=lambda a: sum(a["fields"][f]["f1"] for f in FIELDS))[:WORST]
     lines += ["", f"## Worst {len(worst)} articles", ""]

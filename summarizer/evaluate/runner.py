@@ -10,6 +10,7 @@ from ..errors import SummarizerError
 from ..models import Brief
 from .baseline import GATED, metric, undefined
 from .dataset import Fixture
+from .failures import MISSING
 from .predictions import Prediction
 from .scoring import ArticleScore, build_report, score_article
 
@@ -43,9 +44,10 @@ def score(
     for fixture in fixtures:
         prediction = predictions.get(fixture.id)
         if prediction is None:
-            scores.append(score_article(fixture, None, tolerance, error="no prediction for this id"))
+            scores.append(score_article(fixture, None, tolerance, error="no prediction for this id", error_kind=MISSING))
         else:
-            scores.append(score_article(fixture, prediction.brief, tolerance, error=prediction.error))
+            scores.append(score_article(fixture, prediction.brief, tolerance, error=prediction.error,
+                                        error_kind=prediction.error_kind))
     extra = sorted(set(predictions) - {f.id for f in fixtures})
     report = build_report(scores, value_tolerance=tolerance, **about)
     report["unknown_prediction_ids"] = extra

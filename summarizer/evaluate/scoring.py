@@ -15,6 +15,7 @@ from typing import Any
 
 from ..models import Brief
 from .dataset import Fixture
+from .failures import failed_by_kind
 from .matching import (
     DEFAULT_VALUE_TOLERANCE,
     Locator,
@@ -84,6 +85,7 @@ class ArticleScore:
     grounded: int = 0
     text_overlap: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    error_kind: str | None = None  # the error's class name, or "missing"
 
     def check(self, name: str, ok: bool) -> bool:
         self.attributes.setdefault(name, []).append(ok)
@@ -140,11 +142,13 @@ def _rouge1(pred: str | None, gold: str | None) -> float:
 
 
 def score_article(
-    fixture: Fixture, pred: Brief | None, tolerance: float = DEFAULT_VALUE_TOLERANCE, error: str | None = None
+    fixture: Fixture, pred: Brief | None, tolerance: float = DEFAULT_VALUE_TOLERANCE, error: str | None = None,
+    error_kind: str | None = None,
 ) -> ArticleScore:
-    """Score one predicted brief (``None`` when the prediction failed or is missing)."""
+    """Score one predicted brief (``None`` when the prediction failed or is missing, with
+    ``error`` and its ``error_kind``)."""
     gold = fixture.gold
-    score = ArticleScore(id=fixture.id, split=fixture.split, error=error)
+    score = ArticleScore(id=fixture.id, split=fixture.split, error=error, error_kind=error_kind)
     brief = pred if pred is not None else Brief()
     locator = Locator(fixture.index)
 
@@ -245,6 +249,7 @@ def build_report(scores: list[ArticleScore], **about: Any) -> dict[str, Any]:
     report.update(summarize_scores(scores))
     splits = sorted({s.split for s in scores if s.split})
     report["splits"] = {name: summarize_scores([s for s in scores if s.split == name]) for name in splits}
-    report["failed_articles"] = [{"id": s.id, "error": s.error} for s in scores if s.error]
+    report["failed_articles"] = [{"id": s.id, "error": s.error, "kind": s.error_kind} for s in scores if s.error]
+    report["failed_by_kind"] = failed_by_kind(report["failed_articles"])
     report["articles"] = [s.to_json() for s in scores]
     return report
