@@ -229,7 +229,7 @@ def test_baseline_gate_fails_names_the_metric_and_bless_rewrites(dataset, tmp_pa
 def test_missing_prediction_counts_as_an_empty_brief_and_is_reported(dataset):
     report, _ = evaluate(load_dataset(dataset), predictions={})
     assert report["fields"]["figures"]["recall"] == 0.0
-    assert report["failed_articles"] == [{"id": "lima", "error": "no prediction for this id"}]
+    assert report["failed_articles"] == [{"id": "lima", "error": "no prediction for this id", "kind": "missing"}]
 
 
 def test_repeat_reports_mean_and_spread(dataset):
@@ -317,9 +317,9 @@ def test_an_eval_where_every_article_failed_exits_1_saying_so_not_0_with_perfect
     failed = runner.invoke(app, [*base, "--report-dir", str(tmp_path / "r1")])
     assert failed.exit_code == 1, failed.stderr
     assert failed.stderr.strip().splitlines()[-1].startswith(
-        "summarizer: error: every article failed (2 of 2), so nothing was scored; the first, one: ")
+        "summarizer: error: every article failed (2 of 2: 2 refused by the API), so nothing was scored; the first, one: ")
     assert "does not support tools" in failed.stderr and (tmp_path / "r1" / "report.json").exists()
     loopback.default = lb.error(400, message="still refused")
     loopback.enqueue(lb.brief(REPLY))
-    one_made = runner.invoke(app, [*base, "--report-dir", str(tmp_path / "r2")])
-    assert one_made.exit_code == 0, one_made.stderr
+    one_made = runner.invoke(app, [*base, "--report-dir", str(tmp_path / "r2"), "--allow-failures"])
+    assert one_made.exit_code == 0, one_made.stderr  # a run that scored something may be allowed its failures

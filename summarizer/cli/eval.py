@@ -22,13 +22,24 @@ class EvalFormat(str, Enum):
     none = "none"
 
 
-def _check_something_scored(report: dict, report_dir: Path) -> None:
-    """Refuse a run in which every article failed: its scores (precision 1.0 of nothing) are no measurement."""
+def _check_failures(report: dict, listed: Path, allowed: bool) -> Optional[str]:
+    """Refuse a run in which an article failed (it scores as an empty brief, lowering every
+    recall), unless ``allowed``: then the line to say. A run in which every article failed
+    scored nothing, and is refused even when allowed."""
+    from ..evaluate import said_by_kind, said_failed
+
     failed, total = report["failed_articles"], report["n_articles"]
-    if total and len(failed) == total:
+    if not failed:
+        return None
+    if len(failed) == total:
         first = failed[0]
-        raise BackendError(f"every article failed ({total} of {total}), so nothing was scored; the first, "
-                           f"{first['id']}: {first['error']}; {report_dir / 'report.md'} lists each")
+        raise BackendError(f"every article failed ({total} of {total}: {said_by_kind(report)}), so nothing was scored; "
+                           f"the first, {first['id']}: {first['error']}; {listed} lists each",
+                           failed=len(failed), total=total)
+    if not allowed:
+        raise BackendError(f"{said_failed(report)}; {listed} lists each; pass --allow-failures to accept "
+                           "scores that count them as empty briefs", failed=len(failed), total=total)
+    return f"{said_failed(report)}, scored as empty briefs; {listed} lists each"
 
 
 def _check_outputs(save_predictions: Optional[Path], blessed: Optional[Path], output_format: EvalFormat) -> None:
@@ -58,11 +69,18 @@ def eval_command(
     bless_baseline: Annotated[bool, flag("--bless", "Rewrite --baseline with this run's scores")] = False,
     report_dir: Annotated[Path, typer.Option(help="Where report.json, report.md and report.html go")] = Path("out/eval"),
     output_format: Annotated[EvalFormat, typer.Option("--format", "-f", help="What to print on stdout")] = EvalFormat.md,
+    allow_failures: Annotated[bool, flag("--allow-failures", "Exit as if no article failed (failed ones score as "
+                                         "empty briefs and are still reported); not when every article did")] = False,
     no_cache: Annotated[bool, flag("--no-cache", "Do not read or write the local brief cache (the one batch uses)")] = False,
     cache_path: CachePathOption = None,
     verbose: VerboseOption = 0,
 ) -> None:
-    """Score briefs against hand-labeled fixtures, write reports, and gate on a baseline."""
+    """Score briefs against hand-labeled fixtures, write reports, and gate on a baseline.
+
+    Exit codes: 0 every article scored, or some failed and --allow-failures was given;
+    1 an article failed (every article: even with --allow-failures), after writing the
+    reports; 2 bad input or usage; 3 a gated metric fell below --baseline.
+    """
     from .. import evaluate as ev
     from ..api import Summarizer
 
@@ -93,7 +111,7 @@ def eval_command(
         if baseline is not None and not bless_baseline:
             fallen = ev.check_baseline(report, baseline)
         paths = ev.write_reports(report, fixtures, report_dir)
-        _check_something_scored(report, report_dir)
+        allowed = _check_failures(report, paths[1], allow_failures)
         if bless_baseline:
             ev.bless(report, baseline)
             say(f"blessed {baseline}")
@@ -105,6 +123,8 @@ def eval_command(
         sys.stdout.write(ev.render_markdown(report))
     if from_cache:
         say(from_cache)
+    if allowed:
+        say(allowed)
     say(f"reports in {', '.join(str(p) for p in paths)}")
     for regression in fallen:
         say(f"regression: {regression}")

@@ -19,6 +19,7 @@ from ..errors import ConfigError
 from ..output_files import output_folder, write_file
 from .baseline import Regression, bless, gate_summary, load_baseline, regressions
 from .dataset import Fixture, GoldBrief, load_dataset
+from .failures import said_by_kind, said_failed
 from .matching import DEFAULT_VALUE_TOLERANCE
 from .predictions import Prediction, read_predictions, write_predictions
 from .report_html import render_html
@@ -27,7 +28,8 @@ from .runner import predict, score, with_repeats
 
 __all__ = [
     "Fixture", "GoldBrief", "Prediction", "Regression", "bless", "check_baseline", "evaluate",
-    "load_dataset", "open_cache", "read_predictions", "render_markdown", "write_predictions", "write_reports",
+    "load_dataset", "open_cache", "read_predictions", "render_markdown", "said_by_kind", "said_failed", "write_predictions",
+    "write_reports",
 ]
 
 

@@ -25,17 +25,33 @@ def metric(report: dict[str, Any], dotted: str) -> float | None:
     return node if isinstance(node, (int, float)) else None
 
 
+def undefined(report: dict[str, Any], dotted: str) -> bool:
+    """Whether the report holds ``dotted`` as null: a metric with no value, such as the
+    precision or grounding rate of nothing predicted (not a metric the report lacks)."""
+    *parents, leaf = dotted.split(".")
+    node: Any = report
+    for part in parents:
+        node = node.get(part) if isinstance(node, dict) else None
+    return isinstance(node, dict) and leaf in node and node[leaf] is None
+
+
 @dataclass(frozen=True)
 class Regression:
+    """A gated metric below its baseline; ``current`` is None when the report has no value
+    for it, ``undefined`` when that is because nothing was predicted."""
+
     metric: str
     baseline: float
     current: float | None
+    undefined: bool = False
 
     @property
     def drop(self) -> float:
         return self.baseline - (self.current or 0.0)
 
     def __str__(self) -> str:
+        if self.undefined:
+            return f"{self.metric} fell from {self.baseline:.4f} to undefined (nothing predicted)"
         now = "missing" if self.current is None else f"{self.current:.4f}"
         return f"{self.metric} fell from {self.baseline:.4f} to {now} (-{self.drop:.4f})"
 
@@ -49,6 +65,9 @@ def load_baseline(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: not a readable baseline ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
         raise InputError(f"{path}: a baseline needs a \"metrics\" object")
+    for name, value in data["metrics"].items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InputError(f"{path}: metric {name} is {json.dumps(value)}, not a number")
     return data
 
 
@@ -60,7 +79,7 @@ def regressions(report: dict[str, Any], baseline: dict[str, Any]) -> list[Regres
     for name, blessed in sorted(baseline["metrics"].items()):
         current = metric(report, name)
         if current is None or current < blessed - tolerance:
-            fallen.append(Regression(name, float(blessed), current))
+            fallen.append(Regression(name, float(blessed), current, undefined(report, name)))
     return fallen
 
 

@@ -40,6 +40,16 @@ class Prediction:
         """The prediction of an article whose brief raised ``exc``."""
         return cls(fixture_id, None, _shown(type(exc).__name__, exc.message), records.error_data(exc))
 
+    @property
+    def error_kind(self) -> str | None:
+        """The class name of the error that prevented a brief (``TransportError``, ...); None for a brief."""
+        if self.brief is not None:
+            return None
+        data = self.error_data
+        if not (isinstance(data, dict) and isinstance(data.get("type"), str) and data["type"] not in ("", "error")):
+            data = _error_of(self.error or "no brief")  # an earlier version's line: "Kind: message"
+        return str(data["type"])
+
     def to_json(self) -> dict[str, Any]:
         if self.brief is not None:
             meta = self.brief.meta.model_dump(mode="json") if self.brief.meta else None

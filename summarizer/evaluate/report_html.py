@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 from .dataset import Fixture
 from .matching import Locator
+from .report_md import shown_score
 from .scoring import FIELDS
 
 _STYLE = """
@@ -65,8 +66,9 @@ def _describe(item: dict[str, Any] | None) -> str:
 
 def _scores_table(fields: dict[str, Any]) -> str:
     rows = "".join(
-        f"<tr><td>{name}</td><td class=num>{f['precision']:.3f}</td><td class=num>{f['recall']:.3f}</td>"
-        f"<td class=num><b>{f['f1']:.3f}</b></td><td class=num>{f['tp']}</td><td class=num>{f['fp']}</td>"
+        f"<tr><td>{name}</td><td class=num>{shown_score(f['precision'])}</td>"
+        f"<td class=num>{shown_score(f['recall'])}</td>"
+        f"<td class=num><b>{shown_score(f['f1'])}</b></td><td class=num>{f['tp']}</td><td class=num>{f['fp']}</td>"
         f"<td class=num>{f['fn']}</td></tr>"
         for name, f in ((n, fields[n]) for n in FIELDS)
     )
@@ -109,7 +111,8 @@ def render_html(report: dict[str, Any], fixtures: Sequence[Fixture]) -> str:
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>"
         f"<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<style>{_STYLE}</style></head><body><h1>{title}</h1>{_scores_table(report['fields'])}"
-        f"<p>Grounding rate {report['grounding_rate']:.3f}</p>{splits}"
+        f"<p>Grounding rate {shown_score(report['grounding_rate'])}"
+        f"{' (nothing predicted)' if report['grounding_rate'] is None else ''}</p>{splits}"
         f"<p class=legend><span class=g>gold evidence</span><span class=p>predicted evidence</span>"
         f"<span class=gp>both</span></p><h2>Articles, worst first</h2>{''.join(sections)}</body></html>\n"
     )

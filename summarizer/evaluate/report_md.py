@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..render import md_escape
+from .failures import said_failed
 from .scoring import FIELDS
 
 WORST = 5
@@ -14,12 +15,18 @@ def _cell(text: Any) -> str:
     return md_escape("" if text is None else str(text))
 
 
+def shown_score(value: float | None) -> str:
+    """A score to three places; ``n/a`` for an undefined one (precision of nothing predicted)."""
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _fields_table(fields: dict[str, Any]) -> list[str]:
     lines = ["| field | precision | recall | F1 | macro F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|---|"]
     for name in FIELDS:
         f = fields[name]
         lines.append(
-            f"| {name} | {f['precision']:.3f} | {f['recall']:.3f} | **{f['f1']:.3f}** | {f['macro_f1']:.3f} "
+            f"| {name} | {shown_score(f['precision'])} | {shown_score(f['recall'])} | **{shown_score(f['f1'])}** "
+            f"| {shown_score(f['macro_f1'])} "
             f"| {f['tp']} | {f['fp']} | {f['fn']} |"
         )
     return lines
@@ -41,9 +48,14 @@ def render_markdown(report: dict[str, Any]) -> str:
     """Tables per field and split, attribute accuracy, regressions, and the worst articles."""
     lines = [f"# Eval: {report.get('backend', '?')} on {report['n_articles']} articles", ""]
     lines += _fields_table(report["fields"])
-    lines += ["", f"Grounding rate: **{report['grounding_rate']:.3f}** of predicted excerpts found in the article."]
+    rate = report["grounding_rate"]
+    lines += ["", "Grounding rate: **n/a** (nothing predicted)." if rate is None
+              else f"Grounding rate: **{rate:.3f}** of predicted excerpts found in the article."]
     for name, stats in report.get("repeat", {}).get("metrics", {}).items():
-        lines.append(f"- {name}: mean {stats['mean']:.4f}, stdev {stats['stdev']:.4f} over {report['repeat']['runs']} runs")
+        if stats["mean"] is None:
+            lines.append(f"- {name}: n/a in all {report['repeat']['runs']} runs (nothing predicted)")
+        else:
+            lines.append(f"- {name}: mean {stats['mean']:.4f}, stdev {stats['stdev']:.4f} over {report['repeat']['runs']} runs")
     for split, summary in report.get("splits", {}).items():
         lines += ["", f"## Split `{split}` ({summary['n_articles']} articles)", ""]
         lines += _fields_table(summary["fields"])
@@ -59,7 +71,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["", "## Regressions against the baseline", ""]
         lines += [f"- {_cell(r)}" for r in report["regressions"]]
     if report.get("failed_articles"):
-        lines += ["", "## Failed articles", ""]
+        lines += ["", "## Failed articles", "", f"{_cell(said_failed(report))}; each scores as an empty brief.", ""]
         lines += [f"- {_cell(a['id'])}: {_cell(a['error'])}" for a in report["failed_articles"]]
     worst = sorted(report["articles"], key=lambda a: sum(a["fields"][f]["f1"] for f in FIELDS))[:WORST]
     lines += ["", f"## Worst {len(worst)} articles", ""]

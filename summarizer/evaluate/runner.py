@@ -8,8 +8,9 @@ from typing import Any, Callable, Sequence
 from ..batch.cache import BriefCache
 from ..errors import SummarizerError
 from ..models import Brief
-from .baseline import GATED, metric
+from .baseline import GATED, metric, undefined
 from .dataset import Fixture
+from .failures import MISSING
 from .predictions import Prediction
 from .scoring import ArticleScore, build_report, score_article
 
@@ -43,9 +44,10 @@ def score(
     for fixture in fixtures:
         prediction = predictions.get(fixture.id)
         if prediction is None:
-            scores.append(score_article(fixture, None, tolerance, error="no prediction for this id"))
+            scores.append(score_article(fixture, None, tolerance, error="no prediction for this id", error_kind=MISSING))
         else:
-            scores.append(score_article(fixture, prediction.brief, tolerance, error=prediction.error))
+            scores.append(score_article(fixture, prediction.brief, tolerance, error=prediction.error,
+                                        error_kind=prediction.error_kind))
     extra = sorted(set(predictions) - {f.id for f in fixtures})
     report = build_report(scores, value_tolerance=tolerance, **about)
     report["unknown_prediction_ids"] = extra
@@ -53,12 +55,18 @@ def score(
 
 
 def with_repeats(reports: list[dict[str, Any]]) -> dict[str, Any]:
-    """The first run's report, with mean and spread of each gated metric over all runs."""
+    """The first run's report, with mean and spread of each gated metric over all runs.
+
+    A metric undefined in every run (a grounding rate with nothing predicted) stays
+    undefined: its mean and spread are ``None``, which the gate reads as a regression.
+    """
     report = dict(reports[0])
-    spread = {}
+    spread: dict[str, dict[str, float | None]] = {}
     for name in GATED:
         values = [v for v in (metric(r, name) for r in reports) if v is not None]
-        if values:
+        if not values and any(undefined(r, name) for r in reports):
+            spread[name] = {"mean": None, "stdev": None, "min": None, "max": None}
+        elif values:
             spread[name] = {
                 "mean": round(statistics.fmean(values), 4),
                 "stdev": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..models import Brief
 from .dataset import Fixture
+from .failures import failed_by_kind
 from .matching import (
     DEFAULT_VALUE_TOLERANCE,
     Locator,
@@ -45,13 +46,30 @@ class Counts:
         self.fp += other.fp
         self.fn += other.fn
 
-    def scores(self) -> dict[str, float | int]:
-        """Precision, recall and F1; an empty side counts as perfect (nothing to find, nothing invented)."""
-        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+    def scores(self) -> dict[str, float | int | None]:
+        """Precision, recall and F1.
+
+        Precision of nothing predicted is undefined (``None``), not perfect.
+        Recall of nothing to find is 1.0. F1 is always a number: with no prediction, 1.0
+        when there was nothing to find either (an exact answer) and 0.0 when there was.
+        """
         recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+        if not self.tp + self.fp:
+            precision, f1 = None, (0.0 if self.fn else 1.0)
+        else:
+            precision = self.tp / (self.tp + self.fp)
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": _rounded(precision), "recall": round(recall, 4), "f1": round(f1, 4),
                 "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _share(part: int, whole: int) -> float | None:
+    """``part / whole`` to four places; undefined (``None``) when ``whole`` is 0."""
+    return round(part / whole, 4) if whole else None
 
 
 @dataclass
@@ -67,6 +85,7 @@ class ArticleScore:
     grounded: int = 0
     text_overlap: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    error_kind: str | None = None  # the error's class name, or "missing"
 
     def check(self, name: str, ok: bool) -> bool:
         self.attributes.setdefault(name, []).append(ok)
@@ -78,7 +97,7 @@ class ArticleScore:
             "split": self.split,
             "error": self.error,
             "fields": {name: counts.scores() for name, counts in self.counts.items()},
-            "grounding_rate": round(self.grounded / self.excerpts, 4) if self.excerpts else 1.0,
+            "grounding_rate": _share(self.grounded, self.excerpts),  # None: no excerpt predicted
             "attributes": {k: {"correct": sum(v), "n": len(v)} for k, v in sorted(self.attributes.items())},
             "text_overlap": self.text_overlap,
             "items": self.items,
@@ -123,11 +142,13 @@ def _rouge1(pred: str | None, gold: str | None) -> float:
 
 
 def score_article(
-    fixture: Fixture, pred: Brief | None, tolerance: float = DEFAULT_VALUE_TOLERANCE, error: str | None = None
+    fixture: Fixture, pred: Brief | None, tolerance: float = DEFAULT_VALUE_TOLERANCE, error: str | None = None,
+    error_kind: str | None = None,
 ) -> ArticleScore:
-    """Score one predicted brief (``None`` when the prediction failed or is missing)."""
+    """Score one predicted brief (``None`` when the prediction failed or is missing, with
+    ``error`` and its ``error_kind``)."""
     gold = fixture.gold
-    score = ArticleScore(id=fixture.id, split=fixture.split, error=error)
+    score = ArticleScore(id=fixture.id, split=fixture.split, error=error, error_kind=error_kind)
     brief = pred if pred is not None else Brief()
     locator = Locator(fixture.index)
 
@@ -189,14 +210,15 @@ def _field_summary(scores: list[ArticleScore]) -> dict[str, dict[str, float | in
         result = total.scores()
         per_article = [s.counts[name].scores() for s in scores]
         for metric in ("precision", "recall", "f1"):
-            result[f"macro_{metric}"] = round(statistics.fmean(a[metric] for a in per_article), 4) if per_article else 1.0
+            # the mean over the articles where the metric is defined (precision: those with predictions)
+            defined = [a[metric] for a in per_article if a[metric] is not None]
+            result[f"macro_{metric}"] = round(statistics.fmean(defined), 4) if defined else None
         summary[name] = result
     return summary
 
 
-def _grounding_rate(scores: list[ArticleScore]) -> float:
-    excerpts = sum(s.excerpts for s in scores)
-    return round(sum(s.grounded for s in scores) / excerpts, 4) if excerpts else 1.0
+def _grounding_rate(scores: list[ArticleScore]) -> float | None:
+    return _share(sum(s.grounded for s in scores), sum(s.excerpts for s in scores))
 
 
 def summarize_scores(scores: list[ArticleScore]) -> dict[str, Any]:
@@ -227,6 +249,7 @@ def build_report(scores: list[ArticleScore], **about: Any) -> dict[str, Any]:
     report.update(summarize_scores(scores))
     splits = sorted({s.split for s in scores if s.split})
     report["splits"] = {name: summarize_scores([s for s in scores if s.split == name]) for name in splits}
-    report["failed_articles"] = [{"id": s.id, "error": s.error} for s in scores if s.error]
+    report["failed_articles"] = [{"id": s.id, "error": s.error, "kind": s.error_kind} for s in scores if s.error]
+    report["failed_by_kind"] = failed_by_kind(report["failed_articles"])
     report["articles"] = [s.to_json() for s in scores]
     return report
