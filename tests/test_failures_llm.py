@@ -493,3 +493,11 @@ def test_a_placeholder_key_under_8_characters_such_as_ollama_is_no_secret(loopba
                                  "--model", "m"])
     assert result.exit_code == 1 and "with ollama pull m" in result.stderr, result.stderr
     assert "[redacted]" not in result.stderr
+
+
+@pytest.mark.parametrize("status", [400, 503])
+def test_a_server_error_over_several_lines_is_told_in_one(loopback, status):
+    loopback.default = lb.error(status, message="Traceback (most recent call last):\n  File x\nValueError: bad\n")
+    with pytest.raises((APIRequestError, TransportError)) as raised:
+        summarize(loopback, transport_attempts=1)
+    assert "\n" not in str(raised.value) and "Traceback (most recent call last): File x ValueError: bad" in str(raised.value)

@@ -203,13 +203,14 @@ def never_valid(cause: BaseException, attempts: int, refusal: str | None, settin
 
 
 def server_message(exc: BaseException) -> str:
-    """What the server said about an error (its ``error.message``), cut to 300 characters."""
+    """What the server said about an error (its ``error.message``), on one line, cut to 300 characters."""
     body = getattr(exc, "body", None)
+    said = getattr(exc, "message", exc)
     if isinstance(body, dict):
         error = body.get("error", body)
         if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])[:300]
-    return str(getattr(exc, "message", exc))[:300]
+            said = error["message"]
+    return " ".join(str(said).split())[:300]  # a server's traceback is one line of ours
 
 
 def redact(text: str, settings: Settings) -> str:
