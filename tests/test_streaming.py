@@ -29,6 +29,19 @@ def make(server: lb.LoopbackServer, **options) -> Summarizer:
     return Summarizer(backend="openai", base_url=server.url, api_key="sk-test-streaming", model="m", **options)
 
 
+def run(summarizer: Summarizer, run_async: bool):
+    """The brief of ARTICLE, from summarize() or asummarize()."""
+    if not run_async:
+        with summarizer:
+            return summarizer.summarize(ARTICLE)
+
+    async def go():
+        async with summarizer:
+            return await summarizer.asummarize(ARTICLE)
+
+    return asyncio.run(go())
+
+
 def slow(pieces: int, interval: float, **options) -> lb.Completion:
     return lb.Completion(json.dumps(REPLY), usage=(321, 123), stream_pieces=pieces, stream_interval=interval, **options)
 
@@ -38,14 +51,7 @@ def test_a_local_server_is_streamed_and_its_usage_counted_from_the_last_chunk(lo
     loopback.models = [{"id": "m", "object": "model", "created": 0, "owned_by": "me"}]  # llama-cpp-python
     loopback.enqueue(slow(6, 0.0))
     summarizer = make(loopback)
-    if run_async:
-        async def run():
-            async with summarizer:
-                return await summarizer.asummarize(ARTICLE)
-        brief = asyncio.run(run())
-    else:
-        with summarizer:
-            brief = summarizer.summarize(ARTICLE)
+    brief = run(summarizer, run_async)
     body = loopback.requests[0].body
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
     assert brief.headline == REPLY["headline"] and len(brief.participants) == len(REPLY["participants"])
@@ -66,14 +72,7 @@ def test_a_reply_slower_than_the_timeout_but_never_stalling_is_not_cut(loopback,
     loopback.enqueue(slow(8, 0.3))  # 2.4 s in all, never more than 0.3 s without a piece
     summarizer = make(loopback, stream=True, timeout=1.0)
     started = time.monotonic()
-    if run_async:
-        async def run():
-            async with summarizer:
-                return await summarizer.asummarize(ARTICLE)
-        brief = asyncio.run(run())
-    else:
-        with summarizer:
-            brief = summarizer.summarize(ARTICLE)
+    brief = run(summarizer, run_async)
     assert time.monotonic() - started > 2.0 and brief.headline == REPLY["headline"]
     assert len(loopback.requests) == 1
 
@@ -84,14 +83,7 @@ def test_a_stalled_stream_is_cut_at_the_timeout_and_a_local_server_is_not_asked_
     summarizer = make(loopback, stream=True, timeout=0.6)
     started = time.monotonic()
     with pytest.raises(TransportError) as raised:
-        if run_async:
-            async def run():
-                async with summarizer:
-                    return await summarizer.asummarize(ARTICLE)
-            asyncio.run(run())
-        else:
-            with summarizer:
-                summarizer.summarize(ARTICLE)
+        run(summarizer, run_async)
     assert time.monotonic() - started < 4.0
     assert len(loopback.requests) == 1  # 127.0.0.1: not queued behind the abandoned reply
     message = str(raised.value)
@@ -104,14 +96,7 @@ def test_the_deadline_ends_a_reply_that_keeps_coming(loopback, run_async):
     summarizer = make(loopback, stream=True, timeout=2.0, deadline=1.5)
     started = time.monotonic()
     with pytest.raises(TransportError, match=r"past the deadline of 1.5 s"):
-        if run_async:
-            async def run():
-                async with summarizer:
-                    return await summarizer.asummarize(ARTICLE)
-            asyncio.run(run())
-        else:
-            with summarizer:
-                summarizer.summarize(ARTICLE)
+        run(summarizer, run_async)
     assert 1.4 < time.monotonic() - started < 3.5
 
 
