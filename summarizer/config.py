@@ -241,10 +241,13 @@ def resolve_settings(environ: Mapping[str, str] | None = None, **explicit: Any) 
     values: dict[str, Any] = {}
     for name in known:
         value = explicit.get(name)
-        if value is None and name in _ENV:
-            value = environ.get(_ENV[name]) or None
         if value is not None:
             values[name] = _coerce(name, value)
+        elif name in _ENV and (value := environ.get(_ENV[name]) or None) is not None:
+            try:
+                values[name] = _coerce(name, value)
+            except ConfigError as exc:  # say where the value came from: the user never typed it here
+                raise ConfigError(f"{_ENV[name]}={value!r}: {exc}") from None
     return Settings(**values)
 
 

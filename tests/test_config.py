@@ -47,3 +47,11 @@ def test_bad_settings_are_refused(kwargs, message):
 
 def test_api_key_is_not_in_repr():
     assert "sk-secret-123" not in repr(Settings(api_key="sk-secret-123"))
+
+
+@pytest.mark.parametrize("variable, value", [("SUMMARIZER_SERVER", "olama"), ("SUMMARIZER_MODE", "xml"),
+                                             ("SUMMARIZER_MAX_INPUT_TOKENS", "lots")])
+def test_a_bad_value_from_the_environment_names_the_variable(variable, value):
+    with pytest.raises(ConfigError) as raised:
+        resolve_settings(environ={variable: value})
+    assert str(raised.value).startswith(f"{variable}={value!r}: "), str(raised.value)
