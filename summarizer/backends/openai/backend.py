@@ -163,7 +163,11 @@ class LLMBackend:
         adds does not depend on the article, so it is measured once, on an empty one, and
         each article adds only its own messages' characters.
         """
-        return self._empty_request_tokens + tokens_of(_message_characters(text) - _message_characters(""))
+        return self._empty_request_tokens + tokens_of(_message_characters(text) - self._empty_message_characters)
+
+    @cached_property
+    def _empty_message_characters(self) -> int:
+        return _message_characters("")  # every brief now asks (the prompt-cut check): rendered once
 
     @cached_property
     def _empty_request_tokens(self) -> float:
