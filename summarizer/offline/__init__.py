@@ -26,6 +26,9 @@ Modules, one job each:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from ..models import Brief, Participant
 from .attribution import Attribution
 from .figures import build_figures
@@ -36,26 +39,56 @@ from .security import build_concerns
 from .text import Document
 from .topics import build_topics
 
-__all__ = ["extract"]
+__all__ = ["Run", "extract", "stages"]
 
 
 def extract(text: str) -> Brief:
     """The brief of one article, built by rules only; deterministic for a given text."""
+    return stages(text).brief
+
+
+@dataclass
+class Run:
+    """What :func:`stages` made: the brief, and with a clock the seconds each stage took."""
+
+    brief: Brief
+    times: dict[str, float] = field(default_factory=dict)
+
+
+def stages(text: str, clock: Callable[[], float] | None = None) -> Run:
+    """The stages of :func:`extract`, one after another; with ``clock`` each one is timed."""
+    times: dict[str, float] = {}
+    mark = clock() if clock else 0.0
+
+    def done(stage: str) -> None:
+        nonlocal mark
+        if clock:
+            now = clock()
+            times[stage] = times.get(stage, 0.0) + now - mark
+            mark = now
+
     doc = Document(text)
+    done("document (paragraphs, sentences, quotes)")
     people = find_people(text)
+    done("people")
     organizations = find_organizations(text)
+    done("organizations")
     attribution = Attribution(doc, people + organizations)
     # organizations are kept only when they speak or act ("the Kremlin said")
     acting = attribution.actors()
     kept = people + [o for i, o in enumerate(organizations, start=len(people)) if i in acting]
     if len(kept) != len(people) + len(organizations):
         attribution = Attribution(doc, kept)
+    done("attribution")
     figures = build_figures(doc, attribution)
+    done("figures")
     concerns = build_concerns(doc, attribution)
+    done("security concerns")
     topics = build_topics(doc)
+    done("topics")
     mentions = [(m.start, m.end, m.who) for m in attribution.mentions]
     figure_starts = [text.find(f.evidence) for f in figures]
-    return Brief(
+    brief = Brief(
         headline=headline(doc) or None,
         summary=summary(doc, mentions, figure_starts) or None,
         participants=[_public(p) for p in kept],
@@ -63,6 +96,8 @@ def extract(text: str) -> Brief:
         figures=figures,
         security_concerns=concerns,
     )
+    done("headline, summary, brief")
+    return Run(brief, times)
 
 
 def _public(p: _Draft) -> Participant:
