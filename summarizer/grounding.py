@@ -276,6 +276,9 @@ def locate(excerpt: str, article: str) -> Span:
 
 def contains(outer: str, inner: str) -> bool:
     """Whether ``inner`` lies inside ``outer`` after typographic normalisation."""
+    bare = inner.strip()
+    if bare and bare in outer:
+        return True  # verbatim (the usual case): normalising both keeps it inside, so skip it
     return normalize(inner).strip(" ") in normalize(outer)
 
 
