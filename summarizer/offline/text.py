@@ -10,6 +10,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from ..names import TITLE_ABBREVIATIONS
 from .scan import lowered
@@ -28,6 +29,7 @@ _ABBREVIATIONS = {title.lower() for title in TITLE_ABBREVIATIONS} | {
     "vol", "art", "fig", "al", "govt", "pp", "p.m", "a.m",
 }
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_ALNUM = re.compile(r"[^\W_]")  # str.isalnum() as a pattern: a word character but the underscore
 
 OPEN_DOUBLE = "“„«"
 CLOSE_DOUBLE = "”»"
@@ -39,15 +41,14 @@ DATELINE = re.compile(
 _QUOTE_CHARS = re.compile(r"[\"“”„«»‘’]")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    # a tuple, not a frozen dataclass: an article makes hundreds, and a tuple is built in C
     start: int
     end: int
     paragraph: int
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(NamedTuple):
     """One quoted stretch, marks included. Stretches of one multi-paragraph quote share ``group``."""
 
     start: int
@@ -129,24 +130,27 @@ def trim(text: str, start: int, end: int, chars: str | None = None) -> tuple[int
 def split_sentences(text: str, paragraph: tuple[int, int], index: int) -> list[Sentence]:
     """Sentences of one paragraph; abbreviations ("St.", "Gen.", "U.S.") and initials do not end one."""
     p_start, p_end = paragraph
-    chunk = text[p_start:p_end]
-    out, start = [], 0
-    for match in _SENTENCE_END.finditer(chunk):
-        if match.group().startswith(".") and _is_abbreviation(chunk, match.start()):
+    out, start = [], p_start
+    for match in _SENTENCE_END.finditer(text, p_start, p_end):
+        if text[match.start()] == "." and _is_abbreviation(text, match.start(), p_start):
             continue
         out.append((start, match.end()))
         start = match.end()
-    out.append((start, len(chunk)))
+    out.append((start, p_end))
     sentences = []
     for s, e in out:
-        s, e = trim(chunk, s, e)
-        if any(c.isalnum() for c in chunk[s:e]):
-            sentences.append(Sentence(p_start + s, p_start + e, index))
+        piece = text[s:e]
+        bare = piece.strip()
+        if _ALNUM.search(bare):
+            s += len(piece) - len(piece.lstrip())
+            sentences.append(Sentence(s, s + len(bare), index))
     return sentences
 
 
-def _is_abbreviation(chunk: str, dot: int) -> bool:
-    before = _WORD_BEFORE.search(chunk, 0, dot)
+def _is_abbreviation(text: str, dot: int, floor: int = 0) -> bool:
+    # only the last few characters: no abbreviation is longer, and searching from the
+    # paragraph's start for a match anchored at the dot made every full stop cost O(paragraph)
+    before = _WORD_BEFORE.search(text, max(floor, dot - 24), dot)
     if not before:
         return False
     word = before.group(1)
