@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SAID = scanner.cue(r"\bsaid\b")
 DIGIT = scanner.cue(r"[0-9]")
-THREATS = scanner.cue_words(["missile", "drone", "cyberattack"], suffix="s?")
+THREATS = scanner.cue_words(["missile", "missiles", "drone", "drones", "cyberattack", "cyberattacks"])
 CAPITAL = scanner.cue(r"\b[A-Z][a-z]", caseless=False)
 EURO = scanner.cue(r"\x80[0-9]")
 

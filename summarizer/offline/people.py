@@ -30,6 +30,7 @@ from .mentions import (
 from .organizations import find_organizations
 from .participant import Participant
 from .roles import find_described
+from .scanner import cue_words, led_starts, matches_at
 
 __all__ = ["Participant", "find_organizations", "find_people"]
 
@@ -43,6 +44,11 @@ _TITLE_NAME = re.compile(
     rf"(?:{SPACE}(?i:of|for){SPACE}(?:the{SPACE})?(?P<of>{COUNTRY_NAMES}|{ORGS}))?"
     rf",?{SPACE}(?P<name>{NAME})"
 )
+# Where a title match can start: at its title, or at the country, organization or ministry
+# words just before it (no lead in news English runs 200 characters).
+_TITLE_CUE = cue_words({title.split()[0] for title in TITLES}, whole=False)
+_LEAD_CUE = cue_words([*COUNTRIES.by_demonym, *COUNTRIES.by_name, *ORG_FORMS, *lx.MINISTRIES], whole=False)
+_LEAD_REACH = 200
 # "Ana Souza, Brazil's foreign minister," / "Li Wei, the Chinese foreign minister,"
 _APPOSITION = re.compile(
     rf"(?P<name>{NAME_AT_START}),{SPACE}(?:(?i:the|a|an){SPACE})?"
@@ -100,7 +106,7 @@ def _dept(m: re.Match) -> str | None:
 def find_people(text: str) -> list[Participant]:
     """People named in the article, with title, affiliation and aliases."""
     registry = Registry()
-    for m in _TITLE_NAME.finditer(text):
+    for m in matches_at(_TITLE_NAME, text, led_starts(text, _TITLE_CUE, _LEAD_CUE, _LEAD_REACH)):
         name = clean_name(m.group("name"))
         if name is None:
             continue

@@ -1,9 +1,10 @@
 """One scan over an article gives every stage of the extractor its candidate spots.
 
 A stage registers its cues when its module is imported, with :func:`cue` (a short
-pattern: a verb of saying, a digit, a title word) or :func:`cue_words` (a word list).
-The first :func:`spots` compiles every cue registered so far into one hyperscan
-database; each article is then scanned once, and a stage reads the spots of its cues
+pattern: a digit, a quotation mark) or :func:`cue_words` (a word list: titles, country
+names, verbs of saying). The first :func:`spots` compiles every cue registered so far
+into hyperscan databases (the word lists as one set of pure literals, which compiles in
+milliseconds where the same words as patterns take seconds); each article is then scanned once, and a stage reads the spots of its cues
 (``spots(text)[MY_CUE]``) and runs its exact ``re`` patterns only on windows around
 them, instead of passing over the whole text. A cue is a prefilter: it must match
 wherever the stage's exact pattern can, and may match more.
@@ -16,8 +17,9 @@ anything else by ``?``), so a cue is written in ASCII and a spot's offsets are
 character offsets in the article itself. Keep a cue's possible lengths few: hyperscan reports a match at
 every end, and each report is a Python call.
 
-Where hyperscan is not installed, the same cues run one by one with ``re`` over the
-same bytes; the spots agree but for overlapping matches of one cue (tested).
+Where hyperscan is not installed, the same cues run one by one with ``re`` (and the words
+with ``bytes.find``) over the same bytes; the spots agree but for overlapping matches of
+one pattern cue (tested).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cache
 
 try:
@@ -34,7 +37,8 @@ try:
 except ImportError:  # pragma: no cover - exercised by forcing the fallback in the tests
     hyperscan = None
 
-__all__ = ["Cue", "Spots", "cue", "cue_words", "scan_bytes", "spots", "use_re_only"]
+__all__ = ["Cue", "Spots", "cue", "cue_words", "led_starts", "matches_at", "scan_bytes", "spots", "starts",
+           "use_re_only"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Cue:
     id: int
     pattern: str
     caseless: bool
+    words: tuple[bytes, ...] = ()
+    whole: bool = True
 
 
 _CUES: list[Cue] = []
@@ -52,20 +58,34 @@ _local = threading.local()
 _FORCE_RE = [False]
 
 
-def cue(pattern: str, *, caseless: bool = True) -> Cue:
-    """Register ``pattern`` (hyperscan syntax, over the one-byte view) for the next compile."""
+def _register(make) -> Cue:
     with _lock:
-        registered = Cue(len(_CUES), pattern, caseless)
+        registered = make(len(_CUES))
         _CUES.append(registered)
         _Engine.current = None  # recompiled, with this cue, on the next scan
     return registered
 
 
+def cue(pattern: str, *, caseless: bool = True) -> Cue:
+    """Register ``pattern`` (hyperscan syntax, over the one-byte view) for the next compile."""
+    return _register(lambda number: Cue(number, pattern, caseless))
+
+
 def cue_words(words: list[str] | tuple[str, ...] | set[str] | frozenset[str], *, caseless: bool = True,
-              suffix: str = "") -> Cue:
-    """A cue for any of ``words`` as whole words (``suffix``, e.g. ``"s?"``, may follow each)."""
-    alternatives = "|".join(re.escape(word) for word in sorted(set(words), key=lambda w: (-len(w), w)))
-    return cue(rf"\b(?:{alternatives}){suffix}\b", caseless=caseless)
+              whole: bool = True) -> Cue:
+    """A cue for any of ``words`` where it starts a word (and, if ``whole``, ends one).
+
+    Words are folded to the one-byte view ("Côte" is "Cote"). A space in a word is one
+    space; with ``whole=False`` only each word's first token is looked for, so the cue
+    finds where any of them can start however the text spaces them.
+    """
+    folded = {scan_bytes(word) for word in words if word}
+    if not whole:
+        folded = {word.split(b" ")[0] for word in folded}
+    if caseless:
+        folded = {word.lower() for word in folded}
+    literals = tuple(sorted(folded))
+    return _register(lambda number: Cue(number, "", caseless, literals, whole))
 
 
 # -- the one-byte view ---------------------------------------------------------------------
@@ -138,36 +158,94 @@ def _collect(reports: list[tuple[int, int, int]]) -> dict[int, list[tuple[int, i
     return {cue_id: sorted(ends.items()) for cue_id, ends in longest.items()}
 
 
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
 class _Engine:
-    """The compiled cues: one hyperscan database (a scratch space per thread), or ``re``."""
+    """The compiled cues: hyperscan databases (a scratch space per thread each), or ``re``.
+
+    Pattern cues share one database with leftmost starts; the words of every word cue
+    share a literal database, and a literal's report becomes a spot of each cue holding
+    it once its word boundaries are checked.
+    """
 
     current: _Engine | None = None
 
     def __init__(self, cues: list[Cue], use_hyperscan: bool) -> None:
-        self.cues = cues
-        self.database = None
-        if use_hyperscan and hyperscan is not None and cues:
+        use_hyperscan = use_hyperscan and hyperscan is not None
+        self.cues = [c for c in cues if not c.words]
+        self.literals: list[tuple[bytes, bool]] = []
+        self.owners: list[list[tuple[int, bool]]] = []
+        index: dict[tuple[bytes, bool], int] = {}
+        for c in cues:
+            for word in c.words:
+                key = (word, c.caseless)
+                if key not in index:
+                    index[key] = len(self.literals)
+                    self.literals.append(key)
+                    self.owners.append([])
+                self.owners[index[key]].append((c.id, c.whole))
+        self.lengths = [len(word) for word, _ in self.literals]
+        self.database = self.words_database = None
+        if use_hyperscan and self.cues:
             self.database = hyperscan.Database()
             flags = [hyperscan.HS_FLAG_SOM_LEFTMOST | (hyperscan.HS_FLAG_CASELESS if c.caseless else 0)
-                     for c in cues]
-            self.database.compile(expressions=[c.pattern.encode("latin-1") for c in cues],
-                                  ids=[c.id for c in cues], elements=len(cues), flags=flags)
-        self.patterns = [re.compile(c.pattern.encode("latin-1"), re.IGNORECASE if c.caseless else 0) for c in cues]
+                     for c in self.cues]
+            self.database.compile(expressions=[c.pattern.encode("latin-1") for c in self.cues],
+                                  ids=[c.id for c in self.cues], elements=len(self.cues), flags=flags)
+        if use_hyperscan and self.literals:
+            self.words_database = hyperscan.Database()
+            self.words_database.compile(
+                expressions=[word for word, _ in self.literals], ids=list(range(len(self.literals))),
+                elements=len(self.literals), literal=True,
+                flags=[hyperscan.HS_FLAG_CASELESS if caseless else 0 for _, caseless in self.literals])
+        self.patterns = [re.compile(c.pattern.encode("latin-1"), re.IGNORECASE if c.caseless else 0)
+                         for c in self.cues]
         self.scratch = threading.local()
+
+    def _space(self, name: str, database):
+        space = getattr(self.scratch, name, None)
+        if space is None:
+            space = hyperscan.Scratch(database)
+            setattr(self.scratch, name, space)
+        return space
 
     def scan(self, data: bytes) -> dict[int, list[tuple[int, int]]]:
         reports: list[tuple[int, int, int]] = []
+        append = reports.append
         if self.database is None:
             for registered, pattern in zip(self.cues, self.patterns):
                 reports += [(registered.id, m.start(), m.end()) for m in pattern.finditer(data)]
-            return _collect(reports)
-        scratch = getattr(self.scratch, "space", None)
-        if scratch is None:
-            scratch = self.scratch.space = hyperscan.Scratch(self.database)
-        append = reports.append
-        self.database.scan(data, match_event_handler=lambda i, start, end, flags, context: append((i, start, end)),
-                           scratch=scratch)
+        else:
+            self.database.scan(data, match_event_handler=lambda i, start, end, flags, context: append((i, start, end)),
+                               scratch=self._space("patterns", self.database))
+        if self.literals:
+            self._scan_words(data, append)
         return _collect(reports)
+
+    def _scan_words(self, data: bytes, append) -> None:
+        size, lengths, owners, word = len(data), self.lengths, self.owners, _WORD_BYTES
+
+        def found(i: int, end: int) -> None:
+            start = end - lengths[i]
+            if start and data[start - 1] in word:
+                return
+            ends_word = end == size or data[end] not in word
+            for cue_id, whole in owners[i]:
+                if ends_word or not whole:
+                    append((cue_id, start, end))
+
+        if self.words_database is not None:
+            self.words_database.scan(data, match_event_handler=lambda i, start, end, flags, context: found(i, end),
+                                     scratch=self._space("words", self.words_database))
+            return
+        lowered = data.lower()
+        for i, (literal, caseless) in enumerate(self.literals):
+            haystack = lowered if caseless else data
+            at = haystack.find(literal)
+            while at >= 0:
+                found(i, at + len(literal))
+                at = haystack.find(literal, at + 1)
 
 
 def _engine() -> _Engine:
@@ -196,3 +274,45 @@ def use_re_only(on: bool) -> None:
         _FORCE_RE[0] = on
         _Engine.current = None
     _local.last = None
+
+
+# -- exact patterns at the spots ---------------------------------------------------------------
+
+def starts(text: str, *cues: Cue) -> list[int]:
+    """The start offsets of the spots of ``cues`` in ``text``, in order, each once."""
+    found = spots(text)
+    if len(cues) == 1:
+        return [start for start, _ in found[cues[0]]]
+    return sorted({start for registered in cues for start, _ in found[registered]})
+
+
+def led_starts(text: str, anchor: Cue, lead: Cue, reach: int) -> list[int]:
+    """Starts of ``anchor``'s spots, and of ``lead``'s spots at most ``reach`` characters
+    before one of them: where a pattern "optional lead words, then the anchor" can start."""
+    anchors = starts(text, anchor)
+    if not anchors:
+        return []
+    found, i = set(anchors), 0
+    for start in starts(text, lead):
+        while i < len(anchors) and anchors[i] < start:
+            i += 1
+        if i < len(anchors) and anchors[i] - start <= reach:
+            found.add(start)
+    return sorted(found)
+
+
+def matches_at(pattern: re.Pattern, text: str, candidates: list[int]) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, trying a match only at ``candidates`` (in order).
+
+    The same matches as the full pass wherever ``candidates`` holds every start a match can
+    have, which the cue behind them is written to ensure; most positions are never tried.
+    """
+    end = -1
+    match = pattern.match
+    for start in candidates:
+        if start < end:
+            continue
+        m = match(text, start)
+        if m is not None:
+            end = max(m.end(), start + 1)
+            yield m
