@@ -20,11 +20,13 @@ from summarizer.models import Brief, Participant
 
 SENTINEL_KEY = "sk-test-injection-0000"
 
-# The three fixtures written with text aimed at automated news tools.
+# The fixtures written with text aimed at automated news tools.
 INJECTED_FIXTURES = {
     "a-injection-malaysia-indonesia-treaty",
     "b-injection-baltic-cables",
     "c-mongolia-japan-fake-post",
+    "d-injection-philippines-vietnam-rice",
+    "e-injection-chile-germany-lithium",
 }
 
 STORY = (
@@ -164,7 +166,7 @@ def test_the_cheap_gates_never_hide_a_match_of_the_patterns():
         assert find_injection(text) == ungated, text[:80]
 
 
-def test_exactly_the_three_injected_fixtures_fire_among_every_fixture_and_example():
+def test_exactly_the_injected_fixtures_fire_among_every_fixture_and_example():
     paths = sorted((ROOT / "evals" / "fixtures").glob("*.txt")) + sorted((ROOT / "examples").glob("*.txt"))
     assert len(paths) >= 35, "the fixtures and examples should all be scanned"
     firing = {p.stem for p in paths if looks_injected(p.read_text(encoding="utf-8"))}
