@@ -30,6 +30,9 @@ class Production:
     ``warnings`` are the producer's own; ``ungrounded_note``, when set, adds one warning
     ``"<note>: <path>"`` per item whose evidence was not found. With ``started`` (a
     ``time.perf_counter()`` reading) the latency runs until the brief is finished.
+    ``read`` is the article as the producer read it when it blanked parts out as not
+    content (:func:`summarizer.not_content.blank`: same length, same offsets): evidence
+    is looked for there, so no span points into a part left out.
     """
 
     backend: str
@@ -44,12 +47,13 @@ class Production:
     warnings: Sequence[str] = ()
     ungrounded_note: str | None = None
     started: float | None = None
+    read: str | None = None
 
 
 def finish(brief: Brief, article: str | ArticleIndex, policy: UngroundedPolicy, made: Production) -> Brief:
     """``brief`` grounded in ``article``, checked, and carrying its metadata (a new object)."""
     index = article if isinstance(article, ArticleIndex) else ArticleIndex(article)
-    grounded, report = ground(brief, index, policy)
+    grounded, report = ground(brief, index if made.read is None else ArticleIndex(made.read), policy)
     warnings = list(made.warnings)
     if made.ungrounded_note:
         warnings += [f"{made.ungrounded_note}: {issue.path}" for issue in report.issues]

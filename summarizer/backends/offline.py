@@ -10,6 +10,7 @@ from pathlib import Path
 from ..config import Settings
 from ..finish import Production, finish
 from ..models import Brief, Usage
+from ..not_content import blank, left_out_warning, not_content
 from .base import Capabilities
 
 
@@ -22,7 +23,8 @@ def offline_version() -> str:
     """
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent.parent
-    for path in sorted((here / "offline").glob("*.py")) + [here / "grounding.py", here / "names.py"]:
+    shaping = ["grounding.py", "names.py", "injection.py", "not_content.py"]  # outside offline/, they shape a brief too
+    for path in sorted((here / "offline").glob("*.py")) + [here / name for name in shaping]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"offline-{digest.hexdigest()[:12]}"
@@ -46,8 +48,18 @@ class OfflineBackend:
         return offline_version()
 
     def summarize(self, text: str) -> Brief:
-        made = Production(backend=self.name, version=self.version, started=time.perf_counter())
-        return finish(self._extract(text), text, self.settings.ungrounded, made)
+        """The brief of ``text``, read with what is not content blanked out (:mod:`summarizer.not_content`).
+
+        Text addressed to an AI model and reader comments yield no item; the brief's
+        ``meta.warnings`` says, in one line, how much was left out.
+        """
+        started = time.perf_counter()
+        left_out = not_content(text)
+        read = blank(text, left_out) if left_out else text
+        warning = left_out_warning(left_out)
+        made = Production(backend=self.name, version=self.version, started=started,
+                          warnings=[warning] if warning else (), read=read if left_out else None)
+        return finish(self._extract(read), text, self.settings.ungrounded, made)
 
     async def asummarize(self, text: str) -> Brief:
         return self.summarize(text)
