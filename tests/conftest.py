@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEED_ARTICLE = SHARED / "seed-article.txt"
 SEED_GOLD = SHARED / "seed-article.gold.json"
+# The fixtures written with text aimed at automated news tools (the rest have none).
+INJECTED_FIXTURES = (
+    "a-injection-malaysia-indonesia-treaty",
+    "b-injection-baltic-cables",
+    "c-mongolia-japan-fake-post",
+    "d-injection-philippines-vietnam-rice",
+    "e-injection-chile-germany-lithium",
+)
 
 # Variables that would leak the user's setup into a test (keys, servers, modes, and the
 # openai client's own knobs such as extra headers and debug logging).

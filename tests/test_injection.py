@@ -12,7 +12,7 @@ import logging
 import pytest
 
 import loopback as lb
-from conftest import ROOT
+from conftest import INJECTED_FIXTURES, ROOT
 from summarizer import Summarizer, prompts
 from summarizer.grounding import ArticleIndex, find_problems, participant_mentions
 from summarizer.injection import CUES, article_hash, find_injection, looks_injected
@@ -20,14 +20,6 @@ from summarizer.models import Brief, Participant
 
 SENTINEL_KEY = "sk-test-injection-0000"
 
-# The fixtures written with text aimed at automated news tools.
-INJECTED_FIXTURES = {
-    "a-injection-malaysia-indonesia-treaty",
-    "b-injection-baltic-cables",
-    "c-mongolia-japan-fake-post",
-    "d-injection-philippines-vietnam-rice",
-    "e-injection-chile-germany-lithium",
-}
 
 STORY = (
     "Chilean Foreign Minister Paula Irarrazaval met her Peruvian counterpart Diego Quispe in Lima on "
@@ -180,7 +172,7 @@ def test_exactly_the_injected_fixtures_fire_among_every_fixture_and_example():
     paths = sorted((ROOT / "evals" / "fixtures").glob("*.txt")) + sorted((ROOT / "examples").glob("*.txt"))
     assert len(paths) >= 35, "the fixtures and examples should all be scanned"
     firing = {p.stem for p in paths if looks_injected(p.read_text(encoding="utf-8"))}
-    assert firing == INJECTED_FIXTURES
+    assert firing == set(INJECTED_FIXTURES)
 
 
 def test_offline_backend_marks_the_brief_and_logs_the_hash_not_the_text(caplog):

@@ -11,14 +11,13 @@ import logging
 
 import pytest
 
-from conftest import ROOT
+from conftest import INJECTED_FIXTURES, ROOT
 from summarizer import Summarizer
 from summarizer.grounding import ArticleIndex
 from summarizer.injection import cue_spans
 from summarizer.models import Brief
 from summarizer.not_content import LeftOut, blank, left_out_warning, not_content
 
-INJECTED_FIXTURES = ["a-injection-malaysia-indonesia-treaty", "b-injection-baltic-cables", "c-mongolia-japan-fake-post"]
 PREFIX = "left out of extraction: "
 
 # A fake system line naming a fake official and fake figures.
