@@ -43,6 +43,8 @@ _GAP = re.compile(
     r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
     r"\s+$"
 )
+_LONE_COMMA = re.compile(r",[ \u00a0]+$")
+_COMMA_BEFORE = re.compile(r",[ \u00a0]+$")
 _ACCORDING_THE = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}[Tt]he{_SPACE}$")
 _INVERTED_LEAD = ",”\""  # ', said Putin': the verb follows a comma or a closing quote
 # "He", "She", "he", "she" as words. Written to start with a character class, so the
@@ -158,7 +160,7 @@ class Attribution:
                 continue
             if m.end < pos - 70 or m.start < sentence.start:
                 break
-            if _GAP.match(text[m.end:pos]):
+            if _GAP.match(text[m.end:pos]) or _closes_apposition(text, m, pos):
                 return m
         return None
 
@@ -175,16 +177,24 @@ class Attribution:
         return None
 
     def _last_person_before(self, pos: int) -> int:
-        """The person named last before ``pos``, skipping possessives ("Rahmon's attention") and quotes."""
+        """Who a pronoun at ``pos`` stands for: the subject of its sentence ("Kanzaki briefed
+        Mehrotra ..., which he described": Kanzaki), else the person named last before it;
+        possessives ("Rahmon's attention") and quotes skipped."""
         text = self.doc.text
+        sentence_start = self.doc.sentence_at(pos).start
+        last = -1
         for i in range(bisect_left(self._mention_starts, pos) - 1, -1, -1):
             m = self.mentions[i]
+            if last >= 0 and m.start < sentence_start:
+                break
             if not self.is_person(m.who):
                 continue
             if text[m.end:m.end + 2] in ("’s", "'s") or self.doc.quote_at(m.start) is not None:
                 continue
-            return m.who
-        return -1
+            if m.start < sentence_start:
+                return m.who
+            last = m.who  # walking back: the first person of the sentence wins
+        return last
 
     # --- quotations --------------------------------------------------------------------
 
@@ -267,6 +277,12 @@ def _verbs(doc: Document) -> list[tuple[re.Match, bool]]:
         verbs.sort(key=lambda v: v[0].start())
         doc.memo["verbs"] = verbs
     return verbs
+
+
+def _closes_apposition(text: str, m: Mention, pos: int) -> bool:
+    """"the ministry's spokeswoman, Klára Benešová, said": a name set off by commas right
+    before the verb is its subject (a lone comma after any other name is not)."""
+    return _LONE_COMMA.match(text, m.end, pos) is not None and _COMMA_BEFORE.search(text, max(0, m.start - 3), m.start) is not None
 
 
 def _after_comma_or_quote(text: str, pos: int) -> bool:
