@@ -15,13 +15,15 @@ from bisect import bisect_left
 from ..models import SecurityConcern
 from . import lexicon as lx
 from .attribution import Attribution
-from .countries import COUNTRIES, REGIONS
+from .concern_issue import issue_text
+from .concern_region import region_of
+from .countries import REGIONS
 from .mentions import COUNTRY_NAMES, DEMONYMS
 from .literals import keyword_cues
 from .patterns import alternation, first_char_alternation
 from .scan import Caseless
-from .scanner import cue_words, matches_at, spots, starts
-from .text import Document, squash, tidy
+from .scanner import cue_words, matches_at, starts
+from .text import Document, tidy
 
 _THREAT = Caseless(r"(?<![\w-])(?:" + first_char_alternation(lx.THREAT_CUES) + r")(?![\w-])")
 _MEASURE = Caseless(r"(?<![\w-])(?:" + first_char_alternation(lx.MEASURE_CUES) + r")(?![\w-])")
@@ -62,14 +64,6 @@ _NAMED_PROBLEM = re.compile(
 )
 # Every named problem holds one of these words; a unit without any is not searched.
 _PROBLEM_CUE = cue_words(set(lx.NAMED_PROBLEM_NOUNS) | set(_IN_PLACE_NOUNS), caseless=False)
-_REGION = re.compile(rf"\b(?P<place>{_REGION_NAMES}|"
-                     rf"{COUNTRY_NAMES}|{DEMONYMS})\b")
-# Where a place can start (its first word, as the scanner sees it).
-_REGION_CUE = cue_words([*REGIONS, *(n for n in COUNTRIES.by_name if not n.startswith("the ")), *COUNTRIES.by_demonym],
-                        caseless=False, whole=False)
-_BORDER = re.compile(rf"\bborders?\s+(?:with|between)\s+(?:the\s+)?(?P<a>{COUNTRY_NAMES})(?:\s+and\s+(?P<b>{COUNTRY_NAMES}))?"
-                     rf"|\b(?P<c>{COUNTRY_NAMES}|{DEMONYMS})(?:-(?P<d>{COUNTRY_NAMES}|{DEMONYMS}))?\s+border\b")
-_PREPOSITION = re.compile(r"\b(?:in|on|at|near|along|across|inside|into|over|off|from|to|of)\s+(?:the\s+)?$")
 # An opening quote (not right after "word "), a closing quote, a semicolon, ", and that",
 # ", noting that". Each alternative starts with its mark and looks behind it afterwards
 # ("(?<!\w .)" after the mark is "(?<!\w )" before it), so the engine jumps from mark to
@@ -80,13 +74,6 @@ _UNIT_BREAK = re.compile(
     r"recalling|insisting)\b(?:\s+that)?"
 )
 _LETTER = re.compile(r"[^\W\d_]")  # every letter, and a few other characters (superscript digits)
-_DASH_ASIDE = re.compile(r"\s+[–—-]\s+[^–—]{1,80}?\s+[–—-]\s+")
-_INTRO = re.compile(r"^(?:Based on|According to|In line with|Under|As part of|In addition to|Given)\b[^,]{0,60},\s+")
-_CUT = re.compile(r"\s+(?:so that|in order to|because|which|while|as well as|instead of)\s+|,\s+(?:and|but|which|while|as)\s+"
-                  r"|\s+and\s+(?=is\b|are\b|was\b|were\b|has\b|have\b|will\b|to\b|\w+ed\b)")
-MAX_ISSUE_WORDS = 14
-_QUOTE_CHARS = "“”\"«»‘’'"  # every character _QUOTE_MARK can remove
-_QUOTE_MARK = re.compile(r"[“”\"«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
 
 def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConcern]:
@@ -137,8 +124,8 @@ def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConc
             speaker = attribution.speaker_at(anchor, reporting_only=False)
             own = speaker.affiliation if speaker else None
             concerns.append(SecurityConcern(
-                issue=_issue(text, s, e, named, (strong or unit_cues)[0] if unit_cues else None),
-                region=_region(text, s, e, named, own),
+                issue=issue_text(text, s, e, named, (strong or unit_cues)[0] if unit_cues else None),
+                region=region_of(text, s, e, named, own, (sentence.start, sentence.end)),
                 raised_by=speaker.name if speaker else None,
                 evidence=text[s:e],
             ))
@@ -148,23 +135,6 @@ def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConc
 def _spans(pattern: re.Pattern, source: str, candidates: list[int]) -> list[tuple[int, int]]:
     """The (start, end) of ``pattern``'s matches in ``source``, tried only at ``candidates``."""
     return [m.span() for m in matches_at(pattern, source, candidates)]
-
-
-def _matches_in(pattern: re.Pattern, text: str, candidates: list[tuple[int, int]], start: int,
-                end: int) -> list[re.Match]:
-    """``pattern.finditer(text, start, end)``, tried only at the starts of ``candidates`` (a cue's spots)."""
-    found: list[re.Match] = []
-    after = -1
-    for at, _ in candidates[bisect_left(candidates, (start, -1)):]:
-        if at >= end:
-            break
-        if at < after:
-            continue
-        m = pattern.match(text, at, end)
-        if m is not None:
-            found.append(m)
-            after = max(m.end(), at + 1)
-    return found
 
 
 def _is_strong(cue: str) -> bool:
@@ -238,80 +208,3 @@ def _has_letter(text: str, start: int, end: int) -> bool:
     while m is not None and not m.group().isalpha():
         m = _LETTER.search(text, m.end(), end)
     return m is not None
-
-
-_BACK_STOP = {"that", "which", "who", "whom", "said", "says", "noted", "added", "stressed", "told", "warned",
-              "of", "on", "in", "at", "to", "for", "over", "since", "from", "with", "by", "about", "against",
-              "and", "but", "or", "while", "because", "as", "if", "when"}
-_SUBJECT_PRONOUNS = {"we", "they", "he", "she", "it", "i"}
-# Function words an issue does not end with ("... threats to the" -> "... threats").
-_TRAILING_FUNCTION = {"to", "the", "of", "and", "a", "an", "in", "on", "at", "for", "with", "by", "that", "which",
-                      "is", "are", "was", "were", "so"}
-
-
-def _issue(text: str, start: int, end: int, named: re.Match | None, cue: tuple[int, int] | None) -> str:
-    """A short description: the named problem, or the phrase around the first cue.
-
-    From the cue, the phrase reaches back over its noun phrase and auxiliaries (to a
-    preposition, a conjunction or a subject pronoun) and forward to a clause boundary,
-    at most 14 words; dashed asides are dropped.
-    """
-    if named:
-        return squash(named.group())
-    unit = text[start:end]
-    if "–" in unit or "—" in unit or "-" in unit:
-        unit = _DASH_ASIDE.sub(" ", unit)
-    if any(mark in unit for mark in _QUOTE_CHARS):
-        unit = _QUOTE_MARK.sub("", unit)
-    unit = squash(unit)
-    if cue is not None:
-        m = re.search(re.escape(squash(text[cue[0]:cue[1]])), unit)
-        if m:
-            words_before = unit[:m.start()].split()
-            kept: list[str] = []
-            for word in reversed(words_before[-6:]):
-                bare = word.lower().strip(",;:“”\"")
-                if word.endswith((",", ";", ":")) or bare in _BACK_STOP:
-                    break
-                kept.insert(0, word)
-                if bare in _SUBJECT_PRONOUNS:
-                    break
-            unit = " ".join([*kept, unit[m.start():]])
-    unit = _INTRO.sub("", unit)
-    cut = _CUT.search(unit)
-    while cut and len(unit[:cut.start()].split()) < 5:
-        cut = _CUT.search(unit, cut.end())
-    if cut:
-        unit = unit[:cut.start()]
-    unit = " ".join(unit.split()[:MAX_ISSUE_WORDS])
-    words = unit.rstrip(" ,;:.–—-”\"").split(" ")
-    while len(words) > 1 and words[-1].lower() in _TRAILING_FUNCTION:
-        words.pop()
-    unit = " ".join(words)
-    return unit[:1].upper() + unit[1:] if unit else squash(text[start:end])
-
-
-def _region(text: str, start: int, end: int, named: re.Match | None, own: str | None) -> str | None:
-    """The place of the concern: a named problem's place, a border, a place after a preposition,
-    else any place other than the speaker's own country."""
-    if named:
-        return _place(named.group("place") or named.group("place2"))
-    border = _BORDER.search(text, start, end) if text.find("border", start, end) >= 0 else None
-    if border:
-        places = [COUNTRIES.resolve(p) for p in border.group("a", "b", "c", "d") if p]
-        places = [p for p in places if p]
-        if places:
-            return "–".join(places) + " border" if len(places) > 1 else f"{places[0]} border"
-    candidates = spots(text)[_REGION_CUE]
-    places = [m for m in _matches_in(_REGION, text, candidates, start, end)
-              if m.group("place") not in COUNTRIES.by_demonym]
-    after_preposition = [m for m in places if _PREPOSITION.search(text, max(0, m.start() - 12), m.start())]
-    others = [m for m in places if _place(m.group("place")) != own]
-    for pool in (after_preposition, others):
-        if pool:
-            return _place(pool[0].group("place"))
-    return None
-
-
-def _place(surface: str) -> str:
-    return surface if surface in REGIONS else COUNTRIES.resolve(surface) or surface
