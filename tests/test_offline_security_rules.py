@@ -66,3 +66,16 @@ def test_region_comes_from_the_sentence_when_the_clause_names_none() -> None:
     text = "At the talks on Mali, Senegal's foreign minister Awa Ndiaye said: “The armed groups are recruiting children”."
     found = concerns(text)
     assert found and found[0].region == "Mali"
+
+
+# --- a measure and the threat it answers are items of their own -----------------------------
+
+def test_measure_and_the_threat_of_its_purpose_clause_are_two_items() -> None:
+    text = ("Defence Minister Aina Berzina said the two navies would begin joint patrols in the Gulf of Riga "
+            "next month, to deter smuggling and attacks on shipping by armed gangs.")
+    found = concerns(text)
+    evidence = [c.evidence for c in found]
+    assert len(found) == 2, evidence
+    assert evidence[1].startswith("to deter smuggling")
+    assert "to deter" not in evidence[0]
+    assert {c.raised_by for c in found} == {"Aina Berzina"}

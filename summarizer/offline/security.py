@@ -72,6 +72,8 @@ _UNIT_BREAK = re.compile(
     r"“(?<!\w .)(?<!\w\u00a0.)|«(?<!\w .)(?<!\w\u00a0.)|\"(?=\S)(?<!\w .)(?<!\w\u00a0.)|”|»|\"(?<=\S.)|;\s+"
     r"|,\s+and\s+(?=that\b|(?:the|its|their|his|her)\s)|,\s+(?:noting|adding|saying|stressing|stating|warning|explaining|emphasi[sz]ing|pointing out|"
     r"recalling|insisting)\b(?:\s+that)?"
+    # a measure's purpose names the threat it answers, an item of its own: "..., to deter piracy"
+    r"|,\s+(?=to\s+(?:deter|counter|combat|prevent|fight|curb|tackle|thwart|guard\s+against|protect\s+against)\b)"
 )
 _LETTER = re.compile(r"[^\W\d_]")  # every letter, and a few other characters (superscript digits)
 
