@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import lexicon as lx
 from .patterns import alternation
+from .mentions import UPPER
 from .people import Participant
+from .scanner import cue_words, matches_at, starts
 from .text import Document
 
 _SPACE = r"[ \u00a0]+"
@@ -30,6 +32,9 @@ def _alt(words) -> str:
 
 _SPEECH_VERB = re.compile(rf"(?<![\w-])(?:{_alt(lx.SPEECH_VERBS)})(?![\w-])")
 _ACTION_VERB = re.compile(rf"(?<![\w-])(?:{_alt(lx.ORG_ACTION_VERBS)})(?![\w-])")
+# Where a verb or a pronoun can start, from the one scan of the article (see .scanner).
+_SPEECH_CUE = cue_words(lx.SPEECH_VERBS, caseless=False, whole=False)
+_ACTION_CUE = cue_words(lx.ORG_ACTION_VERBS, caseless=False, whole=False)
 _ACCORDING = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}$")
 # What may stand between a subject and its verb: ", for his part," and adverbs or auxiliaries.
 _GAP = re.compile(
@@ -38,23 +43,25 @@ _GAP = re.compile(
     r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
     r"\s+$"
 )
+_LONE_COMMA = re.compile(r",[ \u00a0]+$")
+_COMMA_BEFORE = re.compile(r",[ \u00a0]+$")
 _ACCORDING_THE = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}[Tt]he{_SPACE}$")
 _INVERTED_LEAD = ",”\""  # ', said Putin': the verb follows a comma or a closing quote
 # "He", "She", "he", "she" as words. Written to start with a character class, so the
 # engine jumps between h and s instead of trying every position; the word boundary
 # before the pronoun is checked behind its first letter.
 _PRONOUN = re.compile(r"[HhSs](?<=\b[HhSs])(?:(?<=[Hh])e|(?<=[Ss])he)\b")
+_PRONOUN_CUE = cue_words(["he", "she"])
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    # a tuple, not a frozen dataclass: an article makes hundreds, and a tuple is built in C
     start: int
     end: int
     who: int  # index into participants; -1 for a pronoun not yet resolved
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """A verb of saying (or an organization's act) and who did it."""
 
     verb_start: int
@@ -77,6 +84,8 @@ class Attribution:
         self.mentions = self._find_mentions()
         self._mention_starts = [m.start for m in self.mentions]
         self.events = self._find_events()
+        self._speech = [e for e in self.events if e.speech]
+        self._speech_starts = [e.verb_start for e in self._speech]
         self.quote_speakers = self._attribute_quotes()
 
     # --- mentions ----------------------------------------------------------------------
@@ -89,11 +98,18 @@ class Attribution:
                     forms.setdefault(variant, index)
         if not forms:
             return []
-        text = self.doc.text
+        text, memo = self.doc.text, self.doc.memo
+        tokens = memo.get("capitalised")
+        if tokens is None:
+            tokens = memo["capitalised"] = _capitalised(text)
         folded = {" ".join(k.split()): v for k, v in forms.items()}
         mentions = [Mention(start, end, folded[" ".join(text[start:end].split())])
-                    for start, end in _form_spans(text, forms)]
-        mentions += [Mention(m.start(), m.end(), -1) for m in _PRONOUN.finditer(text)]
+                    for start, end in _form_spans(text, forms, memo.setdefault("form hits", {}), tokens)]
+        pronouns = self.doc.memo.get("pronouns")
+        if pronouns is None:
+            pronouns = self.doc.memo["pronouns"] = [
+                Mention(m.start(), m.end(), -1) for m in matches_at(_PRONOUN, text, starts(text, _PRONOUN_CUE))]
+        mentions += pronouns
         return sorted(mentions, key=lambda m: m.start)
 
     def is_person(self, who: int) -> bool:
@@ -126,9 +142,11 @@ class Attribution:
             if self.is_person(who) and speech:
                 last_person = who
         for m in self.mentions:
-            if m.who >= 0 and _ACCORDING.search(text, max(0, m.start - 20), m.start):
+            if m.who < 0 or text.find("ccording", max(0, m.start - 24), m.start) < 0:
+                continue  # both patterns below hold the word
+            if _ACCORDING.search(text, max(0, m.start - 20), m.start):
                 events.append(Event(m.start, m.end, m.who, True))
-            elif m.who >= 0 and _ACCORDING_THE.search(text[max(0, m.start - 24):m.start]):
+            elif _ACCORDING_THE.search(text[max(0, m.start - 24):m.start]):
                 events.append(Event(m.start, m.end, m.who, True))
         return sorted(events, key=lambda e: e.verb_start)
 
@@ -142,7 +160,7 @@ class Attribution:
                 continue
             if m.end < pos - 70 or m.start < sentence.start:
                 break
-            if _GAP.match(text[m.end:pos]):
+            if _GAP.match(text[m.end:pos]) or _closes_apposition(text, m, pos):
                 return m
         return None
 
@@ -159,16 +177,24 @@ class Attribution:
         return None
 
     def _last_person_before(self, pos: int) -> int:
-        """The person named last before ``pos``, skipping possessives ("Rahmon's attention") and quotes."""
+        """Who a pronoun at ``pos`` stands for: the subject of its sentence ("Kanzaki briefed
+        Mehrotra ..., which he described": Kanzaki), else the person named last before it;
+        possessives ("Rahmon's attention") and quotes skipped."""
         text = self.doc.text
+        sentence_start = self.doc.sentence_at(pos).start
+        last = -1
         for i in range(bisect_left(self._mention_starts, pos) - 1, -1, -1):
             m = self.mentions[i]
+            if last >= 0 and m.start < sentence_start:
+                break
             if not self.is_person(m.who):
                 continue
             if text[m.end:m.end + 2] in ("’s", "'s") or self.doc.quote_at(m.start) is not None:
                 continue
-            return m.who
-        return -1
+            if m.start < sentence_start:
+                return m.who
+            last = m.who  # walking back: the first person of the sentence wins
+        return last
 
     # --- quotations --------------------------------------------------------------------
 
@@ -183,29 +209,34 @@ class Attribution:
 
     def _quote_speaker(self, start: int, end: int) -> int | None:
         doc = self.doc
-        outside = [e for e in self.events if e.speech and not start <= e.verb_start < end]
+        speech, at = self._speech, self._speech_starts
         after_sentence = doc.sentence_at(max(start, end - 1))
-        after = [e for e in outside if end <= e.verb_start < after_sentence.end
-                 and doc.quote_at(e.verb_start) is None]
+        after = [e for e in speech[bisect_left(at, end):bisect_left(at, after_sentence.end)]
+                 if doc.quote_at(e.verb_start) is None]
         before_sentence = doc.sentence_at(start)
-        before = [e for e in outside if before_sentence.start <= e.verb_start < start]
+        before = speech[bisect_left(at, before_sentence.start):bisect_left(at, start)]
         close_after = [e for e in after if e.verb_start - end < 80]
-        for pool, pick in ((close_after, min), (before, max), (after, min)):
-            chosen = self._pick(pool, pick)
+        for pool, last in ((close_after, False), (before, True), (after, False)):
+            chosen = self._pick(pool, last)
             if chosen is not None:
                 return chosen
         # a quote that stands alone: the last speaker of this or the previous paragraph
         paragraph = before_sentence.paragraph
-        earlier = [e for e in outside if e.verb_start < start
-                   and doc.sentence_at(e.verb_start).paragraph >= paragraph - 1]
-        return self._pick(earlier, max)
+        first = next(i for i, s in enumerate(doc.sentences) if s.paragraph >= paragraph - 1)
+        floor = doc.sentences[first].start if first > 0 else -1  # before the first sentence is in it
+        return self._pick(speech[bisect_left(at, floor):bisect_left(at, start)], True)
 
-    def _pick(self, pool: list[Event], pick) -> int | None:
+    def _pick(self, pool: list[Event], last: bool) -> int | None:
+        """The first (or with ``last`` the last) event of ``pool`` (in order), people before organizations."""
         if not pool:
             return None
-        people = [e for e in pool if self.is_person(e.who)]
-        chosen = pick(people or pool, key=lambda e: e.verb_start)
-        return chosen.who
+        people = [e for e in pool if self.is_person(e.who)] or pool
+        if not last:
+            return people[0].who
+        i = len(people) - 1
+        while i > 0 and people[i - 1].verb_start == people[i].verb_start:
+            i -= 1  # max() keeps the first of equal starts
+        return people[i].who
 
     # --- queries -----------------------------------------------------------------------
 
@@ -221,9 +252,9 @@ class Attribution:
         if quote is not None:
             return None
         sentence = self.doc.sentence_at(pos)
-        pool = [e for e in self.events if e.speech and (e.reporting or not reporting_only)
-                and sentence.start <= e.verb_start < sentence.end
-                and self.doc.quote_at(e.verb_start) is None]
+        at = self._speech_starts
+        pool = [e for e in self._speech[bisect_left(at, sentence.start):bisect_left(at, sentence.end)]
+                if (e.reporting or not reporting_only) and self.doc.quote_at(e.verb_start) is None]
         people = [e for e in pool if self.is_person(e.who)] or pool
         if not people:
             return None
@@ -241,10 +272,17 @@ def _verbs(doc: Document) -> list[tuple[re.Match, bool]]:
     verbs = doc.memo.get("verbs")
     if verbs is None:
         text = doc.text
-        verbs = [(m, True) for m in _SPEECH_VERB.finditer(text)] + [(m, False) for m in _ACTION_VERB.finditer(text)]
+        verbs = [(m, True) for m in matches_at(_SPEECH_VERB, text, starts(text, _SPEECH_CUE))] + [
+            (m, False) for m in matches_at(_ACTION_VERB, text, starts(text, _ACTION_CUE))]
         verbs.sort(key=lambda v: v[0].start())
         doc.memo["verbs"] = verbs
     return verbs
+
+
+def _closes_apposition(text: str, m: Mention, pos: int) -> bool:
+    """"the ministry's spokeswoman, Klára Benešová, said": a name set off by commas right
+    before the verb is its subject (a lone comma after any other name is not)."""
+    return _LONE_COMMA.match(text, m.end, pos) is not None and _COMMA_BEFORE.search(text, max(0, m.start - 3), m.start) is not None
 
 
 def _after_comma_or_quote(text: str, pos: int) -> bool:
@@ -259,34 +297,30 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char in "_-"
 
 
-def _form_spans(text: str, forms) -> list[tuple[int, int]]:
+def _form_spans(text: str, forms, hits_of: dict[str, list[tuple[int, int]]] | None = None,
+                tokens: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
     """Spans of ``forms`` as whole words: what ``(?<![\\w-])(?:form|...)(?![\\w-])`` finds.
 
     Building and compiling that regex for each article's names costs more than the rest of
     attribution, so the forms are looked up with ``str.find`` and the regex's choice is
     replayed: the leftmost occurrence, the longest form there, no overlaps. A space in a
     form matches a run of spaces and non-breaking spaces, as in :func:`.patterns.alternation`.
+    ``hits_of`` keeps each form's occurrences for the article (attribution runs twice when
+    organizations that never act are dropped); ``tokens`` is :func:`_capitalised` of ``text``.
     """
+    hits_of = {} if hits_of is None else hits_of
+    tokens = _capitalised(text) if tokens is None else tokens
     found = []
-    size = len(text)
     for form in set(forms):
         if not form:
             continue
-        pieces = form.split(" ")
-        if "" in pieces or "\u00a0" in form:  # odd spacing: the regex itself decides
+        if "" in form.split(" ") or "\u00a0" in form:  # odd spacing: the regex itself decides
             pattern = re.compile(rf"(?<![\w-])(?:{_alt(forms)})(?![\w-])")
             return [m.span() for m in pattern.finditer(text)]
-        # look for the longest word ("Russian" in "the Russian leader"), then check the others
-        k = max(range(len(pieces)), key=lambda i: len(pieces[i]))
-        anchor, before, after = pieces[k], pieces[:k], pieces[k + 1:]
-        hit = text.find(anchor)
-        while hit >= 0:
-            at = _form_start(text, hit, before)
-            end = _form_end(text, hit + len(anchor), after) if at >= 0 else -1
-            if end >= 0 and (at == 0 or not _is_word_char(text[at - 1])) and (
-                    end == size or not _is_word_char(text[end])):
-                found.append((at, at - end))
-            hit = text.find(anchor, hit + 1)
+        hits = hits_of.get(form)
+        if hits is None:
+            hits = hits_of[form] = _occurrences(text, form, tokens)
+        found += hits
     found.sort()
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -295,6 +329,53 @@ def _form_spans(text: str, forms) -> list[tuple[int, int]]:
             spans.append((at, at - negative_length))
             pos = at - negative_length
     return spans
+
+
+def _occurrences(text: str, form: str, tokens: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """(start, -length) of each whole-word occurrence of ``form`` (its spaces any run of spaces).
+
+    ``tokens`` are the starts of each capitalised word of the text (:func:`_capitalised`):
+    a form is looked up there by its longest capitalised word, else found with ``str.find``.
+    """
+    pieces = form.split(" ")
+    size = len(text)
+    found = []
+    tokens_at = [_is_token(piece) for piece in pieces]
+    k = max(range(len(pieces)), key=lambda i: (tokens_at[i], len(pieces[i])))
+    anchor, before, after = pieces[k], pieces[:k], pieces[k + 1:]
+    if tokens_at[k]:
+        # a piece is bounded by spaces or the form's boundaries: a whole capitalised word
+        hits = tokens.get(anchor, ())
+    else:
+        hits = []
+        hit = text.find(anchor)
+        while hit >= 0:
+            hits.append(hit)
+            hit = text.find(anchor, hit + 1)
+    for hit in hits:
+        at = _form_start(text, hit, before)
+        end = _form_end(text, hit + len(anchor), after) if at >= 0 else -1
+        if end >= 0 and (at == 0 or not _is_word_char(text[at - 1])) and (
+                end == size or not _is_word_char(text[end])):
+            found.append((at, at - end))
+    return found
+
+
+def _is_token(piece: str) -> bool:
+    """A capitalised word of word characters only ("Putin", "Sung-ho"; not "Brazil’s")."""
+    return _TOKEN.fullmatch(piece) is not None
+
+
+def _capitalised(text: str) -> dict[str, list[int]]:
+    """Each capitalised word of ``text`` (a whole run of word characters) and where it starts."""
+    tokens: dict[str, list[int]] = {}
+    for m in _CAPITALISED.finditer(text):
+        word = m.group()
+        if word in tokens:
+            tokens[word].append(m.start())
+        else:
+            tokens[word] = [m.start()]
+    return tokens
 
 
 def _form_end(text: str, pos: int, pieces: list[str]) -> int:
@@ -325,3 +406,7 @@ def _form_start(text: str, pos: int, pieces: list[str]) -> int:
 
 
 _SPACES = " \u00a0"
+_TOKEN = re.compile(rf"[{UPPER}][\w-]*")
+# a capital not after a word character: written to start with the class, so the engine
+# jumps from capital to capital, the boundary checked behind it
+_CAPITALISED = re.compile(rf"[{UPPER}](?<![\w-].)[\w-]*")

@@ -42,21 +42,39 @@ def headline(doc: Document) -> str:
 
 def summary(doc: Document, mention_spans: list[tuple[int, int, int]], figure_starts: list[int]) -> str:
     """Two or three sentences, picked by lead position, people named and figures given, in article order."""
+    # the people named and figures given in each sentence, counted in one walk over them
+    who_in: dict[int, set[int]] = {}
+    for start, _, who in mention_spans:
+        index = _sentence_of(doc, start)
+        if who >= 0 and index is not None:
+            who_in.setdefault(index, set()).add(who)
+    figures_in: dict[int, int] = {}
+    for start in figure_starts:
+        index = _sentence_of(doc, start)
+        if index is not None:
+            figures_in[index] = figures_in.get(index, 0) + 1
     scored = []
     for index, sentence in enumerate(doc.sentences):
         body = doc.text[sentence.start:sentence.end]
-        if len(body.split()) < 6:
+        words = len(body.split())
+        if words < 6:
             continue
-        who = {w for s, _, w in mention_spans if sentence.start <= s < sentence.end and w >= 0}
-        figures = sum(1 for f in figure_starts if sentence.start <= f < sentence.end)
         score = 3.0 if index == 0 else 1.0 / (1 + sentence.paragraph)
-        score += len(who) + 0.5 * min(figures, 2)
+        score += len(who_in.get(index, ())) + 0.5 * min(figures_in.get(index, 0), 2)
         if body[:1] in "“\"«" or doc.quote_at(sentence.start) is not None:
             score -= 2.0  # a bare quotation reads badly out of context
-        if len(body.split()) > 45:
+        if words > 45:
             score -= 1.0
         scored.append((score, index))
     best = sorted(scored, key=lambda item: (-item[0], item[1]))[:MAX_SUMMARY]
     chosen = sorted(index for _, index in best)
     sentences = [_STRAY.sub(r"\1", squash(doc.text[doc.sentences[i].start:doc.sentences[i].end])) for i in chosen]
     return " ".join(sentences)
+
+
+def _sentence_of(doc: Document, pos: int) -> int | None:
+    """The index of the sentence holding ``pos``, or None (between sentences, or not found: -1)."""
+    if not doc.sentences or pos < doc.sentences[0].start:
+        return None
+    index = doc.sentence_index(pos)
+    return index if pos < doc.sentences[index].end else None

@@ -15,11 +15,15 @@ from bisect import bisect_left
 from ..models import SecurityConcern
 from . import lexicon as lx
 from .attribution import Attribution
-from .countries import COUNTRIES, REGIONS
+from .concern_issue import issue_text
+from .concern_region import region_of
+from .countries import REGIONS
 from .mentions import COUNTRY_NAMES, DEMONYMS
+from .literals import keyword_cues
 from .patterns import alternation, first_char_alternation
 from .scan import Caseless
-from .text import Document, squash, tidy
+from .scanner import cue_words, matches_at, starts
+from .text import Document, tidy
 
 _THREAT = Caseless(r"(?<![\w-])(?:" + first_char_alternation(lx.THREAT_CUES) + r")(?![\w-])")
 _MEASURE = Caseless(r"(?<![\w-])(?:" + first_char_alternation(lx.MEASURE_CUES) + r")(?![\w-])")
@@ -35,13 +39,21 @@ _GENERIC_PATTERN = re.compile(
     r"aggression|impunity|extra-regional|pull-?back|withdrawal|escort\w*|smuggl\w*)",
     re.IGNORECASE,
 )
-_CONTEXT = Caseless(
-    r"(?<![\w-])(?:security|border|borders|military|armed|weapons?|arms|troops|soldiers|terror\w*|militant\w*|"
-    r"war|attack\w*|missiles?|drones?|defen[cs]e|army|navy|insurgen\w*|extremis\w*|nuclear|violence|fighting|"
-    r"ceasefire|shelling|police|forces|cyber\w*|hack\w*|intrusions?|navy|naval|navies|warships?|maritime|"
-    r"sanctions|truce|siege|famine|militia\w*|rebels?|armed|pirates|piracy|espionage|intelligence|"
-    r"embargo|frontier|coast guard|occupied|besieged|humanitarian)(?![\w-])",
+# Security words: a generic cue counts only in a sentence with one of them.
+_CONTEXT_WORDS = (
+    r"security", r"border", r"borders", r"military", r"armed", r"weapons?", r"arms", r"troops", r"soldiers",
+    r"terror\w*", r"militant\w*", r"war", r"attack\w*", r"missiles?", r"drones?", r"defen[cs]e", r"army",
+    r"navy", r"insurgen\w*", r"extremis\w*", r"nuclear", r"violence", r"fighting", r"ceasefire", r"shelling",
+    r"police", r"forces", r"cyber\w*", r"hack\w*", r"intrusions?", r"navy", r"naval", r"navies",
+    r"warships?", r"maritime", r"sanctions", r"truce", r"siege", r"famine", r"militia\w*", r"rebels?",
+    r"armed", r"pirates", r"piracy", r"espionage", r"intelligence", r"embargo", r"frontier", r"coast guard",
+    r"occupied", r"besieged", r"humanitarian",
 )
+_CONTEXT = Caseless(r"(?<![\w-])(?:" + "|".join(_CONTEXT_WORDS) + r")(?![\w-])")
+# Where each can start, from the one scan of the article (see .scanner and .literals).
+_THREAT_CUES = keyword_cues(lx.THREAT_CUES)
+_MEASURE_CUES = keyword_cues(lx.MEASURE_CUES)
+_CONTEXT_CUES = keyword_cues(_CONTEXT_WORDS)
 _REGION_NAMES = alternation(REGIONS)
 # "the Afghan problem", "the Syrian crisis", "the situation in Sudan", "the war in Gaza"
 _IN_PLACE_NOUNS = ("situation", "crisis", "conflict", "war", "fighting", "violence", "unrest", "insurgency")
@@ -51,12 +63,7 @@ _NAMED_PROBLEM = re.compile(
     rf"(?P<place2>{_REGION_NAMES}|{COUNTRY_NAMES})\b"
 )
 # Every named problem holds one of these words; a unit without any is not searched.
-_PROBLEM_WORDS = tuple(sorted(set(lx.NAMED_PROBLEM_NOUNS) | set(_IN_PLACE_NOUNS)))
-_REGION = re.compile(rf"\b(?P<place>{_REGION_NAMES}|"
-                     rf"{COUNTRY_NAMES}|{DEMONYMS})\b")
-_BORDER = re.compile(rf"\bborders?\s+(?:with|between)\s+(?:the\s+)?(?P<a>{COUNTRY_NAMES})(?:\s+and\s+(?P<b>{COUNTRY_NAMES}))?"
-                     rf"|\b(?P<c>{COUNTRY_NAMES}|{DEMONYMS})(?:-(?P<d>{COUNTRY_NAMES}|{DEMONYMS}))?\s+border\b")
-_PREPOSITION = re.compile(r"\b(?:in|on|at|near|along|across|inside|into|over|off|from|to|of)\s+(?:the\s+)?$")
+_PROBLEM_CUE = cue_words(set(lx.NAMED_PROBLEM_NOUNS) | set(_IN_PLACE_NOUNS), caseless=False)
 # An opening quote (not right after "word "), a closing quote, a semicolon, ", and that",
 # ", noting that". Each alternative starts with its mark and looks behind it afterwards
 # ("(?<!\w .)" after the mark is "(?<!\w )" before it), so the engine jumps from mark to
@@ -65,58 +72,86 @@ _UNIT_BREAK = re.compile(
     r"“(?<!\w .)(?<!\w\u00a0.)|«(?<!\w .)(?<!\w\u00a0.)|\"(?=\S)(?<!\w .)(?<!\w\u00a0.)|”|»|\"(?<=\S.)|;\s+"
     r"|,\s+and\s+(?=that\b|(?:the|its|their|his|her)\s)|,\s+(?:noting|adding|saying|stressing|stating|warning|explaining|emphasi[sz]ing|pointing out|"
     r"recalling|insisting)\b(?:\s+that)?"
+    # a measure's purpose names the threat it answers, an item of its own: "..., to deter piracy"
+    r"|,\s+(?=to\s+(?:deter|counter|combat|prevent|fight|curb|tackle|thwart|guard\s+against|protect\s+against)\b)"
 )
 _LETTER = re.compile(r"[^\W\d_]")  # every letter, and a few other characters (superscript digits)
-_DASH_ASIDE = re.compile(r"\s+[–—-]\s+[^–—]{1,80}?\s+[–—-]\s+")
-_INTRO = re.compile(r"^(?:Based on|According to|In line with|Under|As part of|In addition to|Given)\b[^,]{0,60},\s+")
-_CUT = re.compile(r"\s+(?:so that|in order to|because|which|while|as well as|instead of)\s+|,\s+(?:and|but|which|while|as)\s+"
-                  r"|\s+and\s+(?=is\b|are\b|was\b|were\b|has\b|have\b|will\b|to\b|\w+ed\b)")
-MAX_ISSUE_WORDS = 14
-_QUOTE_MARK = re.compile(r"[“”\"«»]|(?<!\w)[‘’']|[‘’'](?!\w)")
 
 
 def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConcern]:
     """One concern per statement unit that names a threat or a measure against one."""
     text, low = doc.text, doc.lower
-    problem_words = _positions(text, _PROBLEM_WORDS)
+    source = text if low is None else low
+    threat, measure, context = ((_THREAT.exact, _MEASURE.exact, _CONTEXT.exact) if low is None
+                                else (_THREAT.fast, _MEASURE.fast, _CONTEXT.fast))
+    # threats before measures at one start, as the two lists were merged before
+    cues = sorted([*_spans(threat, source, starts(text, *_THREAT_CUES)),
+                   *_spans(measure, source, starts(text, *_MEASURE_CUES))], key=lambda span: span[0])
+    problem_words = starts(text, _PROBLEM_CUE)
+    if not cues and not problem_words:
+        return []
+    cue_starts = [span[0] for span in cues]
+    context_starts = starts(text, *_CONTEXT_CUES)
     concerns: list[SecurityConcern] = []
     for sentence in doc.sentences:
+        first_cue = bisect_left(cue_starts, sentence.start)
+        at = bisect_left(problem_words, sentence.start)
+        if not (first_cue < len(cues) and cue_starts[first_cue] < sentence.end
+                or at < len(problem_words) and problem_words[at] < sentence.end):
+            continue  # neither a cue nor a named problem can be in this sentence
         if _is_title(doc, sentence):
             continue
-        has_context = _CONTEXT.search(text, low, sentence.start, sentence.end) is not None
+        has_context = None
         for lo, hi in _units(text, sentence.start, sentence.end):
-            cues = sorted([*_THREAT.finditer(text, low, lo, hi), *_MEASURE.finditer(text, low, lo, hi)],
-                          key=lambda m: m.start())
+            i = bisect_left(cue_starts, lo)
+            unit_cues = []
+            while i < len(cues) and cue_starts[i] < hi:
+                unit_cues.append(cues[i])
+                i += 1
             at = bisect_left(problem_words, lo)
             named = _NAMED_PROBLEM.search(text, lo, hi) if at < len(problem_words) and problem_words[at] < hi else None
-            cues = [m for m in cues if not _not_a_cue(text, m, sentence.start)]
-            strong = [m for m in cues if m.group().lower() not in _GENERIC and not _GENERIC_PATTERN.fullmatch(m.group())]
-            if not (named or strong or (cues and has_context)):
+            unit_cues = [c for c in unit_cues if not _not_a_cue(text, c, sentence.start)]
+            strong = [c for c in unit_cues if _is_strong(text[c[0]:c[1]])]
+            if not (named or strong or unit_cues):
                 continue
+            if not (named or strong):
+                if has_context is None:
+                    has_context = _has_context(context, source, context_starts, sentence.start, sentence.end)
+                if not has_context:
+                    continue
             s, e = tidy(text, lo, hi)
             if len(text[s:e].split()) < 4:
                 continue
-            anchor = named.start() if named else cues[0].start()
+            anchor = named.start() if named else unit_cues[0][0]
             speaker = attribution.speaker_at(anchor, reporting_only=False)
             own = speaker.affiliation if speaker else None
             concerns.append(SecurityConcern(
-                issue=_issue(text, s, e, named, (strong or cues)[0] if cues else None),
-                region=_region(text, s, e, named, own),
+                issue=issue_text(text, s, e, named, (strong or unit_cues)[0] if unit_cues else None),
+                region=region_of(text, s, e, named, own, (sentence.start, sentence.end)),
                 raised_by=speaker.name if speaker else None,
                 evidence=text[s:e],
             ))
     return concerns
 
 
-def _positions(text: str, words: tuple[str, ...]) -> list[int]:
-    """Sorted start positions of every occurrence of ``words`` in ``text`` (as substrings)."""
-    found = []
-    for word in words:
-        at = text.find(word)
-        while at >= 0:
-            found.append(at)
-            at = text.find(word, at + 1)
-    return sorted(found)
+def _spans(pattern: re.Pattern, source: str, candidates: list[int]) -> list[tuple[int, int]]:
+    """The (start, end) of ``pattern``'s matches in ``source``, tried only at ``candidates``."""
+    return [m.span() for m in matches_at(pattern, source, candidates)]
+
+
+def _is_strong(cue: str) -> bool:
+    """A cue that names a threat or measure by itself, without a security word beside it."""
+    return cue.lower() not in _GENERIC and not _GENERIC_PATTERN.fullmatch(cue)
+
+
+def _has_context(pattern: re.Pattern, source: str, candidates: list[int], start: int, end: int) -> bool:
+    """Whether a security word (:data:`_CONTEXT`) is in ``source[start:end]``, tried at ``candidates``."""
+    for at in candidates[bisect_left(candidates, start):]:
+        if at >= end:
+            return False
+        if pattern.match(source, at, end):
+            return True
+    return False
 
 
 # "since the war began", "before the war": a time, not a concern
@@ -125,20 +160,29 @@ _TIME_OF_EVENT = re.compile(
     r"crisis|invasion|clashes|hostilities|violence)(?:\s+(?:began|started|erupted|broke\s+out|ended))?\b",
     re.IGNORECASE,
 )
+# A time of event starts with one of these within 40 characters before the cue it holds;
+# a back-reference with one of these within 20 (cheap tests before the patterns).
+_TIME_WORDS = ("since", "before", "after", "until", "when")
+_BACK_WORDS = ("such", "these", "those", "similar", "same")
+_OPENING_BEFORE = re.compile(r"[“\"‘(]\s*$")
 # "such incursions", "these attacks": a threat already named before
 _BACK_REFERENCE = re.compile(r"\b(?:such|these|those|similar|the\s+same)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
-def _not_a_cue(text: str, cue: re.Match, sentence_start: int) -> bool:
+def _not_a_cue(text: str, cue: tuple[int, int], sentence_start: int) -> bool:
     """A cue that does not name a concern: part of a proper name ("the National Armed Forces",
     "Security Council"), a time ("since the war began") or a back-reference ("such incursions")."""
-    if cue.group()[:1].isupper() and cue.start() > sentence_start and not re.search(
-            r"[“\"‘(]\s*$", text[max(0, cue.start() - 2):cue.start()]):
+    start, end = cue
+    if text[start].isupper() and start > sentence_start and not _OPENING_BEFORE.search(text[max(0, start - 2):start]):
         return True
-    for m in _TIME_OF_EVENT.finditer(text, max(0, cue.start() - 40), min(len(text), cue.end() + 30)):
-        if m.start() <= cue.start() < m.end():
-            return True
-    return bool(_BACK_REFERENCE.search(text, max(0, cue.start() - 20), cue.start()))
+    window = text[max(0, start - 40):start].lower()
+    if any(word in window for word in _TIME_WORDS):
+        for m in _TIME_OF_EVENT.finditer(text, max(0, start - 40), min(len(text), end + 30)):
+            if m.start() <= start < m.end():
+                return True
+    window = window[-20:]
+    return any(word in window for word in _BACK_WORDS) and bool(
+        _BACK_REFERENCE.search(text, max(0, start - 20), start))
 
 
 def _is_title(doc: Document, sentence) -> bool:
@@ -166,69 +210,3 @@ def _has_letter(text: str, start: int, end: int) -> bool:
     while m is not None and not m.group().isalpha():
         m = _LETTER.search(text, m.end(), end)
     return m is not None
-
-
-_BACK_STOP = {"that", "which", "who", "whom", "said", "says", "noted", "added", "stressed", "told", "warned",
-              "of", "on", "in", "at", "to", "for", "over", "since", "from", "with", "by", "about", "against",
-              "and", "but", "or", "while", "because", "as", "if", "when"}
-_SUBJECT_PRONOUNS = {"we", "they", "he", "she", "it", "i"}
-_TRAILING_FUNCTION = re.compile(r"(?:\s+(?:to|the|of|and|a|an|in|on|at|for|with|by|that|which|is|are|was|were|so))+$",
-                                re.IGNORECASE)
-
-
-def _issue(text: str, start: int, end: int, named: re.Match | None, cue: re.Match | None) -> str:
-    """A short description: the named problem, or the phrase around the first cue.
-
-    From the cue, the phrase reaches back over its noun phrase and auxiliaries (to a
-    preposition, a conjunction or a subject pronoun) and forward to a clause boundary,
-    at most 14 words; dashed asides are dropped.
-    """
-    if named:
-        return squash(named.group())
-    unit = squash(_QUOTE_MARK.sub("", _DASH_ASIDE.sub(" ", text[start:end])))
-    if cue is not None:
-        m = re.search(re.escape(squash(cue.group())), unit)
-        if m:
-            words_before = unit[:m.start()].split()
-            kept: list[str] = []
-            for word in reversed(words_before[-6:]):
-                bare = word.lower().strip(",;:“”\"")
-                if word.endswith((",", ";", ":")) or bare in _BACK_STOP:
-                    break
-                kept.insert(0, word)
-                if bare in _SUBJECT_PRONOUNS:
-                    break
-            unit = " ".join([*kept, unit[m.start():]])
-    unit = _INTRO.sub("", unit)
-    cut = _CUT.search(unit)
-    while cut and len(unit[:cut.start()].split()) < 5:
-        cut = _CUT.search(unit, cut.end())
-    if cut:
-        unit = unit[:cut.start()]
-    unit = " ".join(unit.split()[:MAX_ISSUE_WORDS])
-    unit = _TRAILING_FUNCTION.sub("", unit.rstrip(" ,;:.–—-”\""))
-    return unit[:1].upper() + unit[1:] if unit else squash(text[start:end])
-
-
-def _region(text: str, start: int, end: int, named: re.Match | None, own: str | None) -> str | None:
-    """The place of the concern: a named problem's place, a border, a place after a preposition,
-    else any place other than the speaker's own country."""
-    if named:
-        return _place(named.group("place") or named.group("place2"))
-    border = _BORDER.search(text, start, end)
-    if border:
-        places = [COUNTRIES.resolve(p) for p in border.group("a", "b", "c", "d") if p]
-        places = [p for p in places if p]
-        if places:
-            return "–".join(places) + " border" if len(places) > 1 else f"{places[0]} border"
-    places = [m for m in _REGION.finditer(text, start, end) if m.group("place") not in COUNTRIES.by_demonym]
-    after_preposition = [m for m in places if _PREPOSITION.search(text, max(0, m.start() - 12), m.start())]
-    others = [m for m in places if _place(m.group("place")) != own]
-    for pool in (after_preposition, others):
-        if pool:
-            return _place(pool[0].group("place"))
-    return None
-
-
-def _place(surface: str) -> str:
-    return surface if surface in REGIONS else COUNTRIES.resolve(surface) or surface

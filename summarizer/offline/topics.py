@@ -7,7 +7,9 @@ from collections import Counter
 from ..models import Category, Topic
 from .lexicon import TOPIC_KEYWORDS
 from .patterns import first_char_alternation, first_chars, top_level_alternatives
+from .literals import keyword_cues
 from .scan import Caseless, lowered
+from .scanner import matches_at, spots
 from .text import Document, clause_around, tidy
 
 MIN_HITS = 2  # a category needs at least this many keyword hits to be a topic
@@ -45,57 +47,69 @@ _ALL = Caseless(
     r"\b(?<!-)(?:" + first_char_alternation(_by_first_letter(
         [kw.lower() for entries in TOPIC_KEYWORDS.values() for kw, _ in entries])) + r")(?![\w-])"
 )
+# Where each category's keywords can start, from the one scan of the article (see .scanner).
+_CATEGORY_CUES = {category: keyword_cues([kw for kw, _ in entries]) for category, entries in TOPIC_KEYWORDS.items()}
 
 
-def category_hits(text: str, start: int = 0, end: int | None = None,
-                  low: str | None = None) -> dict[str, list[tuple[int, int, str]]]:
-    """Every keyword hit in ``text[start:end]`` by category: (start, end, label word).
+def category_hits(text: str, low: str | None = None) -> dict[str, list[tuple[int, int, str]]]:
+    """Every keyword hit in ``text`` by category: (start, end, label word).
 
     ``low`` is ``text`` lower-cased by :func:`.scan.lowered`, when the caller has it.
+    The keywords are tried only where the scanner's cues say one can start, and each
+    category only where one of its own keywords can.
     """
-    end = len(text) if end is None else end
     if low is None:
         low = lowered(text)
+    found = spots(text)
+    tried: dict[int, list[str]] = {}
+    for category, cues in _CATEGORY_CUES.items():
+        for registered in cues:
+            for at, _ in found[registered]:
+                tried.setdefault(at, []).append(category)
     hits: dict[str, list[tuple[int, int, str]]] = {}
-    for m in _ALL.spans(text, low, start, end):
+    if low is None:  # case folding beyond lower-casing: every category is tried
+        pattern_of, source = {c: p.exact for c, (p, _, _) in _CATEGORY_PATTERNS.items()}, text
+        every = _ALL.exact
+    else:
+        pattern_of, source = {c: p.fast for c, (p, _, _) in _CATEGORY_PATTERNS.items()}, low
+        every = _ALL.fast
+    for m in matches_at(every, source, sorted(tried)):
         at = m.start()
-        for category, (pattern, labels, heads) in _CATEGORY_PATTERNS.items():
-            if low is None:  # case folding beyond lower-casing: every category is tried
-                found = pattern.exact.match(text, at, end)
-            elif heads is None or low[at] in heads:
-                found = pattern.fast.match(low, at, end)
-            else:
-                continue
-            if found:
-                hits.setdefault(category, []).append((found.start(), found.end(), labels[found.lastgroup]))
+        for category in tried[at]:
+            hit = pattern_of[category].match(source, at)
+            if hit:
+                hits.setdefault(category, []).append((hit.start(), hit.end(), _CATEGORY_PATTERNS[category][1][hit.lastgroup]))
     return hits
 
 
 def build_topics(doc: Document) -> list[Topic]:
     """One topic per category with enough hits, strongest first."""
     text = doc.text
-    all_hits = category_hits(text, low=doc.lower)
+    all_hits = category_hits(text, doc.lower)
     topics = []
+    long_sentences: dict[int, bool] = {}  # sentence index -> more than MAX_SENTENCE_WORDS words
+
+    def is_long(index: int) -> bool:
+        long = long_sentences.get(index)
+        if long is None:
+            sentence = doc.sentences[index]
+            long = long_sentences[index] = len(text[sentence.start:sentence.end].split()) > MAX_SENTENCE_WORDS
+        return long
+
     for category, hits in all_hits.items():
         if len(hits) < MIN_HITS:
             continue
         by_sentence: dict[int, list[tuple[int, int, str]]] = {}
         for hit in hits:
             by_sentence.setdefault(doc.sentence_index(hit[0]), []).append(hit)
-        # sentences with the most hits first, earlier ones on ties
         # sentences with the most hits first, short sentences (a whole sentence reads better
         # than a clause) before long ones, earlier ones on ties
-        def rank(item):
-            sentence = doc.sentences[item[0]]
-            long = len(text[sentence.start:sentence.end].split()) > MAX_SENTENCE_WORDS
-            return (-len(item[1]), long, item[0])
-
-        ranked = sorted(by_sentence.items(), key=rank)
+        ranked = sorted(by_sentence.items(), key=lambda item: (-len(item[1]), is_long(item[0]), item[0]))
         evidence: list[str] = []
-        for _, sentence_hits in ranked:
+        for index, sentence_hits in ranked:
             first = sentence_hits[0]
-            sentence = doc.sentences[doc.sentence_index(first[0])]
-            if len(text[sentence.start:sentence.end].split()) <= MAX_SENTENCE_WORDS:
+            sentence = doc.sentences[index]
+            if not is_long(index):
                 s, e = tidy(text, sentence.start, sentence.end)
             else:
                 s, e = clause_around(doc, first[0], first[1], min_words=8)
