@@ -232,7 +232,10 @@ def clause_around(doc: Document, start: int, end: int, min_words: int = 5) -> tu
             elif q.start >= end and q.start < hi:
                 hi = q.start
     lo, hi = max(lo, 0), max(hi, end)
-    pieces = _pieces(doc.text, lo, hi)
+    # several figures and topics share a sentence: its clause breaks are found once
+    pieces = doc.memo.get(("pieces", lo, hi))
+    if pieces is None:
+        pieces = doc.memo[("pieces", lo, hi)] = _pieces(doc.text, lo, hi)
     # the piece holding the figure, merged with any piece the figure overlaps
     first = next(i for i, (s, e) in enumerate(pieces) if e > start)
     last = next(i for i, (s, e) in enumerate(pieces) if e >= end)
