@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from ..config import Settings
+from ..errors import InputError
 from ..finish import Production, finish
 from ..models import Brief, Usage
 from .base import Capabilities
@@ -37,16 +38,22 @@ class OfflineBackend:
 
     def __init__(self, settings: Settings) -> None:
         from .. import offline  # imported here: the LLM path never pays for its tables
+        from ..offline.language import unreadable
 
         self.settings = settings
         self._extract = offline.extract
+        self._unreadable = unreadable
 
     @property
     def version(self) -> str:
         return offline_version()
 
     def summarize(self, text: str) -> Brief:
+        """The brief of ``text``; :class:`InputError` when it is not English (another script or language)."""
         made = Production(backend=self.name, version=self.version, started=time.perf_counter())
+        foreign = self._unreadable(text)
+        if foreign is not None:
+            raise InputError(foreign.message(), language=foreign.code, script=foreign.script)
         return finish(self._extract(text), text, self.settings.ungrounded, made)
 
     async def asummarize(self, text: str) -> Brief:
