@@ -1,7 +1,7 @@
 """Every error the summarizer raises, in one place.
 
     SummarizerError                  base class; ``exit_code`` is what the CLI returns
-    ├── InputError                   bad input: empty, unreadable, not text (exit 2)
+    ├── InputError                   bad input: empty, unreadable, not text; not English offline (exit 2)
     ├── ConfigError                  a missing or contradictory setting (exit 2)
     ├── OutputError                  an output cannot be written where asked: a directory, a missing folder (exit 2)
     ├── PromptError                  a template is missing or needs a variable not given
@@ -51,7 +51,7 @@ class SummarizerError(Exception):
 
 
 class InputError(SummarizerError):
-    """The input cannot be summarized: empty, unreadable, binary, a directory."""
+    """The input cannot be summarized: empty, unreadable, binary, a directory; offline, not in English."""
 
     exit_code = 2
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import loopback as lb
 from summarizer.cli import app
 from summarizer.errors import InputError
 from summarizer.inputs import article_text, parse_article
@@ -136,7 +137,10 @@ def test_a_plain_text_file_stays_utf8_only_with_the_hint(tmp_path):
     assert "not valid UTF-8" in result.stderr and "iconv" in result.stderr
 
 
-def test_a_batch_folder_reads_its_pages_the_same_way(tmp_path):
+def test_a_batch_folder_reads_its_pages_the_same_way(tmp_path, loopback):
+    # An LLM backend: the offline one reads English only, and refuses these articles.
+    loopback.default = lb.brief({"headline": "Talks", "summary": "Talks were held.", "participants": [],
+                                 "topics": [], "figures": [], "security_concerns": []})
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "sofia.html").write_bytes(page(RUSSIAN, '<meta charset="windows-1251">').encode("cp1251"))
@@ -145,11 +149,12 @@ def test_a_batch_folder_reads_its_pages_the_same_way(tmp_path):
     (folder / "lviv.txt").write_bytes(UKRAINIAN.encode("cp1251"))
     out = tmp_path / "out.jsonl"
     result = subprocess.run(
-        [sys.executable, "-m", "summarizer", "batch", str(folder), "-o", str(out), "--backend", "offline",
-         "--no-cache", "--workers", "1"],
+        [sys.executable, "-m", "summarizer", "batch", str(folder), "-o", str(out), "--backend", "openai",
+         "--base-url", loopback.url, "--model", "m", "--no-cache", "--workers", "1"],
         capture_output=True, timeout=120, check=False,
     )
     records = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert RUSSIAN in records["sofia"]["metadata"]["text"], result.stderr.decode()
+    assert any(RUSSIAN in json.dumps(r.body, ensure_ascii=False) for r in loopback.requests)
     assert FRENCH in records["dakar"]["metadata"]["text"]
     assert "not valid UTF-8" in records["lviv"]["error"]["message"]

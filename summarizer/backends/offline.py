@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from ..config import Settings
+from ..errors import InputError
 from ..finish import Production, finish
 from ..models import Brief, Usage
 from ..not_content import blank, left_out_warning, not_content
@@ -39,9 +40,11 @@ class OfflineBackend:
 
     def __init__(self, settings: Settings) -> None:
         from .. import offline  # imported here: the LLM path never pays for its tables
+        from ..offline.language import unreadable
 
         self.settings = settings
         self._extract = offline.extract
+        self._unreadable = unreadable
 
     @property
     def version(self) -> str:
@@ -51,9 +54,13 @@ class OfflineBackend:
         """The brief of ``text``, read with what is not content blanked out (:mod:`summarizer.not_content`).
 
         Text addressed to an AI model and reader comments yield no item; the brief's
-        ``meta.warnings`` says, in one line, how much was left out.
+        ``meta.warnings`` says, in one line, how much was left out. An article that is not
+        English (another script or language) is :class:`InputError`.
         """
         started = time.perf_counter()
+        foreign = self._unreadable(text)
+        if foreign is not None:
+            raise InputError(foreign.message(), language=foreign.code, script=foreign.script)
         left_out = not_content(text)
         read = blank(text, left_out) if left_out else text
         warning = left_out_warning(left_out)

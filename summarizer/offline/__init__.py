@@ -22,6 +22,7 @@ Modules, one job each:
     topics       topics by keyword tables
     security     security concerns
     headline     extractive headline and summary
+    language     whether a text is English, which the rules read (the backend refuses the rest)
 """
 
 from __future__ import annotations
