@@ -91,3 +91,18 @@ def test_the_same_measure_named_twice_is_one_item() -> None:
     text = ("Estonia will deploy more border guards to the frontier. "
             "Estonia will deploy more border guards to the frontier.")
     assert len(concerns(text)) == 1
+
+
+# --- who raised it: the speaker, else the participant that is the subject ------------------
+
+def test_without_a_speaker_the_subject_of_the_measure_raised_it() -> None:
+    text = ("Interior Minister Petra Lindqvist visited the frontier on Monday. "
+            "Lindqvist doubled the border patrols along the eastern frontier after the incursions.")
+    found = concerns(text)
+    assert [c.raised_by for c in found] == ["Petra Lindqvist"]
+
+
+def test_a_name_that_only_qualifies_the_subject_did_not_raise_it() -> None:
+    text = ("Foreign Minister Petra Lindqvist spoke in Oslo. "
+            "Lindqvist's deputy doubled the border patrols along the eastern frontier.")
+    assert [c.raised_by for c in concerns(text)] == [None]

@@ -22,7 +22,7 @@ from .mentions import UPPER
 from .people import Participant
 from .scanner import cue_words, matches_at, starts
 from .text import Document
-from .turns import entry_floor, entry_starts, layout_of
+from .turns import NAME_AS_MODIFIER, SUBJECT_OPENING, entry_floor, entry_starts, layout_of
 
 _SPACE = r"[ \u00a0]+"
 
@@ -47,8 +47,6 @@ _GAP = re.compile(
 _LONE_COMMA = re.compile(r",[ \u00a0]+$")
 _COMMA_BEFORE = re.compile(r",[ \u00a0]+$")
 _ACCORDING_THE = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}[Tt]he{_SPACE}$")
-# what may open a sentence before its subject's name: "the", title words
-_OPENING_TITLE = re.compile(r"(?:[Tt]he[ \u00a0]+)?(?:[A-Z][\w'’-]*[ \u00a0]+){0,4}")
 _INVERTED_LEAD = ",”\""  # ', said Putin': the verb follows a comma or a closing quote
 # "He", "She", "he", "she" as words. Written to start with a character class, so the
 # engine jumps between h and s instead of trying every position; the word boundary
@@ -90,8 +88,7 @@ class Attribution:
         self.events = self._find_events()
         self._speech = [e for e in self.events if e.speech]
         self._speech_starts = [e.verb_start for e in self._speech]
-        self.layout = layout_of(doc, self._forms, [(m.start, m.who) for m in self.mentions if self.is_person(m.who)],
-                                self._lead_in_subject)
+        self.layout = layout_of(doc, self._forms, self._people_mentions, self._lead_in_subject)
         self.quote_speakers = self._attribute_quotes()
 
     # --- mentions ----------------------------------------------------------------------
@@ -275,17 +272,30 @@ class Attribution:
         chosen = max(before, key=lambda e: e.verb_start) if before else min(people, key=lambda e: e.verb_start)
         return self.participants[chosen.who]
 
+    def _people_mentions(self) -> list[tuple[int, int]]:
+        return [(m.start, m.who) for m in self.mentions if self.is_person(m.who)]
+
     def _lead_in_subject(self, start: int, end: int) -> int:
         """Who a lead-in ending in a colon names: its speaker ("the ministry said in a readout:"),
-        else a participant that opens it ("Minister Azman also raised:"); -1 for none."""
+        else its subject ("Minister Azman also raised:"); -1 for none."""
         at = self._speech_starts
         for e in self._speech[bisect_left(at, start):bisect_left(at, end)]:
             return e.who
+        return self._subject_index(start, end)
+
+    def subject_of(self, start: int, end: int) -> Participant | None:
+        """The participant that opens ``text[start:end]`` as its subject ("The Border Commissioner's
+        office had doubled patrols"), or None; a quote's words have no such subject."""
+        who = self._subject_index(start, end) if self.doc.quote_at(end) is None else -1
+        return self.participants[who] if who >= 0 else None
+
+    def _subject_index(self, start: int, end: int) -> int:
         i = bisect_left(self._mention_starts, start)
-        if i < len(self.mentions) and self.mentions[i].start < end and self.mentions[i].who >= 0 and (
-                _OPENING_TITLE.fullmatch(self.doc.text, start, self.mentions[i].start)):
-            return self.mentions[i].who
-        return -1
+        m = self.mentions[i] if i < len(self.mentions) else None
+        if m is None or m.start >= max(end, start + 1) or m.who < 0:
+            return -1
+        opens = SUBJECT_OPENING.fullmatch(self.doc.text, start, m.start) and not NAME_AS_MODIFIER.match(self.doc.text, m.end)
+        return m.who if opens else -1
 
     def actors(self) -> set[int]:
         """Participants that speak or act somewhere in the article."""

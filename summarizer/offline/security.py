@@ -108,6 +108,7 @@ def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConc
     cue_starts = [span[0] for span in cues]
     context_starts = starts(text, *_CONTEXT_CUES)
     concerns: list[SecurityConcern] = []
+    seen: set[str] = set()  # issues (lower-cased) and evidence of the concerns kept
     for sentence in doc.sentences:
         first_cue = bisect_left(cue_starts, sentence.start)
         at = bisect_left(problem_words, sentence.start)
@@ -126,8 +127,10 @@ def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConc
                 if concern is None:
                     continue
                 concern, has_context = concern
-                if concern.evidence and not any(_same(concern, c) for c in concerns):
-                    concerns.append(concern)
+                issue = concern.issue.lower()
+                if concern.evidence and issue not in seen and concern.evidence not in seen:
+                    concerns.append(concern)  # a repeat of the same issue or words is dropped
+                    seen.update((issue, concern.evidence))
     return concerns
 
 
@@ -150,7 +153,7 @@ def _concern(text, source, lo, hi, sentence, attribution, context, context_start
     if len(text[s:e].split()) < 4:
         return None
     anchor = named.start() if named else unit_cues[0][0]
-    speaker = attribution.speaker_at(anchor, reporting_only=False)
+    speaker = attribution.speaker_at(anchor, reporting_only=False) or attribution.subject_of(sentence.start, s)
     own = speaker.affiliation if speaker else None
     return SecurityConcern(
         issue=issue_text(text, s, e, named, (strong or unit_cues)[0] if unit_cues else None),
@@ -182,11 +185,6 @@ def _pieces(text: str, lo: int, hi: int, unit_cues: list[tuple[int, int]], sente
             cursor = m.end()
     pieces.append((cursor, hi))
     return pieces
-
-
-def _same(a: SecurityConcern, b: SecurityConcern) -> bool:
-    """A repeat mention: the same issue (or the same words) as a concern already kept."""
-    return a.issue.lower() == b.issue.lower() or a.evidence == b.evidence
 
 
 def _spans(pattern: re.Pattern, source: str, candidates: list[int]) -> list[tuple[int, int]]:

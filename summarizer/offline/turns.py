@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from .text import Document
 
-__all__ = ["Layout", "entry_floor", "entry_starts", "layout_of"]
+__all__ = ["Layout", "NAME_AS_MODIFIER", "SUBJECT_OPENING", "entry_floor", "entry_starts", "layout_of"]
 
 # a timestamp alone on its line: the head of a live-blog entry
 _ENTRY_HEAD = re.compile(
@@ -29,6 +29,12 @@ _ENTRY_HEAD = re.compile(
 _TURN_LABEL = re.compile(r"(Q|A|Question|Answer|[A-Z][\w'’.-]*(?:[ \u00a0][A-Z][\w'’.-]*){0,2})[ \u00a0]?:[ \u00a0]")
 _BULLET = re.compile(r"[-–—•*·▪][ \u00a0]")
 _NUMBERING = re.compile(r"\d{1,2}[.)][ \u00a0]+")
+
+# what may open a sentence before its subject's name: "the", title words
+SUBJECT_OPENING = re.compile(r"(?:[Tt]he[ \u00a0]+)?(?:[A-Z][\w'’-]*[ \u00a0]+){0,4}")
+# a name that only qualifies the subject: "the United Nations envoy", "NATO's spokesperson"
+NAME_AS_MODIFIER = re.compile(r"['’]s\b|[ \u00a0]+(?:envoy|spokes\w+|officials?|ambassador|minister|chief|head|"
+                           r"representatives?|delegation|secretary|director|adviser|advisor|team|mission|member)s?\b")
 
 
 class Layout:
@@ -74,19 +80,19 @@ def entry_floor(entries: list[int], pos: int) -> int:
     return entries[i] if i >= 0 else 0
 
 
-def layout_of(doc: Document, names: dict[str, int], mentions: Sequence[tuple[int, int]],
+def layout_of(doc: Document, names: dict[str, int], mentions: Callable[[], Sequence[tuple[int, int]]],
               subject_of: Callable[[int, int], int]) -> Layout:
     """The :class:`Layout` of ``doc``.
 
-    ``names`` maps each form of a participant's name to its index; ``mentions`` are
-    (start, participant) of the people's mentions, in order; ``subject_of(start, end)`` is
+    ``names`` maps each form of a participant's name to its index; ``mentions()`` gives
+    (start, participant) of the people's mentions, in order (asked only of a transcript); ``subject_of(start, end)`` is
     the participant a lead-in names as its speaker or subject (-1 for none).
     """
     text = doc.text
     stretches: list[tuple[int, int, int]] = []
     if "Q:" in text or "Question:" in text:
         stretches += _turns(doc, names, mentions)
-    if ":\n" in text:
+    if ":\n" in text or ":\r\n" in text:
         stretches += _bullets(doc, subject_of)
     stretches.sort()
     return Layout(stretches)
@@ -104,7 +110,7 @@ def _turns(doc: Document, names: dict[str, int], mention_starts) -> list[tuple[i
     if len(questions) < 2:
         return []
     first_question = questions[0][0]
-    interviewee = _most_named(mention_starts, first_question)
+    interviewee = _most_named(mention_starts(), first_question)
     stretches = []
     for start, end, label in labelled:
         if label in ("Q", "Question"):
