@@ -22,6 +22,7 @@ from .mentions import UPPER
 from .people import Participant
 from .scanner import cue_words, matches_at, starts
 from .text import Document
+from .turns import NAME_AS_MODIFIER, SUBJECT_OPENING, entry_floor, entry_starts, layout_of
 
 _SPACE = r"[ \u00a0]+"
 
@@ -38,7 +39,7 @@ _ACTION_CUE = cue_words(lx.ORG_ACTION_VERBS, caseless=False, whole=False)
 _ACCORDING = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}$")
 # What may stand between a subject and its verb: ", for his part," and adverbs or auxiliaries.
 _GAP = re.compile(
-    r"^(?:,[^,.;“”\"]{1,40},|,\s+(?:which|who))?"
+    r"^(?:,[^,.;“”\"]{1,80},|,\s+(?:which|who))?"
     r"(?:\s+(?:\w+ly|also|further|then|later|again|has|have|had|was|were|is|are|would|will|had|"
     r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
     r"\s+$"
@@ -83,9 +84,11 @@ class Attribution:
         self.participants = participants
         self.mentions = self._find_mentions()
         self._mention_starts = [m.start for m in self.mentions]
+        self._entries = entry_starts(doc)  # a live blog's entries: no speaker crosses into the next
         self.events = self._find_events()
         self._speech = [e for e in self.events if e.speech]
         self._speech_starts = [e.verb_start for e in self._speech]
+        self.layout = layout_of(doc, self._forms, self._people_mentions, self._lead_in_subject)
         self.quote_speakers = self._attribute_quotes()
 
     # --- mentions ----------------------------------------------------------------------
@@ -96,6 +99,7 @@ class Attribution:
             for form in [p.name, *p.aliases]:
                 for variant in (form, form[:1].upper() + form[1:]):
                     forms.setdefault(variant, index)
+        self._forms = forms
         if not forms:
             return []
         text, memo = self.doc.text, self.doc.memo
@@ -121,7 +125,7 @@ class Attribution:
         text = self.doc.text
         verbs = _verbs(self.doc)
         events: list[Event] = []
-        last_person = -1
+        last_person, last_at = -1, -1
         for verb, speech in verbs:
             subject = self._subject_before(verb.start())
             if subject is None and speech and _after_comma_or_quote(text, verb.start()):
@@ -131,7 +135,7 @@ class Attribution:
             who = subject.who
             if who == -1:  # a pronoun: the last person named (outside quotes), else the last who spoke
                 who = self._last_person_before(subject.start)
-                if who < 0:
+                if who < 0 and last_at >= entry_floor(self._entries, subject.start):
                     who = last_person
                 if who < 0:
                     continue
@@ -140,7 +144,7 @@ class Attribution:
             verb_text = " ".join(verb.group().split())
             events.append(Event(verb.start(), verb.end(), who, speech, verb_text in lx.REPORTING_VERBS))
             if self.is_person(who) and speech:
-                last_person = who
+                last_person, last_at = who, verb.start()
         for m in self.mentions:
             if m.who < 0 or text.find("ccording", max(0, m.start - 24), m.start) < 0:
                 continue  # both patterns below hold the word
@@ -158,7 +162,7 @@ class Attribution:
             m = self.mentions[i]
             if m.end > pos:
                 continue
-            if m.end < pos - 70 or m.start < sentence.start:
+            if m.end < pos - 110 or m.start < sentence.start:
                 break
             if _GAP.match(text[m.end:pos]) or _closes_apposition(text, m, pos):
                 return m
@@ -182,10 +186,11 @@ class Attribution:
         possessives ("Rahmon's attention") and quotes skipped."""
         text = self.doc.text
         sentence_start = self.doc.sentence_at(pos).start
+        floor = entry_floor(self._entries, pos)
         last = -1
         for i in range(bisect_left(self._mention_starts, pos) - 1, -1, -1):
             m = self.mentions[i]
-            if last >= 0 and m.start < sentence_start:
+            if last >= 0 and m.start < sentence_start or m.start < floor:
                 break
             if not self.is_person(m.who):
                 continue
@@ -224,6 +229,8 @@ class Attribution:
         paragraph = before_sentence.paragraph
         first = next(i for i, s in enumerate(doc.sentences) if s.paragraph >= paragraph - 1)
         floor = doc.sentences[first].start if first > 0 else -1  # before the first sentence is in it
+        if self._entries:
+            floor = max(floor, entry_floor(self._entries, start))
         return self._pick(speech[bisect_left(at, floor):bisect_left(at, start)], True)
 
     def _pick(self, pool: list[Event], last: bool) -> int | None:
@@ -246,6 +253,9 @@ class Attribution:
         With ``reporting_only`` (figures) only verbs that report a statement count ("said",
         not "urged"); concerns also take acts of speech ("expressed concern", "warned").
         """
+        turn = self.layout.turn_at(pos)
+        if turn is not None:  # an interview's turn or a readout's bullet: the page says who
+            return self.participants[turn] if turn >= 0 else None
         quote = self.doc.quote_at(pos)
         if quote is not None and self.quote_speakers.get(quote.group) is not None:
             return self.participants[self.quote_speakers[quote.group]]
@@ -261,6 +271,31 @@ class Attribution:
         before = [e for e in people if e.verb_start <= pos]
         chosen = max(before, key=lambda e: e.verb_start) if before else min(people, key=lambda e: e.verb_start)
         return self.participants[chosen.who]
+
+    def _people_mentions(self) -> list[tuple[int, int]]:
+        return [(m.start, m.who) for m in self.mentions if self.is_person(m.who)]
+
+    def _lead_in_subject(self, start: int, end: int) -> int:
+        """Who a lead-in ending in a colon names: its speaker ("the ministry said in a readout:"),
+        else its subject ("Minister Azman also raised:"); -1 for none."""
+        at = self._speech_starts
+        for e in self._speech[bisect_left(at, start):bisect_left(at, end)]:
+            return e.who
+        return self._subject_index(start, end)
+
+    def subject_of(self, start: int, end: int) -> Participant | None:
+        """The participant that opens ``text[start:end]`` as its subject ("The Border Commissioner's
+        office had doubled patrols"), or None; a quote's words have no such subject."""
+        who = self._subject_index(start, end) if self.doc.quote_at(end) is None else -1
+        return self.participants[who] if who >= 0 else None
+
+    def _subject_index(self, start: int, end: int) -> int:
+        i = bisect_left(self._mention_starts, start)
+        m = self.mentions[i] if i < len(self.mentions) else None
+        if m is None or m.start >= max(end, start + 1) or m.who < 0:
+            return -1
+        opens = SUBJECT_OPENING.fullmatch(self.doc.text, start, m.start) and not NAME_AS_MODIFIER.match(self.doc.text, m.end)
+        return m.who if opens else -1
 
     def actors(self) -> set[int]:
         """Participants that speak or act somewhere in the article."""
@@ -282,7 +317,9 @@ def _verbs(doc: Document) -> list[tuple[re.Match, bool]]:
 def _closes_apposition(text: str, m: Mention, pos: int) -> bool:
     """"the ministry's spokeswoman, Klára Benešová, said": a name set off by commas right
     before the verb is its subject (a lone comma after any other name is not)."""
-    return _LONE_COMMA.match(text, m.end, pos) is not None and _COMMA_BEFORE.search(text, max(0, m.start - 3), m.start) is not None
+    return _LONE_COMMA.match(text, m.end, pos) is not None and (
+        _COMMA_BEFORE.search(text, max(0, m.start - 3), m.start) is not None
+        or "," in text[m.start:m.end])  # the mention holds the title: "Sweden's Defence Minister, Erik Sundqvist"
 
 
 def _after_comma_or_quote(text: str, pos: int) -> bool:

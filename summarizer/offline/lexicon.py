@@ -432,6 +432,8 @@ THREAT_CUES = (
     r"arms embargo", r"embargo", r"sanctions evasion", r"kidnappings?", r"pirates", r"hijacking attempts?",
     r"recruit(?:ed|ing|ment|s)?", r"fighters", r"impunity", r"incidents?", r"fragile", r"danger(?:ous)?",
     r"smuggl(?:ers?|ed|e)", r"drugs?", r"contested", r"warships?", r"frigates?", r"navies", r"fleets?",
+    # deliberate damage (only beside an infrastructure noun, see .security) and armed groups named once
+    r"cut", r"severed", r"damaged", r"sabotaged", r"blown up", r"blew up", r"apt ?\d{1,3}", r"al-[a-z][\w-]*",
     r"extra-regional", r"ballistic", r"nuclear", r"aggression", r"coup", r"unrest",
 )
 # Measures: what is done against a threat.
@@ -450,6 +452,8 @@ MEASURE_CUES = (
     r"passwords?", r"technical indicators", r"intelligence(?:-| )sharing", r"sharing of intelligence",
     r"humanitarian (?:pause|corridors?)", r"draft resolution", r"security council", r"withdraw(?:al)?",
     r"pull-?back", r"demilitari[sz](?:ed|ation)", r"no-fly zone", r"buffer zone", r"freedom of navigation",
+    r"radar units?", r"radars?", r"counter-drone(?: systems?)?", r"anti-drone(?: systems?)?",
+    r"early-warning (?:aircraft|planes?|radars?|systems?)",
 )
 # "<Demonym> problem/issue/crisis/question": a named problem tied to a place.
 NAMED_PROBLEM_NOUNS = ("problem", "issue", "crisis", "question", "conflict", "threat", "war", "situation",

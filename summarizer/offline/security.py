@@ -36,7 +36,7 @@ _GENERIC_PATTERN = re.compile(
     r"counter\w*|defend|passwords?|withdraw\w*|security council|nuclear|displace\w*|stolen|theft|leak\w*|"
     r"interference|draft resolution|evacuat\w*|surveillance|contingent|warships?|frigates?|navies|fleets?|"
     r"deter\w*|doctored|malicious|intrusions?|embargo|ballistic|coup|unrest|technical indicators|"
-    r"aggression|impunity|extra-regional|pull-?back|withdrawal|escort\w*|smuggl\w*)",
+    r"aggression|impunity|extra-regional|pull-?back|withdrawal|escort\w*|smuggl\w*|radars?)",
     re.IGNORECASE,
 )
 # Security words: a generic cue counts only in a sentence with one of them.
@@ -75,6 +75,21 @@ _UNIT_BREAK = re.compile(
     # a measure's purpose names the threat it answers, an item of its own: "..., to deter piracy"
     r"|,\s+(?=to\s+(?:deter|counter|combat|prevent|fight|curb|tackle|thwart|guard\s+against|protect\s+against)\b)"
 )
+# Damage is a threat only to infrastructure: "the cable was found cut", not "the bank cut rates".
+_DAMAGE = {"cut", "severed", "damaged", "sabotaged", "blown up", "blew up"}
+_INFRASTRUCTURE = re.compile(
+    r"\b(?:cables?|pipelines?|interconnectors?|power\s+lines?|rail(?:way)?\s+lines?|railways?|substations?|"
+    r"gas\s+lines?|transmission\s+lines?|pylons?|dams?|bridges?)\b", re.IGNORECASE)
+# A group named once: "APT28", "al-Shabaab" (not "Adel al-Otaibi", a person's name).
+_GROUP_CODE = re.compile(r"(?i:apt)\s?\d")
+_PERSON_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
+# Where a unit holds a second statement set off by a comma: ", after ...", ", and would ...",
+# ", and sent ...". It is cut there only when both sides name a threat or a measure of their
+# own; without the comma ("stepped up patrols after a cable was cut") the two are one item.
+_SUB_BREAK = re.compile(
+    r",\s+after\s+(?!the\s+(?:war|fighting|conflict)\b)"
+    r"|,\s+and\s+(?=(?:would|will|could|should|must|may|might|can|plans?\s+to|\w+ed|sent|began|built|set|shot|"
+    r"seized|struck|put|took|held|brought|made)\s+(?!forces\b|groups?\b|men\b|conflict\b|violence\b))")
 _LETTER = re.compile(r"[^\W\d_]")  # every letter, and a few other characters (superscript digits)
 
 
@@ -93,6 +108,7 @@ def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConc
     cue_starts = [span[0] for span in cues]
     context_starts = starts(text, *_CONTEXT_CUES)
     concerns: list[SecurityConcern] = []
+    seen: set[str] = set()  # issues (lower-cased) and evidence of the concerns kept
     for sentence in doc.sentences:
         first_cue = bisect_left(cue_starts, sentence.start)
         at = bisect_left(problem_words, sentence.start)
@@ -103,35 +119,72 @@ def build_concerns(doc: Document, attribution: Attribution) -> list[SecurityConc
             continue
         has_context = None
         for lo, hi in _units(text, sentence.start, sentence.end):
-            i = bisect_left(cue_starts, lo)
-            unit_cues = []
-            while i < len(cues) and cue_starts[i] < hi:
-                unit_cues.append(cues[i])
-                i += 1
-            at = bisect_left(problem_words, lo)
-            named = _NAMED_PROBLEM.search(text, lo, hi) if at < len(problem_words) and problem_words[at] < hi else None
-            unit_cues = [c for c in unit_cues if not _not_a_cue(text, c, sentence.start)]
-            strong = [c for c in unit_cues if _is_strong(text[c[0]:c[1]])]
-            if not (named or strong or unit_cues):
-                continue
-            if not (named or strong):
-                if has_context is None:
-                    has_context = _has_context(context, source, context_starts, sentence.start, sentence.end)
-                if not has_context:
+            unit_cues = _cues_in(cues, cue_starts, lo, hi)
+            pieces = _pieces(text, lo, hi, unit_cues, sentence.start) if len(unit_cues) > 1 else ((lo, hi),)
+            for lo, hi in pieces:
+                concern = _concern(text, source, lo, hi, sentence, attribution, context, context_starts, cues,
+                                   cue_starts, problem_words, has_context)
+                if concern is None:
                     continue
-            s, e = tidy(text, lo, hi)
-            if len(text[s:e].split()) < 4:
-                continue
-            anchor = named.start() if named else unit_cues[0][0]
-            speaker = attribution.speaker_at(anchor, reporting_only=False)
-            own = speaker.affiliation if speaker else None
-            concerns.append(SecurityConcern(
-                issue=issue_text(text, s, e, named, (strong or unit_cues)[0] if unit_cues else None),
-                region=region_of(text, s, e, named, own, (sentence.start, sentence.end)),
-                raised_by=speaker.name if speaker else None,
-                evidence=text[s:e],
-            ))
+                concern, has_context = concern
+                issue = concern.issue.lower()
+                if concern.evidence and issue not in seen and concern.evidence not in seen:
+                    concerns.append(concern)  # a repeat of the same issue or words is dropped
+                    seen.update((issue, concern.evidence))
     return concerns
+
+
+def _concern(text, source, lo, hi, sentence, attribution, context, context_starts, cues, cue_starts,
+             problem_words, has_context):
+    """The concern of the unit ``text[lo:hi]`` and whether its sentence has a security word; None if it has none."""
+    unit_cues = _cues_in(cues, cue_starts, lo, hi)
+    at = bisect_left(problem_words, lo)
+    named = _NAMED_PROBLEM.search(text, lo, hi) if at < len(problem_words) and problem_words[at] < hi else None
+    unit_cues = [c for c in unit_cues if not _not_a_cue(text, c, sentence.start)]
+    strong = [c for c in unit_cues if _is_strong(text[c[0]:c[1]])]
+    if not (named or strong or unit_cues):
+        return None
+    if not (named or strong):
+        if has_context is None:
+            has_context = _has_context(context, source, context_starts, sentence.start, sentence.end)
+        if not has_context:
+            return None
+    s, e = tidy(text, lo, hi)
+    if len(text[s:e].split()) < 4:
+        return None
+    anchor = named.start() if named else unit_cues[0][0]
+    speaker = attribution.speaker_at(anchor, reporting_only=False) or attribution.subject_of(sentence.start, s)
+    own = speaker.affiliation if speaker else None
+    return SecurityConcern(
+        issue=issue_text(text, s, e, named, (strong or unit_cues)[0] if unit_cues else None),
+        region=region_of(text, s, e, named, own, (sentence.start, sentence.end)),
+        raised_by=speaker.name if speaker else None,
+        evidence=text[s:e],
+    ), has_context
+
+
+def _cues_in(cues: list[tuple[int, int]], cue_starts: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
+    i, found = bisect_left(cue_starts, lo), []
+    while i < len(cues) and cue_starts[i] < hi:
+        found.append(cues[i])
+        i += 1
+    return found
+
+
+def _pieces(text: str, lo: int, hi: int, unit_cues: list[tuple[int, int]], sentence_start: int) -> list[tuple[int, int]]:
+    """``text[lo:hi]`` cut where a second statement starts (:data:`_SUB_BREAK`), when the
+    pieces on both sides of the cut each hold a cue of their own."""
+    pieces, cursor, kept = [], lo, None
+    for m in _SUB_BREAK.finditer(text, lo, hi):
+        if kept is None:
+            kept = unit_cues = [c for c in unit_cues if not _not_a_cue(text, c, sentence_start)]
+        before = any(cursor <= c[0] < m.start() for c in unit_cues)
+        after = any(m.end() <= c[0] < hi for c in unit_cues)
+        if before and after:
+            pieces.append((cursor, m.start()))
+            cursor = m.end()
+    pieces.append((cursor, hi))
+    return pieces
 
 
 def _spans(pattern: re.Pattern, source: str, candidates: list[int]) -> list[tuple[int, int]]:
@@ -173,6 +226,13 @@ def _not_a_cue(text: str, cue: tuple[int, int], sentence_start: int) -> bool:
     """A cue that does not name a concern: part of a proper name ("the National Armed Forces",
     "Security Council"), a time ("since the war began") or a back-reference ("such incursions")."""
     start, end = cue
+    cue_text = text[start:end]
+    if cue_text.lower() in _DAMAGE:
+        return not _damages_infrastructure(text, start, end)
+    if _GROUP_CODE.match(cue_text):
+        return False
+    if cue_text.startswith(("al-", "Al-")):
+        return not cue_text[3:4].isupper() or _PERSON_BEFORE.search(text, max(0, start - 30), start) is not None
     if text[start].isupper() and start > sentence_start and not _OPENING_BEFORE.search(text[max(0, start - 2):start]):
         return True
     window = text[max(0, start - 40):start].lower()
@@ -183,6 +243,25 @@ def _not_a_cue(text: str, cue: tuple[int, int], sentence_start: int) -> bool:
     window = window[-20:]
     return any(word in window for word in _BACK_WORDS) and bool(
         _BACK_REFERENCE.search(text, max(0, start - 20), start))
+
+
+def _damages_infrastructure(text: str, start: int, end: int) -> bool:
+    """"the cable was found cut", "severed two power lines": a damage verb whose subject or
+    object is infrastructure ("the damaged cable", an adjective, names no act)."""
+    before = _INFRASTRUCTURE.search(text, max(0, start - 90), start)
+    if before and _PASSIVE.search(text, before.end(), start):
+        return True
+    after = _OBJECT_AFTER.match(text, end)
+    return after is not None
+
+
+# "was found cut", "had been deliberately damaged": the subject named before the verb is what was damaged
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+|found\s+|reported\s+)*$")
+# "cut the cable", "blew up a section of the pipeline": the object after the verb
+_OBJECT_AFTER = re.compile(
+    r"\s+(?:the|a|an|two|three|several|its|their)\s+(?:[\w-]+\s+){0,4}?(?:section\s+of\s+the\s+)?"
+    r"(?:cables?|pipelines?|interconnectors?|power\s+lines?|rail(?:way)?\s+lines?|railways?|substations?|"
+    r"gas\s+lines?|transmission\s+lines?|pylons?|dams?|bridges?)\b", re.IGNORECASE)
 
 
 def _is_title(doc: Document, sentence) -> bool:
