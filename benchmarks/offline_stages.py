@@ -2,9 +2,11 @@
 
     .venv/bin/python benchmarks/offline_stages.py [--rounds N] [--runs N]
 
-Runs the stages of :func:`summarizer.offline.extract` one by one, in its order, on the
-articles of ``benchmarks/offline_speed.py`` (the examples and fixtures cut into ~1,000
-words), then ``finish`` (grounding, checks and metadata), and prints the median over
+Runs what the offline backend runs, in its order, on the articles of
+``benchmarks/offline_speed.py`` (the examples and fixtures cut into ~1,000 words): the
+guards (is it English; what is not content), the stages of
+:func:`summarizer.offline.extract` one by one, then ``finish`` (grounding, checks and
+metadata), and prints the median over
 ``--runs`` runs of each stage's mean time per article, with its share of the whole.
 """
 
@@ -28,16 +30,25 @@ def stage_times(articles: list[str], rounds: int) -> dict[str, float]:
     from summarizer.backends.offline import offline_version
     from summarizer.config import UngroundedPolicy
     from summarizer.finish import Production, finish
+    from summarizer.not_content import blank, not_content
     from summarizer.offline import stages
+    from summarizer.offline.language import unreadable
 
     totals: dict[str, float] = {}
     for _ in range(rounds):
         for text in articles:
-            for name, seconds in stages(text, clock=time.perf_counter).times.items():
-                totals[name] = totals.get(name, 0.0) + seconds
-            brief = stages(text).brief
             t0 = time.perf_counter()
-            finish(brief, text, UngroundedPolicy.drop, Production(backend="offline", version=offline_version()))
+            unreadable(text)
+            left_out = not_content(text)
+            read = blank(text, left_out) if left_out else text
+            guards = "guards (language, text left out)"
+            totals[guards] = totals.get(guards, 0.0) + time.perf_counter() - t0
+            for name, seconds in stages(read, clock=time.perf_counter).times.items():
+                totals[name] = totals.get(name, 0.0) + seconds
+            brief = stages(read).brief
+            t0 = time.perf_counter()
+            finish(brief, text, UngroundedPolicy.drop,
+                   Production(backend="offline", version=offline_version(), read=read if left_out else None))
             totals["finish (grounding, meta)"] = totals.get("finish (grounding, meta)", 0.0) + time.perf_counter() - t0
     n = rounds * len(articles)
     return {name: seconds / n for name, seconds in totals.items()}
