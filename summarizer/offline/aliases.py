@@ -106,7 +106,6 @@ def _resolve_counterparts(people: list[Participant], text: str) -> None:
     """A counterpart holds the same title as the other party; either one's missing country
     falls back to the article's most mentioned country not taken by the other."""
     by_name = {p.name: p for p in people}
-    counts = country_mentions(text)
     for person in people:
         other = by_name.get(person.counterpart_of or "")
         if other is None:
@@ -115,10 +114,13 @@ def _resolve_counterparts(people: list[Participant], text: str) -> None:
             person.title = other.title
         if other.title is None and person.title:
             other.title = person.title
+    counts: Counter | None = None
     for person in people:
         if person.affiliation or person.title not in lx.STATE_TITLES:
             continue
         taken = {p.affiliation for p in people if p is not person and p.title == person.title and p.affiliation}
+        if counts is None:  # counted only when a state title has no country, which is rare
+            counts = country_mentions(text)
         for country, _ in counts.most_common():
             if country not in taken:
                 person.affiliation = country
@@ -140,10 +142,20 @@ def _add_surname_aliases(people: list[Participant], text: str) -> None:
         for candidate in (parts[-1], parts[0]):
             if words[candidate] > 1 or not_name_word(candidate):
                 continue
-            pattern = re.compile(rf"(?<![\w-]){re.escape(candidate)}(?![\w-])(?![ \u00a0]+[{UPPER}])")
+            pattern = _alone(candidate)
             if any(not any(s <= m.start() < s + len(person.name) + 2 for s in full) for m in pattern.finditer(text)):
                 person.add_alias(candidate)
                 break
+
+
+def _alone(word: str) -> re.Pattern:
+    """``word`` as a word of its own, not followed by a capitalised one ("Putin", not "Putin Street").
+
+    The literal comes first, its boundary checked behind it, so ``re`` finds it by a fast
+    literal search instead of trying a look-behind at every position.
+    """
+    literal = re.escape(word)
+    return re.compile(rf"{literal}(?<![\w-]{literal})(?![\w-])(?![ \u00a0]+[{UPPER}])")
 
 
 def _title_matches(word: str, title: str | None) -> bool:

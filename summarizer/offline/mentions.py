@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..names import TITLES
 from . import lexicon as lx
@@ -80,6 +81,7 @@ def country_mentions(text: str) -> Counter:
 COUNTRY_MENTION = re.compile(rf"\b(?:{COUNTRY_NAMES}|{DEMONYMS})(?![\w])")
 
 
+@lru_cache(maxsize=4096)  # a name recurs within an article and across a batch
 def clean_name(raw: str) -> str | None:
     """The name without trailing possessive, non-name words and places; None if nothing is left
     or if it is the name of an organization ("Suez Canal Authority")."""
@@ -102,6 +104,7 @@ def clean_name(raw: str) -> str | None:
     return " ".join(tokens)
 
 
+@lru_cache(maxsize=8192)
 def not_name_word(token: str) -> bool:
     """Whether ``token`` cannot be a word of a person's name: a title, place, organization, acronym..."""
     bare = token.rstrip(".,")

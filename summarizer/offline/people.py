@@ -30,7 +30,8 @@ from .mentions import (
 from .organizations import find_organizations
 from .participant import Participant
 from .roles import find_described
-from .scanner import cue_words, led_starts, matches_at
+from .backwards import reversed_pattern, run_starts
+from .scanner import cue_words, led_starts, matches_at, starts
 
 __all__ = ["Participant", "find_organizations", "find_people"]
 
@@ -47,7 +48,11 @@ _TITLE_NAME = re.compile(
 # Where a title match can start: at its title, or at the country, organization or ministry
 # words just before it (no lead in news English runs 200 characters).
 _TITLE_CUE = cue_words({title.split()[0] for title in TITLES}, whole=False)
-_LEAD_CUE = cue_words([*COUNTRIES.by_demonym, *COUNTRIES.by_name, *ORG_FORMS, *lx.MINISTRIES], whole=False)
+# (names led by "the" cannot lead: COUNTRY_NAMES and ORGS leave them out, and "the" is everywhere;
+# country, demonym and organization names are matched in their own case, ministries in any)
+_LEAD_CUE = cue_words([w for w in [*COUNTRIES.by_demonym, *COUNTRIES.by_name, *ORG_FORMS] if not w.startswith("the ")],
+                      caseless=False, whole=False)
+_DEPT_CUE = cue_words(lx.MINISTRIES, whole=False)
 _LEAD_REACH = 200
 # "Ana Souza, Brazil's foreign minister," / "Li Wei, the Chinese foreign minister,"
 _APPOSITION = re.compile(
@@ -63,6 +68,10 @@ _SAID = re.compile(rf"(?P<name>{NAME_AT_START})(?:,(?P<aside>[^,.;“”\"]{{1,4
 _ASIDE_NAME = re.compile(rf"{SPACE}(?P<name>{NAME})")
 # ', said Ana Souza'
 _SAID_INVERTED = re.compile(rf"[,”\"]{SPACE}(?:{SPEECH}){SPACE}(?P<name>{NAME})")
+# Both start from a verb of saying (its first word: "was quoted as saying" may be spaced out);
+# the name of _SAID is read backwards from it, over an adverb or an aside in commas.
+_SPEECH_CUE = cue_words(lx.SPEECH_VERBS, caseless=False, whole=False)
+_SAID_BACK = reversed_pattern(r"[ \u00a0]+(?:yl\w+[ \u00a0]+)?(?:,[^,.;“”\"]{1,40},)?")
 # "his Russian counterpart Vladimir Putin"
 _COUNTERPART = re.compile(
     rf"\b(?:his|her|their|its)?{SPACE}?(?:(?P<demonym>{DEMONYMS}){SPACE})?counterparts?,?{SPACE}(?P<name>{NAME})"
@@ -103,10 +112,24 @@ def _dept(m: re.Match) -> str | None:
 
 
 
+def _inverted_starts(text: str, verbs: list[int]) -> list[int]:
+    """Where ', said Ana Souza' can start: the comma or quotation mark before a verb's spaces."""
+    found = []
+    for verb in verbs:
+        at = verb - 1
+        while at > 0 and text[at] in " \u00a0":
+            at -= 1
+        if at < verb - 1 and text[at] in ",”\"":
+            found.append(at)
+    return found
+
+
 def find_people(text: str) -> list[Participant]:
     """People named in the article, with title, affiliation and aliases."""
     registry = Registry()
-    for m in matches_at(_TITLE_NAME, text, led_starts(text, _TITLE_CUE, _LEAD_CUE, _LEAD_REACH)):
+    candidates = sorted({*led_starts(text, _TITLE_CUE, _LEAD_CUE, _LEAD_REACH),
+                         *led_starts(text, _TITLE_CUE, _DEPT_CUE, _LEAD_REACH)})
+    for m in matches_at(_TITLE_NAME, text, candidates):
         name = clean_name(m.group("name"))
         if name is None:
             continue
@@ -122,21 +145,22 @@ def find_people(text: str) -> list[Participant]:
         affiliation, org = _affiliation(m)
         registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org)
     find_described(text, registry)
-    for pattern in (_SAID, _SAID_INVERTED):
-        for m in pattern.finditer(text):
-            raw, start = m.group("name"), m.start("name")
-            aside = m.groupdict().get("aside")
-            inner = _ASIDE_NAME.fullmatch(aside) if aside else None
-            if inner:  # "the chairman of the X Authority, Ana Souza, said": the aside is the speaker
-                raw, start = inner.group("name"), m.start("aside") + inner.start("name")
-            elif CROSSES_SENTENCE.search(raw) or PLACE_BEFORE.search(text, max(0, start - 12), start):
-                continue
-            name = clean_name(raw)
-            if name is None:
-                continue
-            known = any(p == name or p.endswith(" " + name) for p in registry.people)
-            if len(name.split()) >= 2 or known:
-                registry.add(name, start)
+    verbs = starts(text, _SPEECH_CUE)
+    for m in [*matches_at(_SAID, text, run_starts(text, verbs, _SAID_BACK)),
+              *matches_at(_SAID_INVERTED, text, _inverted_starts(text, verbs))]:
+        raw, start = m.group("name"), m.start("name")
+        aside = m.groupdict().get("aside")
+        inner = _ASIDE_NAME.fullmatch(aside) if aside else None
+        if inner:  # "the chairman of the X Authority, Ana Souza, said": the aside is the speaker
+            raw, start = inner.group("name"), m.start("aside") + inner.start("name")
+        elif CROSSES_SENTENCE.search(raw) or PLACE_BEFORE.search(text, max(0, start - 12), start):
+            continue
+        name = clean_name(raw)
+        if name is None:
+            continue
+        known = any(p == name or p.endswith(" " + name) for p in registry.people)
+        if len(name.split()) >= 2 or known:
+            registry.add(name, start)
     for m in _COUNTERPART.finditer(text) if "counterpart" in text else ():
         name = clean_name(m.group("name"))
         if name is None:
