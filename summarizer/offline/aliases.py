@@ -14,8 +14,10 @@ from collections import Counter
 from ..names import TITLES
 from . import lexicon as lx
 from .countries import COUNTRIES
-from .mentions import DEMONYMS, SPACE, TITLE_FORMS, UPPER, country_mentions, not_name_word
+from .mentions import DEMONYMS, SPACE, TITLE_FORMS, UPPER, COUNTRY_MENTION, not_name_word
+from .namecues import LEAD_CUE, TITLE_CUE, article_before
 from .participant import Participant
+from .scanner import matches_at, starts
 
 __all__ = ["Registry", "merge_mentions", "subject_before"]
 
@@ -120,11 +122,21 @@ def _resolve_counterparts(people: list[Participant], text: str) -> None:
             continue
         taken = {p.affiliation for p in people if p is not person and p.title == person.title and p.affiliation}
         if counts is None:  # counted only when a state title has no country, which is rare
-            counts = country_mentions(text)
+            counts = _country_mentions(text)
         for country, _ in counts.most_common():
             if country not in taken:
                 person.affiliation = country
                 break
+
+
+def _country_mentions(text: str) -> Counter:
+    """How often each country is named or referred to by its demonym."""
+    counts: Counter = Counter()
+    for m in matches_at(COUNTRY_MENTION, text, starts(text, LEAD_CUE)):
+        country = COUNTRIES.resolve(m.group())
+        if country:
+            counts[country] += 1
+    return counts
 
 
 def _add_surname_aliases(people: list[Participant], text: str) -> None:
@@ -169,17 +181,28 @@ def _title_matches(word: str, title: str | None) -> bool:
     return TITLES.get(word) == title
 
 
+def _led_by_the(text: str, words: list[int], with_word: bool) -> list[int]:
+    """The starts of "the" right before ``words`` (and, ``with_word``, the words themselves)."""
+    found = set(words) if with_word else set()
+    for at in words:
+        article = article_before(text, at)
+        if article is not None:
+            found.add(article)
+    return sorted(found)
+
+
 def _add_national_aliases(people: list[Participant], text: str) -> None:
     """"the Russian leader", "Russian president" join the person of that country and title;
     "the spokesperson" joins the only person with that title."""
-    for m in _BARE_TITLE.finditer(text):
+    titles = starts(text, TITLE_CUE)
+    for m in matches_at(_BARE_TITLE, text, _led_by_the(text, titles, with_word=False)):
         candidates = [p for p in people if p.kind == "person" and _title_matches(m.group("title"), p.title)]
         if len(candidates) > 1:  # "the spokesperson" vs "the spokesman": the one introduced with that word
             written = m.group("title").lower()
             candidates = [p for p in candidates if any(a.lower().startswith(written + " ") for a in p.aliases)]
         if len(candidates) == 1 and m.group("title").lower() not in {"minister", "leader"}:
             candidates[0].add_alias(m.group())
-    for m in _NATIONAL_TITLE.finditer(text):
+    for m in matches_at(_NATIONAL_TITLE, text, _led_by_the(text, starts(text, LEAD_CUE), with_word=True)):
         country = COUNTRIES.resolve(m.group("demonym"))
         candidates = [p for p in people if p.kind == "person" and p.affiliation == country
                       and _title_matches(m.group("title"), p.title)]

@@ -9,7 +9,6 @@ except the compiled ``ORG_MENTION``, ``COUNTRY_MENTION``, ``PLACE_BEFORE`` and
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 
 from ..names import TITLES
@@ -20,7 +19,7 @@ from .patterns import SPACE, alternation
 __all__ = [
     "COUNTRY_MENTION", "COUNTRY_NAMES", "CROSSES_SENTENCE", "DEMONYMS", "DEPTS", "NAME", "NAME_AT_START",
     "NATIONAL_ORG_NAMES", "ORGS", "ORG_FORMS", "ORG_MENTION", "PLACE_BEFORE", "SPACE", "SPEECH", "TITLE_FORMS",
-    "UPPER", "clean_name", "country_mentions", "first_letter_guard", "has_any", "not_name_word",
+    "UPPER", "clean_name", "first_letter_guard", "has_any", "not_name_word",
 ]
 
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
@@ -66,16 +65,6 @@ def first_letter_guard(words) -> str:
 def has_any(text: str, words) -> bool:
     """Whether any of ``words`` occurs in ``text``: a cheap test before a costly pattern that needs one."""
     return any(word in text for word in words)
-
-
-def country_mentions(text: str) -> Counter:
-    """How often each country is named or referred to by its demonym."""
-    counts: Counter = Counter()
-    for m in COUNTRY_MENTION.finditer(text):
-        country = COUNTRIES.resolve(m.group())
-        if country:
-            counts[country] += 1
-    return counts
 
 
 COUNTRY_MENTION = re.compile(rf"\b(?:{COUNTRY_NAMES}|{DEMONYMS})(?![\w])")

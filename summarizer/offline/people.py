@@ -31,7 +31,8 @@ from .organizations import find_organizations
 from .participant import Participant
 from .roles import find_described
 from .backwards import reversed_pattern, run_starts
-from .scanner import cue_words, led_starts, matches_at, starts
+from .namecues import DEPT_CUE, LEAD_CUE, SPEECH_CUE, TITLE_CUE, boundaries, comma_before
+from .scanner import led_starts, matches_at, starts
 
 __all__ = ["Participant", "find_organizations", "find_people"]
 
@@ -47,12 +48,6 @@ _TITLE_NAME = re.compile(
 )
 # Where a title match can start: at its title, or at the country, organization or ministry
 # words just before it (no lead in news English runs 200 characters).
-_TITLE_CUE = cue_words({title.split()[0] for title in TITLES}, whole=False)
-# (names led by "the" cannot lead: COUNTRY_NAMES and ORGS leave them out, and "the" is everywhere;
-# country, demonym and organization names are matched in their own case, ministries in any)
-_LEAD_CUE = cue_words([w for w in [*COUNTRIES.by_demonym, *COUNTRIES.by_name, *ORG_FORMS] if not w.startswith("the ")],
-                      caseless=False, whole=False)
-_DEPT_CUE = cue_words(lx.MINISTRIES, whole=False)
 _LEAD_REACH = 200
 # "Ana Souza, Brazil's foreign minister," / "Li Wei, the Chinese foreign minister,"
 _APPOSITION = re.compile(
@@ -65,17 +60,21 @@ _APPOSITION = re.compile(
 )
 # "Ana Souza said", "Ana Souza, for her part, noted"
 _SAID = re.compile(rf"(?P<name>{NAME_AT_START})(?:,(?P<aside>[^,.;“”\"]{{1,40}}),)?{SPACE}(?:\w+ly{SPACE})?(?:{SPEECH})\b")
+# From a title back to its comma: ", the United Kingdom of Great Britain and Northern Ireland's
+# defence ministry" is the longest lead, well inside this reach.
+_APPOSITION_REACH = 160
 _ASIDE_NAME = re.compile(rf"{SPACE}(?P<name>{NAME})")
 # ', said Ana Souza'
 _SAID_INVERTED = re.compile(rf"[,”\"]{SPACE}(?:{SPEECH}){SPACE}(?P<name>{NAME})")
-# Both start from a verb of saying (its first word: "was quoted as saying" may be spaced out);
-# the name of _SAID is read backwards from it, over an adverb or an aside in commas.
-_SPEECH_CUE = cue_words(lx.SPEECH_VERBS, caseless=False, whole=False)
+# Both start from a verb of saying; the name of _SAID is read backwards from it, over an
+# adverb or an aside in commas.
 _SAID_BACK = reversed_pattern(r"[ \u00a0]+(?:yl\w+[ \u00a0]+)?(?:,[^,.;“”\"]{1,40},)?")
 # "his Russian counterpart Vladimir Putin"
 _COUNTERPART = re.compile(
     rf"\b(?:his|her|their|its)?{SPACE}?(?:(?P<demonym>{DEMONYMS}){SPACE})?counterparts?,?{SPACE}(?P<name>{NAME})"
 )
+# "their " and the longest demonym before "counterpart", with room for runs of spaces
+_COUNTERPART_REACH = 80
 
 
 def _affiliation(m: re.Match) -> tuple[str | None, str | None]:
@@ -112,6 +111,24 @@ def _dept(m: re.Match) -> str | None:
 
 
 
+def _apposition_starts(text: str, titles: list[int]) -> list[int]:
+    """Where "Ana Souza, Brazil's foreign minister" can start: the name before the last comma
+    ahead of a title (only an article, a country or body and a ministry can come between)."""
+    commas = {comma_before(text, title, _APPOSITION_REACH) for title in titles}
+    return run_starts(text, sorted(c for c in commas if c is not None))
+
+
+def _counterpart_starts(text: str) -> list[int]:
+    """Where "his Russian counterpart X" can start: a word boundary shortly before "counterpart"."""
+    found: set[int] = set()
+    at = text.find("counterpart")
+    while at >= 0:
+        found.update(boundaries(text, at - _COUNTERPART_REACH, at + 1))
+        found.add(at)  # "\b" then an empty possessive: a match may start at a space before the word
+        at = text.find("counterpart", at + 1)
+    return sorted(found)
+
+
 def _inverted_starts(text: str, verbs: list[int]) -> list[int]:
     """Where ', said Ana Souza' can start: the comma or quotation mark before a verb's spaces."""
     found = []
@@ -127,8 +144,8 @@ def _inverted_starts(text: str, verbs: list[int]) -> list[int]:
 def find_people(text: str) -> list[Participant]:
     """People named in the article, with title, affiliation and aliases."""
     registry = Registry()
-    candidates = sorted({*led_starts(text, _TITLE_CUE, _LEAD_CUE, _LEAD_REACH),
-                         *led_starts(text, _TITLE_CUE, _DEPT_CUE, _LEAD_REACH)})
+    candidates = sorted({*led_starts(text, TITLE_CUE, LEAD_CUE, _LEAD_REACH),
+                         *led_starts(text, TITLE_CUE, DEPT_CUE, _LEAD_REACH)})
     for m in matches_at(_TITLE_NAME, text, candidates):
         name = clean_name(m.group("name"))
         if name is None:
@@ -137,7 +154,8 @@ def find_people(text: str) -> list[Participant]:
         affiliation, org = _affiliation(m)
         alias = text[m.start("title"):m.start("name")] + name if title else None
         registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org, alias)
-    for m in _APPOSITION.finditer(text):
+    titles = starts(text, TITLE_CUE)
+    for m in matches_at(_APPOSITION, text, _apposition_starts(text, titles)):
         name = clean_name(m.group("name"))
         if name is None or len(name.split()) < 2:
             continue
@@ -145,7 +163,7 @@ def find_people(text: str) -> list[Participant]:
         affiliation, org = _affiliation(m)
         registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org)
     find_described(text, registry)
-    verbs = starts(text, _SPEECH_CUE)
+    verbs = starts(text, SPEECH_CUE)
     for m in [*matches_at(_SAID, text, run_starts(text, verbs, _SAID_BACK)),
               *matches_at(_SAID_INVERTED, text, _inverted_starts(text, verbs))]:
         raw, start = m.group("name"), m.start("name")
@@ -161,7 +179,7 @@ def find_people(text: str) -> list[Participant]:
         known = any(p == name or p.endswith(" " + name) for p in registry.people)
         if len(name.split()) >= 2 or known:
             registry.add(name, start)
-    for m in _COUNTERPART.finditer(text) if "counterpart" in text else ():
+    for m in matches_at(_COUNTERPART, text, _counterpart_starts(text)) if "counterpart" in text else ():
         name = clean_name(m.group("name"))
         if name is None:
             continue

@@ -1,0 +1,58 @@
+"""The scanner cues of the people and organization finders, and the candidate starts read from them.
+
+Each finder's exact pattern runs only where one of these cues says it can start
+(:func:`summarizer.offline.scanner.matches_at`). A cue lists the first word of what it
+stands for (``whole=False``), since the exact patterns let any run of spaces part the
+words of a title or a country's name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..names import TITLES
+from . import lexicon as lx
+from .countries import COUNTRIES
+from .mentions import ORG_FORMS
+from .scanner import cue_words
+
+__all__ = [
+    "DEPT_CUE", "LEAD_CUE", "ROLE_CUE", "SPEECH_CUE", "TITLE_CUE", "article_before", "boundaries", "comma_before",
+]
+
+# a title's first word, in any case: "minister", "Secretary-General", "lt."
+TITLE_CUE = cue_words({title.split()[0] for title in TITLES}, whole=False)
+# country names, demonyms and organizations, in their own case (names led by "the" are left out:
+# the patterns that read them as a lead leave them out too, and "the" is everywhere)
+LEAD_CUE = cue_words([w for w in [*COUNTRIES.by_demonym, *COUNTRIES.by_name, *ORG_FORMS] if not w.startswith("the ")],
+                     caseless=False, whole=False)
+# "foreign ministry", "state department", "government": in any case
+DEPT_CUE = cue_words(lx.MINISTRIES, whole=False)
+# verbs of saying, lower case as the patterns have them
+SPEECH_CUE = cue_words(lx.SPEECH_VERBS, caseless=False, whole=False)
+# nouns that head a role written out ("a senior analyst at ...")
+ROLE_CUE = cue_words(lx.ROLE_NOUNS)
+
+_BOUNDARY = re.compile(r"\b")
+_SPACES = " \u00a0"
+
+
+def article_before(text: str, at: int) -> int | None:
+    """Where "the" (any case) ends right before ``at``, over spaces: its start, or None."""
+    end = at
+    while end > 0 and text[end - 1] in _SPACES:
+        end -= 1
+    if end == at or end < 3 or text[end - 3:end].lower() != "the":
+        return None
+    return end - 3
+
+
+def comma_before(text: str, at: int, reach: int) -> int | None:
+    """The last comma in the ``reach`` characters before ``at``, or None."""
+    found = text.rfind(",", max(0, at - reach), at)
+    return None if found < 0 else found
+
+
+def boundaries(text: str, lo: int, hi: int) -> list[int]:
+    """Offsets of the word boundaries (starts and ends of words) in ``text[lo:hi]``."""
+    return [m.start() for m in _BOUNDARY.finditer(text, max(0, lo), hi)]
