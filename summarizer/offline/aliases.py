@@ -15,7 +15,7 @@ from ..names import TITLES
 from . import lexicon as lx
 from .countries import COUNTRIES
 from .mentions import DEMONYMS, SPACE, TITLE_FORMS, UPPER, COUNTRY_MENTION, not_name_word
-from .namecues import LEAD_CUE, TITLE_CUE, article_before
+from .namecues import HEAD_CUE, LEAD_CUE, TITLE_CUE, article_before, spots_in_words_before
 from .participant import Participant
 from .scanner import matches_at, starts
 
@@ -29,6 +29,8 @@ _NATIONAL_TITLE = re.compile(
 _BARE_TITLE = re.compile(
     rf"[Tt](?<!\w.)he{SPACE}(?P<title>(?i:{TITLE_FORMS}))\b(?!{SPACE}(?:[{UPPER}]|of\b))(?![’'-])"
 )
+
+_DEMONYM_WORDS = 4  # the longest demonym has three words
 
 
 class Registry:
@@ -202,7 +204,10 @@ def _add_national_aliases(people: list[Participant], text: str) -> None:
             candidates = [p for p in candidates if any(a.lower().startswith(written + " ") for a in p.aliases)]
         if len(candidates) == 1 and m.group("title").lower() not in {"minister", "leader"}:
             candidates[0].add_alias(m.group())
-    for m in matches_at(_NATIONAL_TITLE, text, _led_by_the(text, starts(text, LEAD_CUE), with_word=True)):
+    # a demonym can start it only a few words before a title ("South African foreign minister")
+    demonyms = spots_in_words_before(text, sorted({*titles, *starts(text, HEAD_CUE)}), starts(text, LEAD_CUE),
+                                     _DEMONYM_WORDS)
+    for m in matches_at(_NATIONAL_TITLE, text, _led_by_the(text, demonyms, with_word=True)):
         country = COUNTRIES.resolve(m.group("demonym"))
         candidates = [p for p in people if p.kind == "person" and p.affiliation == country
                       and _title_matches(m.group("title"), p.title)]

@@ -9,15 +9,17 @@ words of a title or a country's name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from ..names import TITLES
 from . import lexicon as lx
 from .countries import COUNTRIES
 from .mentions import ORG_FORMS
+from .backwards import reversed_text
 from .scanner import cue_words
 
 __all__ = [
-    "DEPT_CUE", "LEAD_CUE", "ROLE_CUE", "SPEECH_CUE", "TITLE_CUE", "article_before", "boundaries", "comma_before",
+    "DEPT_CUE", "HEAD_CUE", "spots_in_words_before", "LEAD_CUE", "ROLE_CUE", "SPEECH_CUE", "TITLE_CUE", "article_before", "boundaries", "comma_before",
 ]
 
 # a title's first word, in any case: "minister", "Secretary-General", "lt."
@@ -26,6 +28,8 @@ TITLE_CUE = cue_words({title.split()[0] for title in TITLES}, whole=False)
 # the patterns that read them as a lead leave them out too, and "the" is everywhere)
 LEAD_CUE = cue_words([w for w in [*COUNTRIES.by_demonym, *COUNTRIES.by_name, *ORG_FORMS] if not w.startswith("the ")],
                      caseless=False, whole=False)
+# "the Russian head of state" (the other leader words are titles)
+HEAD_CUE = cue_words(["head"])
 # "foreign ministry", "state department", "government": in any case
 DEPT_CUE = cue_words(lx.MINISTRIES, whole=False)
 # verbs of saying, lower case as the patterns have them
@@ -56,3 +60,22 @@ def comma_before(text: str, at: int, reach: int) -> int | None:
 def boundaries(text: str, lo: int, hi: int) -> list[int]:
     """Offsets of the word boundaries (starts and ends of words) in ``text[lo:hi]``."""
     return [m.start() for m in _BOUNDARY.finditer(text, max(0, lo), hi)]
+
+
+_WORDS_BACK = [re.compile(rf"(?:[ \u00a0]+[^ \u00a0]+){{0,{n}}}") for n in range(17)]
+
+
+def spots_in_words_before(text: str, anchors: list[int], spots: list[int], words: int) -> list[int]:
+    """The ``spots`` (sorted offsets) that start within the ``words`` words before an anchor,
+    where a lead ("Russian", "the Foreign Ministry") of the anchor's title can start."""
+    if not spots:
+        return []
+    flipped, size, back = reversed_text(text), len(text), _WORDS_BACK[words]
+    found: set[int] = set()
+    for anchor in anchors:
+        lo = size - back.match(flipped, size - anchor).end()
+        i = bisect_left(spots, lo)
+        while i < len(spots) and spots[i] < anchor:
+            found.add(spots[i])
+            i += 1
+    return sorted(found)

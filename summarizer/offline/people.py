@@ -31,8 +31,11 @@ from .organizations import find_organizations
 from .participant import Participant
 from .roles import find_described
 from .backwards import reversed_pattern, run_starts
-from .namecues import DEPT_CUE, LEAD_CUE, SPEECH_CUE, TITLE_CUE, boundaries, comma_before
-from .scanner import led_starts, matches_at, starts
+from .namecues import (
+    DEPT_CUE, LEAD_CUE, SPEECH_CUE, TITLE_CUE, boundaries, comma_before,
+    spots_in_words_before,
+)
+from .scanner import matches_at, starts
 
 __all__ = ["Participant", "find_organizations", "find_people"]
 
@@ -46,9 +49,11 @@ _TITLE_NAME = re.compile(
     rf"(?:{SPACE}(?i:of|for){SPACE}(?:the{SPACE})?(?P<of>{COUNTRY_NAMES}|{ORGS}))?"
     rf",?{SPACE}(?P<name>{NAME})"
 )
-# Where a title match can start: at its title, or at the country, organization or ministry
-# words just before it (no lead in news English runs 200 characters).
-_LEAD_REACH = 200
+# Where a title match can start: at a title that a name or "of" can follow, or at a country,
+# organization or ministry word a few words before it (the longest lead: "United Kingdom of
+# Great Britain and Northern Ireland's", three words of a unit, a ministry of two).
+_TITLE_THEN = re.compile(rf"(?i:{TITLE_FORMS})(?:{SPACE}(?i:of|for){SPACE}|,?{SPACE}[{UPPER}])")
+_LEAD_WORDS = 16
 # "Ana Souza, Brazil's foreign minister," / "Li Wei, the Chinese foreign minister,"
 _APPOSITION = re.compile(
     rf"(?P<name>{NAME_AT_START}),{SPACE}(?:(?i:the|a|an){SPACE})?"
@@ -111,6 +116,15 @@ def _dept(m: re.Match) -> str | None:
 
 
 
+def _title_starts(text: str, titles: list[int]) -> list[int]:
+    """Where "Russian Foreign Minister Ana Souza" can start: its title, or a lead shortly before it."""
+    named = [t for t in titles if _TITLE_THEN.match(text, t)]
+    if not named:
+        return []
+    leads = sorted({*starts(text, LEAD_CUE), *starts(text, DEPT_CUE)})
+    return sorted({*named, *spots_in_words_before(text, named, leads, _LEAD_WORDS)})
+
+
 def _apposition_starts(text: str, titles: list[int]) -> list[int]:
     """Where "Ana Souza, Brazil's foreign minister" can start: the name before the last comma
     ahead of a title (only an article, a country or body and a ministry can come between)."""
@@ -144,9 +158,8 @@ def _inverted_starts(text: str, verbs: list[int]) -> list[int]:
 def find_people(text: str) -> list[Participant]:
     """People named in the article, with title, affiliation and aliases."""
     registry = Registry()
-    candidates = sorted({*led_starts(text, TITLE_CUE, LEAD_CUE, _LEAD_REACH),
-                         *led_starts(text, TITLE_CUE, DEPT_CUE, _LEAD_REACH)})
-    for m in matches_at(_TITLE_NAME, text, candidates):
+    titles = starts(text, TITLE_CUE)
+    for m in matches_at(_TITLE_NAME, text, _title_starts(text, titles)):
         name = clean_name(m.group("name"))
         if name is None:
             continue
@@ -154,7 +167,6 @@ def find_people(text: str) -> list[Participant]:
         affiliation, org = _affiliation(m)
         alias = text[m.start("title"):m.start("name")] + name if title else None
         registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org, alias)
-    titles = starts(text, TITLE_CUE)
     for m in matches_at(_APPOSITION, text, _apposition_starts(text, titles)):
         name = clean_name(m.group("name"))
         if name is None or len(name.split()) < 2:

@@ -10,11 +10,14 @@ import re
 
 from . import lexicon as lx
 from .aliases import Registry
+from .backwards import capitals_between, name_run_start, reversed_text
 from .countries import COUNTRIES
 from .mentions import (
     COUNTRY_MENTION, COUNTRY_NAMES, CROSSES_SENTENCE, DEMONYMS, NAME, NAME_AT_START, ORG_FORMS, ORG_MENTION,
     PLACE_BEFORE, SPACE, SPEECH, UPPER, clean_name, has_any,
 )
+from .namecues import ROLE_CUE, TITLE_CUE
+from .scanner import matches_at, starts
 
 __all__ = ["find_described"]
 
@@ -107,9 +110,40 @@ def _described_affiliation(phrase: str) -> str | None:
     return None
 
 
+# Back from a role noun over the apposition it can be in, to the comma that opens it.
+_APPOSITION_BACK = re.compile(r"[^,;:()“”\"\n]{0,400},")
+
+
+def _comma_opening(text: str, at: int) -> int | None:
+    """The comma that opens the apposition holding ``at``, or None."""
+    m = _APPOSITION_BACK.match(reversed_text(text), len(text) - at)
+    return None if m is None else len(text) - m.end()
+
+
+def _apposed_starts(text: str, roles: list[int]) -> list[int]:
+    """Where "Ana Souza, a senior analyst at the X Institute" can start: the name before the comma
+    that opens an apposition holding a role noun. A list of names before it ("Li Wei, Ana Souza,
+    a senior analyst") is read too, as the full pass would match its first name and go on from
+    the end of that apposition."""
+    found: set[int] = set()
+    commas = {c for c in (_comma_opening(text, at) for at in roles) if c is not None}
+    seen: set[int] = set()
+    while commas:
+        comma = commas.pop()
+        seen.add(comma)
+        start = name_run_start(text, comma)
+        if start is None:
+            continue
+        found.update(capitals_between(text, start, comma))
+        before = _comma_opening(text, start)
+        if before is not None and before not in seen:
+            commas.add(before)
+    return sorted(found)
+
+
 def find_described(text: str, registry: Registry) -> None:
     """People whose role is written out around their name with commas."""
-    for m in _APPOSED_ROLE.finditer(text):
+    for m in matches_at(_APPOSED_ROLE, text, _apposed_starts(text, starts(text, ROLE_CUE))):
         name = clean_name(m.group("name"))
         if name is None or len(name.split()) < 2:
             continue
@@ -145,7 +179,7 @@ def find_described(text: str, registry: Registry) -> None:
         person = registry.add(name, m.start("name"), affiliation=_described_affiliation(" ".join(phrase_words)),
                               alias=alias)
         person.described = person.described or role
-    for m in _PORTFOLIO_TITLE.finditer(text) if has_any(text, ("Minister", "Secretary", "Commissioner")) else ():
+    for m in matches_at(_PORTFOLIO_TITLE, text, starts(text, TITLE_CUE)):
         name = clean_name(m.group("name"))
         if name is None or len(name.split()) < 2:
             continue
