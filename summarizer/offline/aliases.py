@@ -15,7 +15,7 @@ from ..names import TITLES
 from . import lexicon as lx
 from .countries import COUNTRIES
 from .mentions import DEMONYMS, SPACE, TITLE_FORMS, UPPER, COUNTRY_MENTION, not_name_word
-from .namecues import HEAD_CUE, LEAD_CUE, TITLE_CUE, article_before, spots_in_words_before
+from .namecues import HEAD_CUE, LEAD_CUE, TITLE_CUE, spots_in_words_before, with_article_before
 from .participant import Participant
 from .scanner import matches_at, starts
 
@@ -183,21 +183,11 @@ def _title_matches(word: str, title: str | None) -> bool:
     return TITLES.get(word) == title
 
 
-def _led_by_the(text: str, words: list[int], with_word: bool) -> list[int]:
-    """The starts of "the" right before ``words`` (and, ``with_word``, the words themselves)."""
-    found = set(words) if with_word else set()
-    for at in words:
-        article = article_before(text, at)
-        if article is not None:
-            found.add(article)
-    return sorted(found)
-
-
 def _add_national_aliases(people: list[Participant], text: str) -> None:
     """"the Russian leader", "Russian president" join the person of that country and title;
     "the spokesperson" joins the only person with that title."""
     titles = starts(text, TITLE_CUE)
-    for m in matches_at(_BARE_TITLE, text, _led_by_the(text, titles, with_word=False)):
+    for m in matches_at(_BARE_TITLE, text, with_article_before(text, titles, keep_words=False)):
         candidates = [p for p in people if p.kind == "person" and _title_matches(m.group("title"), p.title)]
         if len(candidates) > 1:  # "the spokesperson" vs "the spokesman": the one introduced with that word
             written = m.group("title").lower()
@@ -207,7 +197,7 @@ def _add_national_aliases(people: list[Participant], text: str) -> None:
     # a demonym can start it only a few words before a title ("South African foreign minister")
     demonyms = spots_in_words_before(text, sorted({*titles, *starts(text, HEAD_CUE)}), starts(text, LEAD_CUE),
                                      _DEMONYM_WORDS)
-    for m in matches_at(_NATIONAL_TITLE, text, _led_by_the(text, demonyms, with_word=True)):
+    for m in matches_at(_NATIONAL_TITLE, text, with_article_before(text, demonyms)):
         country = COUNTRIES.resolve(m.group("demonym"))
         candidates = [p for p in people if p.kind == "person" and p.affiliation == country
                       and _title_matches(m.group("title"), p.title)]

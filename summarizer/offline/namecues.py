@@ -19,7 +19,8 @@ from .backwards import reversed_text
 from .scanner import cue_words
 
 __all__ = [
-    "DEPT_CUE", "HEAD_CUE", "spots_in_words_before", "LEAD_CUE", "ROLE_CUE", "SPEECH_CUE", "TITLE_CUE", "article_before", "boundaries", "comma_before",
+    "DEPT_CUE", "DEPT_WORD_CUE", "HEAD_CUE", "LEAD_CUE", "ORG_HEAD_CUE", "ROLE_CUE", "SPEECH_CUE", "TITLE_CUE",
+    "article_before", "boundaries", "comma_before", "spots_in_words_before", "with_article_before",
 ]
 
 # a title's first word, in any case: "minister", "Secretary-General", "lt."
@@ -34,6 +35,12 @@ HEAD_CUE = cue_words(["head"])
 DEPT_CUE = cue_words(lx.MINISTRIES, whole=False)
 # verbs of saying, lower case as the patterns have them
 SPEECH_CUE = cue_words(lx.SPEECH_VERBS, caseless=False, whole=False)
+# the words a named organization ends in ("Bank", "Authority") or starts with ("Ministry of ...")
+ORG_HEAD_CUE = cue_words({h.split()[0] for h in lx.ORG_HEADS}
+                         | {"Ministry", "Department", "Office", "Agency", "Directorate", "Secretariat"},
+                         caseless=False, whole=False)
+# a country's department in lower case: "Nepal's labour ministry", "the Russian embassy"
+DEPT_WORD_CUE = cue_words(["ministry", "embassy", "consulate", "mission"], caseless=False)
 # nouns that head a role written out ("a senior analyst at ...")
 ROLE_CUE = cue_words(lx.ROLE_NOUNS)
 
@@ -78,4 +85,14 @@ def spots_in_words_before(text: str, anchors: list[int], spots: list[int], words
         while i < len(spots) and spots[i] < anchor:
             found.add(spots[i])
             i += 1
+    return sorted(found)
+
+
+def with_article_before(text: str, words: list[int], keep_words: bool = True) -> list[int]:
+    """The starts of "the" right before ``words``, and (``keep_words``) the words themselves."""
+    found = set(words) if keep_words else set()
+    for at in words:
+        article = article_before(text, at)
+        if article is not None:
+            found.add(article)
     return sorted(found)

@@ -10,9 +10,14 @@ import re
 from ..names import fold
 from . import lexicon as lx
 from .countries import COUNTRIES
-from .mentions import COUNTRY_NAMES, DEMONYMS, ORG_FORMS, ORG_MENTION, SPACE, UPPER, has_any
+from .mentions import COUNTRY_NAMES, DEMONYMS, ORG_FORMS, ORG_MENTION, SPACE, UPPER
+from .backwards import capitals_between, reversed_text
+from .namecues import (
+    DEPT_CUE, DEPT_WORD_CUE, LEAD_CUE, ORG_HEAD_CUE, spots_in_words_before, with_article_before,
+)
 from .patterns import alternation
 from .participant import Participant
+from .scanner import matches_at, spots, starts
 
 __all__ = ["find_organizations"]
 
@@ -35,10 +40,19 @@ _NAMED_ORG = re.compile(
     rf"{_CAP}(?:{SPACE}(?:(?:and|of|the|for){SPACE})?{_CAP}){{0,5}}))"
     rf"(?![\w’'-])(?:{SPACE}\((?P<abbr>[{UPPER}][{UPPER}A-Za-z]{{1,7}})\))?"
 )
-# Every named organization holds one of these words (first words of the heads: a space in
-# a head matches any run of spaces): an article without any is not scanned for them.
-_NAMED_ORG_WORDS = tuple({h.split()[0] for h in lx.ORG_HEADS}
-                         | {"Ministry", "Department", "Office", "Agency", "Directorate", "Secretariat"})
+# From a head word back over the capitalised words before it (and the "of", "and", "the"
+# between them): where a named organization can start. Nine words: six of the name and a
+# demonym of up to three.
+_NAMED_ORG_BACK = re.compile(
+    r"(?:(?:[ \u00a0]+(?:fo|rof|dna|no|eht)){0,2}[ \u00a0]+[\w’'&-]*" rf"[{UPPER}]){{1,9}}"
+)
+# The ministry words a department can start with, and the longest lead before one (a country
+# of nine words and "'s")
+_DEPT_AT = re.compile(
+    rf"(?:Foreign|Defen[cs]e|Interior|Finance|Economy|Energy|Trade|Emergencies|Health|Justice){SPACE}Ministry"
+    rf"|Ministry{SPACE}of|State{SPACE}Department|Foreign{SPACE}Office"
+)
+_DEPT_LEAD_WORDS = 10
 _HEAD_AFTER = re.compile(rf"{SPACE}(?:{_ORG_HEADS})(?![\w’'-])")
 # "Nepal's labour ministry", "the Russian embassy in Prague"
 _DEPT_WORD = re.compile(r"\b(?:ministry|embassy|consulate|mission)\b")
@@ -52,7 +66,7 @@ _LOWER_DEPT = re.compile(
 def find_organizations(text: str) -> list[Participant]:
     """Every organization named (lexicon or a ministry); the caller keeps those that speak or act."""
     found: dict[tuple[str, str | None], Participant] = {}
-    for m in ORG_MENTION.finditer(text):
+    for m in matches_at(ORG_MENTION, text, with_article_before(text, starts(text, LEAD_CUE))):
         if _HEAD_AFTER.match(text, m.end()):
             continue  # "the ASEAN Secretariat": a body of its own, found by _find_named_orgs
         name, country = ORG_FORMS[m.group("form")]
@@ -64,7 +78,7 @@ def find_organizations(text: str) -> list[Participant]:
                                            name.removeprefix("the "), first=m.start())
         if fold(surface) != fold(org.name):
             org.add_alias(surface)
-    for m in _DEPT_ORG.finditer(text) if has_any(text, ("Ministry", "Department", "Office")) else ():
+    for m in matches_at(_DEPT_ORG, text, _dept_org_starts(text)):
         country = None
         if m.group("demonym"):
             country = COUNTRIES.resolve(m.group("demonym"))
@@ -89,11 +103,40 @@ def find_organizations(text: str) -> list[Participant]:
     ministries = [o for (dept, _), o in found.items() if dept.startswith("Ministry") or dept == "State Department"
                   or o.name.lower().endswith("ministry") or "Ministry of" in o.name]
     if len(ministries) == 1:  # "the ministry said" can only be that one
-        for m in _THE_MINISTRY.finditer(text) if "inistry" in text else ():
+        for m in matches_at(_THE_MINISTRY, text, with_article_before(text, starts(text, DEPT_CUE), keep_words=False)):
             ministries[0].add_alias(m.group())
     for org in found.values():
         org.aliases = [a for a in org.aliases if fold(a) != fold(org.name)]
     return sorted(found.values(), key=lambda p: p.first)
+
+
+def _dept_org_starts(text: str) -> list[int]:
+    """Where "the Russian Foreign Ministry" can start: at its ministry, its country or "the"."""
+    depts = [at for at in starts(text, DEPT_CUE) if _DEPT_AT.match(text, at)]
+    if not depts:
+        return []
+    leads = spots_in_words_before(text, depts, starts(text, LEAD_CUE), _DEPT_LEAD_WORDS)
+    return with_article_before(text, sorted({*depts, *leads}))
+
+
+def _named_org_starts(text: str) -> list[int]:
+    """Where "the Asian Development Bank" can start: a capital a few words before its head word
+    (or the head itself: "Ministry of ...")."""
+    flipped, size = reversed_text(text), len(text)
+    found: set[int] = set()
+    for head, _ in spots(text)[ORG_HEAD_CUE]:
+        m = _NAMED_ORG_BACK.match(flipped, size - head)
+        found.update(capitals_between(text, size - m.end() if m else head, head + 1))
+    return sorted(found)
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Every offset where ``word`` occurs in ``text``."""
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
 
 
 def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]) -> None:
@@ -101,7 +144,7 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
     lower-case department ("Nepal's labour ministry"); "the agency" joins the only agency."""
     known = {fold(f) for o in found.values() for f in [o.name, *o.aliases]}
     heads: dict[str, list[Participant]] = {}
-    for m in _NAMED_ORG.finditer(text) if has_any(text, _NAMED_ORG_WORDS) else ():
+    for m in matches_at(_NAMED_ORG, text, _named_org_starts(text)):
         name = " ".join(m.group("name").split())
         first = name.split()[0]
         if first in lx.NON_NAME_WORDS and first not in lx.ORG_HEADS and not m.group("demonym"):
@@ -125,7 +168,7 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
             org.add_alias(m.group("abbr"))
         known.add(fold(name))
     lower_depts = []
-    for hit in _DEPT_WORD.finditer(text):  # only look back from "ministry", "embassy"...: much faster
+    for hit in matches_at(_DEPT_WORD, text, starts(text, DEPT_WORD_CUE)):  # look back from "ministry"...
         lo = max(0, hit.start() - 70)
         lo = text.rfind(" ", 0, lo) + 1 if lo else 0  # start at a word boundary
         m = next((m for m in _LOWER_DEPT.finditer(text, lo, min(len(text), hit.end() + 40))
@@ -145,5 +188,6 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
             heads.setdefault(dept, []).append(found[key])
     for head, orgs in heads.items():
         if len(orgs) == 1 and head not in {"government", "forces", "force", "army", "union", "party"}:
-            for m in re.finditer(rf"\b[Tt]he{SPACE}{re.escape(head)}\b(?![ \u00a0]+(?:of|for)\b)", text):
+            pattern = re.compile(rf"\b[Tt]he{SPACE}{re.escape(head)}\b(?![ \u00a0]+(?:of|for)\b)")
+            for m in matches_at(pattern, text, with_article_before(text, _occurrences(text, head), keep_words=False)):
                 orgs[0].add_alias(m.group())

@@ -14,7 +14,7 @@ from .backwards import capitals_between, name_run_start, reversed_text
 from .countries import COUNTRIES
 from .mentions import (
     COUNTRY_MENTION, COUNTRY_NAMES, CROSSES_SENTENCE, DEMONYMS, NAME, NAME_AT_START, ORG_FORMS, ORG_MENTION,
-    PLACE_BEFORE, SPACE, SPEECH, UPPER, clean_name, has_any,
+    PLACE_BEFORE, SPACE, SPEECH, UPPER, clean_name,
 )
 from .namecues import ROLE_CUE, TITLE_CUE
 from .scanner import matches_at, starts
