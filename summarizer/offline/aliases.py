@@ -152,24 +152,61 @@ def _add_surname_aliases(people: list[Participant], text: str) -> None:
         parts = person.name.split()
         if len(parts) < 2:
             continue
-        full = [m.start() for m in re.finditer(re.escape(person.name).replace(r"\ ", r"[ \u00a0]+"), text)]
+        full = _name_starts(text, person.name)
         for candidate in (parts[-1], parts[0]):
             if words[candidate] > 1 or not_name_word(candidate):
                 continue
-            pattern = _alone(candidate)
-            if any(not any(s <= m.start() < s + len(person.name) + 2 for s in full) for m in pattern.finditer(text)):
+            if any(not any(s <= at < s + len(person.name) + 2 for s in full) for at in _alone(text, candidate)):
                 person.add_alias(candidate)
                 break
 
 
-def _alone(word: str) -> re.Pattern:
-    """``word`` as a word of its own, not followed by a capitalised one ("Putin", not "Putin Street").
+# Surnames are looked for with str.find, not a pattern per name: compiling a regular expression
+# for each new name cost more than all the searching.
+_SPACES = " \u00a0"
+_CAPITALS = frozenset(c for c in map(chr, range(0x250)) if re.fullmatch(f"[{UPPER}]", c))
 
-    The literal comes first, its boundary checked behind it, so ``re`` finds it by a fast
-    literal search instead of trying a look-behind at every position.
-    """
-    literal = re.escape(word)
-    return re.compile(rf"{literal}(?<![\w-]{literal})(?![\w-])(?![ \u00a0]+[{UPPER}])")
+
+def _name_starts(text: str, name: str) -> list[int]:
+    """Where ``name`` occurs in ``text`` (its words parted by any run of spaces), without overlaps."""
+    tokens = name.split(" ")
+    found, at = [], text.find(tokens[0])
+    while at >= 0:
+        pos = at + len(tokens[0])
+        for token in tokens[1:]:
+            if pos >= len(text) or text[pos] not in _SPACES:
+                break
+            while pos < len(text) and text[pos] in _SPACES:
+                pos += 1
+            if not text.startswith(token, pos):
+                break
+            pos += len(token)
+        else:
+            found.append(at)
+            at = text.find(tokens[0], pos)
+            continue
+        at = text.find(tokens[0], at + 1)
+    return found
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def _alone(text: str, word: str) -> list[int]:
+    """Where ``word`` stands as a word of its own, not followed by a capitalised one ("Putin",
+    not "Putin Street")."""
+    found, at, size = [], text.find(word), len(text)
+    while at >= 0:
+        end = at + len(word)
+        if not (at and _is_word(text[at - 1])) and not (end < size and _is_word(text[end])):
+            after = end
+            while after < size and text[after] in _SPACES:
+                after += 1
+            if after == end or after == size or text[after] not in _CAPITALS:
+                found.append(at)
+        at = text.find(word, at + 1)
+    return found
 
 
 def _title_matches(word: str, title: str | None) -> bool:

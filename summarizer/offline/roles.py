@@ -38,6 +38,8 @@ _PORTFOLIO_TITLE = re.compile(
     rf"{SPACE}and{SPACE}[{UPPER}][\w’'-]*)"
     rf"{SPACE}(?P<name>[{UPPER}][\w’'-]+(?:{SPACE}[{UPPER}][\w’'-]+){{1,2}})\b"
 )
+# "Uzbek " or "Uzbekistan's " just before a portfolio title (compiled once: it is large)
+_COUNTRY_BEFORE = re.compile(rf"(?:(?P<demonym>{DEMONYMS}){SPACE}|(?P<country>{COUNTRY_NAMES})['’]s{SPACE})$")
 _ROLE_STOP = {"and", "or", "but", "by", "from", "with", "in", "on", "at", "to", "for", "of", "as", "while",
               "when", "said", "says", "told", "that", "which", "who", "is", "was", "were", "are", "has",
               "have", "had", "will", "would", "also", "after", "before", "during", "since", "like", "including",
@@ -141,6 +143,16 @@ def _apposed_starts(text: str, roles: list[int]) -> list[int]:
     return sorted(found)
 
 
+_BREAK_BACK = re.compile(r"[.;:\n“”\"(]")
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """The last of ``.;:`` a newline, a quotation mark or a bracket before ``at`` (-1 if none),
+    found in one search of the reversed text."""
+    m = _BREAK_BACK.search(reversed_text(text), len(text) - at)
+    return -1 if m is None else len(text) - 1 - m.start()
+
+
 def find_described(text: str, registry: Registry) -> None:
     """People whose role is written out around their name with commas."""
     for m in matches_at(_APPOSED_ROLE, text, _apposed_starts(text, starts(text, ROLE_CUE))):
@@ -161,7 +173,7 @@ def find_described(text: str, registry: Registry) -> None:
         name = clean_name(m.group("name"))
         if name is None or len(name.split()) < 2 or name != " ".join(m.group("name").split()):
             continue
-        sentence_start = max(text.rfind(c, 0, m.start()) for c in ".;:\n“”\"(")
+        sentence_start = _sentence_start(text, m.start())
         segments = text[sentence_start + 1:m.start()].split(",")
         words: list[str] = []
         found = None
@@ -186,7 +198,7 @@ def find_described(text: str, registry: Registry) -> None:
         portfolio = " ".join(m.group("portfolio").split())
         title = " ".join(m.group("title").split())
         before = text[max(0, m.start() - 40):m.start()]
-        country = re.search(rf"(?:(?P<demonym>{DEMONYMS}){SPACE}|(?P<country>{COUNTRY_NAMES})['’]s{SPACE})$", before)
+        country = _COUNTRY_BEFORE.search(before)
         affiliation = COUNTRIES.resolve(country.group("demonym") or country.group("country")) if country else None
         person = registry.add(name, m.start("name"), affiliation=affiliation,
                               alias=text[m.start():m.end()])
