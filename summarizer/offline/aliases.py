@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from ..names import TITLES
 from . import lexicon as lx
@@ -193,10 +194,10 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char in "_-"
 
 
-def _alone(text: str, word: str) -> list[int]:
+def _alone(text: str, word: str) -> Iterator[int]:
     """Where ``word`` stands as a word of its own, not followed by a capitalised one ("Putin",
     not "Putin Street")."""
-    found, at, size = [], text.find(word), len(text)
+    at, size = text.find(word), len(text)
     while at >= 0:
         end = at + len(word)
         if not (at and _is_word(text[at - 1])) and not (end < size and _is_word(text[end])):
@@ -204,9 +205,8 @@ def _alone(text: str, word: str) -> list[int]:
             while after < size and text[after] in _SPACES:
                 after += 1
             if after == end or after == size or text[after] not in _CAPITALS:
-                found.append(at)
+                yield at
         at = text.find(word, at + 1)
-    return found
 
 
 def _title_matches(word: str, title: str | None) -> bool:

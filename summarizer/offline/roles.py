@@ -191,7 +191,9 @@ def find_described(text: str, registry: Registry) -> None:
         person = registry.add(name, m.start("name"), affiliation=_described_affiliation(" ".join(phrase_words)),
                               alias=alias)
         person.described = person.described or role
-    for m in matches_at(_PORTFOLIO_TITLE, text, starts(text, TITLE_CUE)):
+    # it starts with "Deputy", "Vice", "First", "Minister", "Secretary" or "Commissioner"
+    portfolios = [at for at in starts(text, TITLE_CUE) if text[at] in "DVFMSC"]
+    for m in matches_at(_PORTFOLIO_TITLE, text, portfolios):
         name = clean_name(m.group("name"))
         if name is None or len(name.split()) < 2:
             continue
