@@ -18,7 +18,7 @@ from .countries import COUNTRIES
 from .mentions import DEMONYMS, SPACE, TITLE_FORMS, UPPER, COUNTRY_MENTION, not_name_word
 from .namecues import HEAD_CUE, LEAD_CUE, TITLE_CUE, spots_in_words_before, with_article_before
 from .participant import Participant
-from .scanner import matches_at, starts
+from .scanner import matches_at, spots, starts
 
 __all__ = ["Registry", "merge_mentions", "subject_before"]
 
@@ -32,6 +32,8 @@ _BARE_TITLE = re.compile(
 )
 
 _DEMONYM_WORDS = 4  # the longest demonym has three words
+# the first words of country names and demonyms, of the lead spots that can start a country
+_COUNTRY_FIRST_WORDS = frozenset(n.split()[0] for n in [*COUNTRIES.by_name, *COUNTRIES.by_demonym])
 
 
 class Registry:
@@ -135,7 +137,8 @@ def _resolve_counterparts(people: list[Participant], text: str) -> None:
 def _country_mentions(text: str) -> Counter:
     """How often each country is named or referred to by its demonym."""
     counts: Counter = Counter()
-    for m in matches_at(COUNTRY_MENTION, text, starts(text, LEAD_CUE)):
+    spotted = [at for at, end in spots(text)[LEAD_CUE] if text[at:end] in _COUNTRY_FIRST_WORDS]
+    for m in matches_at(COUNTRY_MENTION, text, spotted):
         country = COUNTRIES.resolve(m.group())
         if country:
             counts[country] += 1

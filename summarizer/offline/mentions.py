@@ -18,8 +18,8 @@ from .patterns import SPACE, alternation
 
 __all__ = [
     "COUNTRY_MENTION", "COUNTRY_NAMES", "CROSSES_SENTENCE", "DEMONYMS", "DEPTS", "NAME", "NAME_AT_START",
-    "NATIONAL_ORG_NAMES", "ORGS", "ORG_FORMS", "ORG_MENTION", "PLACE_BEFORE", "SPACE", "SPEECH", "TITLE_FORMS",
-    "UPPER", "clean_name", "first_letter_guard", "has_any", "not_name_word",
+    "NATIONAL_ORG_NAMES", "ORGS", "ORG_FORMS", "ORG_MENTION", "PLACE_BEFORE", "POSSESSIVE", "SPACE", "SPEECH",
+    "TITLE_FORMS", "UPPER", "clean_name", "first_letter_guard", "has_any", "not_name_word",
 ]
 
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
@@ -49,6 +49,9 @@ SPEECH = alternation(lx.SPEECH_VERBS)
 PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|near|into|across|outside|inside|of|the|The|around|off)[ \u00a0]+)$")
 # A name run that crosses a sentence end ("... Policy. She noted"): not one name.
 CROSSES_SENTENCE = re.compile(r"[a-zà-ÿ]{2,}\.[ \u00a0]")
+# "Putin's", "Souza’s": the ending taken off a name (compiled here: re's own cache of
+# patterns is shared with every stage and may have dropped it)
+POSSESSIVE = re.compile(r"['’]s$")
 ORG_MENTION = re.compile(rf"\b(?:(?P<the>[Tt]he){SPACE})?(?P<form>{ORGS})\b")
 
 
@@ -78,7 +81,7 @@ def clean_name(raw: str) -> str | None:
     if tokens and tokens[-1].rstrip(".,") in lx.ORG_HEADS | {"Corp", "Ltd", "Inc"}:
         return None
     if tokens:
-        tokens[-1] = re.sub(r"['’]s$", "", tokens[-1]).rstrip(".")
+        tokens[-1] = POSSESSIVE.sub("", tokens[-1]).rstrip(".")
     while tokens and not_name_word(tokens[-1]):
         tokens.pop()
     # keep the last run of name-like tokens: "Trade Minister Ana Souza" -> "Ana Souza"
@@ -97,7 +100,7 @@ def clean_name(raw: str) -> str | None:
 def not_name_word(token: str) -> bool:
     """Whether ``token`` cannot be a word of a person's name: a title, place, organization, acronym..."""
     bare = token.rstrip(".,")
-    return (bare in lx.NON_NAME_WORDS or COUNTRIES.is_place_word(re.sub(r"['’]s$", "", bare)) or bare in ORG_FORMS
+    return (bare in lx.NON_NAME_WORDS or COUNTRIES.is_place_word(POSSESSIVE.sub("", bare)) or bare in ORG_FORMS
             or bare.isupper() and len(bare) > 1 or bare.lower() in TITLES or bare.endswith(".")
             and len(bare) > 2)
 

@@ -6,6 +6,7 @@ Development Bank") and a country's lower-case departments ("Nepal's labour minis
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ..names import fold
 from . import lexicon as lx
@@ -53,6 +54,7 @@ _DEPT_AT = re.compile(
     rf"|Ministry{SPACE}of|State{SPACE}Department|Foreign{SPACE}Office"
 )
 _DEPT_LEAD_WORDS = 10
+_OWNER = re.compile(r"(\S+)['’]s ")
 _HEAD_AFTER = re.compile(rf"{SPACE}(?:{_ORG_HEADS})(?![\w’'-])")
 # "Nepal's labour ministry", "the Russian embassy in Prague"
 _DEPT_WORD = re.compile(r"\b(?:ministry|embassy|consulate|mission)\b")
@@ -130,6 +132,12 @@ def _named_org_starts(text: str) -> list[int]:
     return sorted(found)
 
 
+@cache  # heads are a few words of the lexicon
+def _the_head(head: str) -> re.Pattern:
+    """"the agency", not "the agency of ...": a later mention of the only body with that head."""
+    return re.compile(rf"\b[Tt]he{SPACE}{re.escape(head)}\b(?![ \u00a0]+(?:of|for)\b)")
+
+
 def _occurrences(text: str, word: str) -> list[int]:
     """Every offset where ``word`` occurs in ``text``."""
     found, at = [], text.find(word)
@@ -150,7 +158,7 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
         if first in lx.NON_NAME_WORDS and first not in lx.ORG_HEADS and not m.group("demonym"):
             name = name.split(" ", 1)[1] if " " in name else ""  # "The", "In": not part of the name
         country = COUNTRIES.resolve(m.group("demonym")) if m.group("demonym") else None
-        owner = re.match(r"(\S+)['’]s ", name)
+        owner = _OWNER.match(name)
         if owner and COUNTRIES.resolve(owner.group(1)):  # "Indonesia's Maritime Security Agency"
             country, name = COUNTRIES.resolve(owner.group(1)), name[owner.end():]
         if len(name.split()) < 2 or fold(name) in known or fold("the " + name) in known:
@@ -188,6 +196,6 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
             heads.setdefault(dept, []).append(found[key])
     for head, orgs in heads.items():
         if len(orgs) == 1 and head not in {"government", "forces", "force", "army", "union", "party"}:
-            pattern = re.compile(rf"\b[Tt]he{SPACE}{re.escape(head)}\b(?![ \u00a0]+(?:of|for)\b)")
+            pattern = _the_head(head)
             for m in matches_at(pattern, text, with_article_before(text, _occurrences(text, head), keep_words=False)):
                 orgs[0].add_alias(m.group())

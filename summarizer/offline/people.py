@@ -68,6 +68,7 @@ _SAID = re.compile(rf"(?P<name>{NAME_AT_START})(?:,(?P<aside>[^,.;“”\"]{{1,4
 # From a title back to its comma: ", the United Kingdom of Great Britain and Northern Ireland's
 # defence ministry" is the longest lead, well inside this reach.
 _APPOSITION_REACH = 160
+_APPOSITION_WORDS = 14
 _ASIDE_NAME = re.compile(rf"{SPACE}(?P<name>{NAME})")
 # ', said Ana Souza'
 _SAID_INVERTED = re.compile(rf"[,”\"]{SPACE}(?:{SPEECH}){SPACE}(?P<name>{NAME})")
@@ -128,8 +129,13 @@ def _title_starts(text: str, titles: list[int]) -> list[int]:
 def _apposition_starts(text: str, titles: list[int]) -> list[int]:
     """Where "Ana Souza, Brazil's foreign minister" can start: the name before the last comma
     ahead of a title (only an article, a country or body and a ministry can come between)."""
-    commas = {comma_before(text, title, _APPOSITION_REACH) for title in titles}
-    return run_starts(text, sorted(c for c in commas if c is not None))
+    commas = set()
+    for title in titles:
+        comma = comma_before(text, title, _APPOSITION_REACH)
+        # an article, a lead of nine words at most and a ministry of four come between
+        if comma is not None and len(text[comma + 1:title].split()) <= _APPOSITION_WORDS:
+            commas.add(comma)
+    return run_starts(text, sorted(commas))
 
 
 def _counterpart_starts(text: str) -> list[int]:

@@ -14,7 +14,7 @@ from .backwards import capitals_between, name_run_start, reversed_text
 from .countries import COUNTRIES
 from .mentions import (
     COUNTRY_MENTION, COUNTRY_NAMES, CROSSES_SENTENCE, DEMONYMS, NAME, NAME_AT_START, ORG_FORMS, ORG_MENTION,
-    PLACE_BEFORE, SPACE, SPEECH, UPPER, clean_name,
+    PLACE_BEFORE, POSSESSIVE, SPACE, SPEECH, UPPER, clean_name,
 )
 from .namecues import ROLE_CUE, TITLE_CUE
 from .scanner import matches_at, starts
@@ -58,7 +58,7 @@ def _role_phrase(words: list[str], leading: bool) -> tuple[str, int] | None:
     """
     bare = [w.lower().strip("’'") for w in words]
     for i, word in enumerate(bare):
-        head = re.sub(r"['’]s$", "", word)
+        head = POSSESSIVE.sub("", word)
         if head not in _ROLE_HEAD or head != word:
             continue
         rest = bare[i + 1:]
@@ -88,11 +88,11 @@ def _role_phrase(words: list[str], leading: bool) -> tuple[str, int] | None:
         if phrase and phrase[0].lower() in {"a", "an", "the"}:
             article, phrase = [phrase[0].lower()], phrase[1:]
         # "the pipeline company's managing director" -> "managing director of the pipeline company"
-        owner = [k for k, w in enumerate(phrase) if re.search(r"['’]s$", w) and k < i - j]
+        owner = [k for k, w in enumerate(phrase) if POSSESSIVE.search(w) and k < i - j]
         if owner:
             k = owner[-1]
             whose = article + phrase[:k + 1]
-            whose[-1] = re.sub(r"['’]s$", "", whose[-1])
+            whose[-1] = POSSESSIVE.sub("", whose[-1])
             phrase = phrase[k + 1:] + ["of"] + whose
         if not phrase:
             return None
