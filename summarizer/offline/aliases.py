@@ -63,17 +63,18 @@ class Registry:
 
     def merge_short_names(self) -> None:
         """"Putin" or "Mr Putin" joins "Vladimir Putin" when the longer name ends with it."""
-        names = sorted(self.people, key=lambda n: -len(n.split()))
+        size = {name: len(name.split()) for name in self.people}
+        names = sorted(self.people, key=lambda n: -size[n])
         for name in names:
             if name not in self.people:
                 continue
             for other in list(self.people):
-                if other == name or other not in self.people:
+                if size[other] >= size[name] or other not in self.people:
                     continue
-                if len(other.split()) < len(name.split()) and (name.endswith(" " + other) or (
-                        len(other.split()) == 1 and name.startswith(other + " ")
+                if name.endswith(" " + other) or (
+                        size[other] == 1 and name.startswith(other + " ")
                         and not any(n.endswith(" " + other) or n != name and n.startswith(other + " ")
-                                    for n in self.people))):
+                                    for n in self.people)):
                     short = self.people.pop(other)
                     full = self.people[name]
                     self.renamed[other] = name
