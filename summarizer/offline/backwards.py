@@ -26,8 +26,8 @@ _SPACE = r"[ \u00a0]+"
 _REV_PARTICLE = "|".join(re.escape(p[::-1]) for p in sorted(lx.NAME_PARTICLES, key=len, reverse=True))
 # a name token "[UPPER][\w’'\-]*\.?" read backwards
 _REV_TOKEN = rf"\.?[\w’'\-]*[{UPPER}]"
-# up to five tokens, with particles between them ("Ana de Souza" is "azuoS ed anA")
-REV_NAME = rf"{_REV_TOKEN}(?:{_SPACE}(?:(?:{_REV_PARTICLE}){_SPACE})?{_REV_TOKEN}){{0,4}}"
+# up to five tokens, with up to two particles between them ("Ana de Souza" is "azuoS ed anA")
+REV_NAME = rf"{_REV_TOKEN}(?:{_SPACE}(?:(?:{_REV_PARTICLE}){_SPACE}){{0,2}}{_REV_TOKEN}){{0,4}}"
 _RUN = re.compile(REV_NAME)
 # a capital that starts a word: where NAME_AT_START can match
 _CAPITAL = re.compile(rf"[{UPPER}](?<!\w.)")

@@ -35,12 +35,16 @@ ROLE_NOUNS = {
 # mentioned free country.
 STATE_TITLES = {
     "President", "Vice President", "Prime Minister", "Deputy Prime Minister", "First Deputy Prime Minister",
-    "Foreign Minister", "Deputy Foreign Minister", "Foreign Secretary", "Secretary of State",
+    "Foreign Minister", "Deputy Foreign Minister", "External Affairs Minister", "Foreign Secretary",
+    "Secretary of State",
     "Defence Minister", "Defence Secretary", "Interior Minister", "Finance Minister", "Economy Minister",
     "Trade Minister", "Energy Minister", "Labour Minister", "Health Minister", "Education Minister",
     "Justice Minister", "Minister", "Deputy Minister", "Chancellor", "King", "Queen", "Emir",
     "Crown Prince", "Sultan", "Ambassador",
 }
+
+# Military ranks: a role written out beside one ("Admiral X, chief of staff of the navy") is the office.
+RANK_TITLES = {"General", "Lieutenant General", "Major General", "Admiral", "Colonel"}
 
 # Words that stand for "the head of state or government" in "the Russian leader".
 LEADER_WORDS = {"leader", "head of state", "president", "prime minister", "premier", "chancellor",
@@ -167,6 +171,10 @@ ORG_HEADS = {
 # Lower-case particles allowed inside a personal name ("Mohammed bin Salman", "Ursula von der Leyen").
 NAME_PARTICLES = ("bin", "ibn", "al", "al-", "el", "de", "da", "di", "du", "van", "von", "der", "den",
                   "la", "le", "dos", "das", "ben", "abu")
+
+# Words before a title that make another office of it ("Deputy Defence Minister", "Acting
+# President", "Former Prime Minister"): kept in the role, never dropped.
+TITLE_MODIFIERS = ("first deputy", "deputy", "acting", "former", "vice", "senior", "interim")
 
 # --- saying ----------------------------------------------------------------------------
 

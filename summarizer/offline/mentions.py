@@ -11,25 +11,27 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..names import TITLES
+from ..names import TITLE_ABBREVIATIONS, TITLES
 from . import lexicon as lx
 from .countries import COUNTRIES
 from .patterns import SPACE, alternation
 
 __all__ = [
-    "COUNTRY_MENTION", "COUNTRY_NAMES", "CROSSES_SENTENCE", "DEMONYMS", "DEPTS", "NAME", "NAME_AT_START",
+    "COUNTRY_MENTION", "COUNTRY_NAMES", "CROSSES_SENTENCE", "DEMONYMS", "DEPTS", "MODIFIERS", "NAME", "NAME_AT_START",
     "NATIONAL_ORG_NAMES", "ORGS", "ORG_FORMS", "ORG_MENTION", "PLACE_BEFORE", "POSSESSIVE", "SPACE", "SPEECH",
-    "TITLE_FORMS", "UPPER", "clean_name", "first_letter_guard", "has_any", "not_name_word",
+    "TITLE_FORMS", "UPPER", "clean_name", "first_letter_guard", "has_any", "not_name_word", "split_title",
+    "up_to_sentence_end",
 ]
 
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 _TOKEN = rf"[{UPPER}][\w’'\-]*\.?"
 _PARTICLE = "|".join(re.escape(p) for p in lx.NAME_PARTICLES)
-NAME = rf"{_TOKEN}(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+)?{_TOKEN}){{0,3}}"
+# up to two particles between words: "Ursula van der Berg", "Maria da Silva dos Santos"
+NAME = rf"{_TOKEN}(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+){{0,2}}{_TOKEN}){{0,3}}"
 # "\b" + NAME at the start of a pattern, with the word boundary checked behind the capital
 # ("(?<!\w.)" after it): the pattern then starts with a character class, and the engine
 # jumps from capital to capital instead of trying every position.
-NAME_AT_START = rf"[{UPPER}](?<!\w.)[\w’'\-]*\.?(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+)?{_TOKEN}){{0,3}}"
+NAME_AT_START = rf"[{UPPER}](?<!\w.)[\w’'\-]*\.?(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+){{0,2}}{_TOKEN}){{0,3}}"
 
 
 DEMONYMS = alternation(COUNTRIES.by_demonym)
@@ -41,6 +43,7 @@ for _forms, _country in lx.ORGANIZATIONS:
 NATIONAL_ORG_NAMES = {name for name, country in ORG_FORMS.values() if country}
 ORGS = alternation([f for f in ORG_FORMS if not f.startswith("the ")])
 TITLE_FORMS = alternation(TITLES)
+MODIFIERS = alternation(lx.TITLE_MODIFIERS)
 DEPTS = alternation(lx.MINISTRIES)
 SPEECH = alternation(lx.SPEECH_VERBS)
 
@@ -71,6 +74,34 @@ def has_any(text: str, words) -> bool:
 
 
 COUNTRY_MENTION = re.compile(rf"\b(?:{COUNTRY_NAMES}|{DEMONYMS})(?![\w])")
+
+
+# a word of two lower-case letters or more, then a full stop: a sentence ends ("Qiang.", not "J." or "Jr.")
+_ENDS_SENTENCE = re.compile(r"[a-zà-ÿ]{2}\.$")
+
+
+def up_to_sentence_end(raw: str) -> str:
+    """A name read after its title, cut where a sentence ends inside it: "Li Qiang. Serikbayev
+    said" names Li Qiang ("Gen." or "Dr." end no sentence)."""
+    tokens = raw.replace("\u00a0", " ").split()
+    for i, token in enumerate(tokens[:-1]):
+        if _ENDS_SENTENCE.search(token) and token[:-1] not in TITLE_ABBREVIATIONS:
+            return " ".join(tokens[:i + 1])
+    return raw
+
+
+def split_title(modifier: str | None, title: str) -> tuple[str | None, str]:
+    """(modifier, canonical title) of a written title and the modifier before it: "deputy" and
+    "trade minister" give ("Deputy", "Trade Minister"); a whole title of the table stays one
+    ("deputy" and "foreign minister" give (None, "Deputy Foreign Minister"))."""
+    written = " ".join(title.lower().split())
+    if modifier:
+        modifier = " ".join(modifier.lower().split())
+        whole = TITLES.get(f"{modifier} {written}")
+        if whole:
+            return None, whole
+        return modifier.title(), TITLES[written]
+    return None, TITLES[written]
 
 
 @lru_cache(maxsize=4096)  # a name recurs within an article and across a batch

@@ -20,11 +20,11 @@ from .scanner import cue_words
 
 __all__ = [
     "DEPT_CUE", "DEPT_WORD_CUE", "HEAD_CUE", "LEAD_CUE", "ORG_HEAD_CUE", "ROLE_CUE", "SPEECH_CUE", "TITLE_CUE",
-    "article_before", "boundaries", "comma_before", "spots_in_words_before", "with_article_before",
+    "article_before", "boundaries", "comma_before", "spots_in_words_before", "with_article_before", "words_back",
 ]
 
-# a title's first word, in any case: "minister", "Secretary-General", "lt."
-TITLE_CUE = cue_words({title.split()[0] for title in TITLES}, whole=False)
+# a title's first word, or a modifier's, in any case: "minister", "Secretary-General", "lt.", "acting"
+TITLE_CUE = cue_words({title.split()[0] for title in [*TITLES, *lx.TITLE_MODIFIERS]}, whole=False)
 # country names, demonyms and organizations, in their own case (names led by "the" are left out:
 # the patterns that read them as a lead leave them out too, and "the" is everywhere)
 LEAD_CUE = cue_words([w for w in [*COUNTRIES.by_demonym, *COUNTRIES.by_name, *ORG_FORMS] if not w.startswith("the ")],
@@ -69,7 +69,7 @@ def boundaries(text: str, lo: int, hi: int) -> list[int]:
     return [m.start() for m in _BOUNDARY.finditer(text, max(0, lo), hi)]
 
 
-_WORDS_BACK = [re.compile(rf"(?:[ \u00a0]+[^ \u00a0]+){{0,{n}}}") for n in range(17)]
+_WORDS_BACK = [re.compile(rf"(?:[ \u00a0]+[^ \u00a0]+){{0,{n}}}") for n in range(21)]
 
 
 def spots_in_words_before(text: str, anchors: list[int], spots: list[int], words: int) -> list[int]:
@@ -96,3 +96,8 @@ def with_article_before(text: str, words: list[int], keep_words: bool = True) ->
         if article is not None:
             found.add(article)
     return sorted(found)
+
+
+def words_back(text: str, at: int, words: int) -> int:
+    """Where the ``words`` words before ``at`` start (words parted by spaces)."""
+    return len(text) - _WORDS_BACK[words].match(reversed_text(text), len(text) - at).end()

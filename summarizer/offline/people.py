@@ -24,16 +24,17 @@ from . import lexicon as lx
 from .aliases import Registry, merge_mentions, subject_before
 from .countries import COUNTRIES
 from .mentions import (
-    COUNTRY_NAMES, CROSSES_SENTENCE, DEMONYMS, DEPTS, NAME, NAME_AT_START, ORG_FORMS, ORGS, PLACE_BEFORE, SPACE,
-    SPEECH, TITLE_FORMS, UPPER, clean_name, first_letter_guard,
+    COUNTRY_NAMES, CROSSES_SENTENCE, DEMONYMS, DEPTS, MODIFIERS, NAME, NAME_AT_START, ORG_FORMS, ORGS, PLACE_BEFORE,
+    SPACE, SPEECH, TITLE_FORMS, UPPER, clean_name, first_letter_guard, split_title,
+    up_to_sentence_end,
 )
 from .organizations import find_organizations
 from .participant import Participant
 from .roles import find_described
-from .backwards import reversed_pattern, run_starts
+from .backwards import capitals_between, reversed_pattern, run_starts
 from .namecues import (
     DEPT_CUE, LEAD_CUE, SPEECH_CUE, TITLE_CUE, boundaries, comma_before,
-    spots_in_words_before,
+    spots_in_words_before, words_back,
 )
 from .scanner import matches_at, starts
 
@@ -41,24 +42,33 @@ __all__ = ["Participant", "find_organizations", "find_people"]
 
 # "Russian President Vladimir Putin", "Chinese Foreign Ministry spokesperson Mao Ning",
 # "President of Kazakhstan Kassym-Jomart Tokayev", "NATO Secretary-General Jens X".
+# An unknown body named by its acronym leads a title too ("SOCAR vice-president X"); a
+# portfolio of capitalised words is part of the title ("Human Resources Minister X", "EU
+# Energy Commissioner X"); "of Turkmenistan" after the name gives the country.
 _TITLE_NAME = re.compile(
-    rf"\b(?:(?:(?P<demonym>{DEMONYMS})|(?P<country>{COUNTRY_NAMES})['’]s|(?P<org>{ORGS})){SPACE}"
+    rf"\b(?:(?:(?P<demonym>{DEMONYMS})|(?P<country>{COUNTRY_NAMES})['’]s|(?P<org>{ORGS})"
+    rf"|(?P<acronym>[A-Z]{{2,8}})(?![\w’'-])){SPACE}"
     rf"(?P<unit>(?:[{UPPER}][a-z]+{SPACE}){{1,3}}(?=(?i:spokes|press|chief|head|director|commander|chair)))?)?"
     rf"(?:{first_letter_guard(lx.MINISTRIES)}(?i:(?P<dept>{DEPTS})){SPACE})?"
+    rf"(?:\b(?P<modifier>(?i:{MODIFIERS})){SPACE})?"
+    rf"(?:(?P<portfolio>(?:[{UPPER}][a-z]+{SPACE}){{1,3}})(?=(?:Minister|Commissioner|Secretary)\b))?"
     rf"\b{first_letter_guard(TITLES)}(?P<title>(?i:{TITLE_FORMS}))"
     rf"(?:{SPACE}(?i:of|for){SPACE}(?:the{SPACE})?(?P<of>{COUNTRY_NAMES}|{ORGS}))?"
     rf",?{SPACE}(?P<name>{NAME})"
+    rf"(?:{SPACE}of{SPACE}(?:the{SPACE})?(?P<after>{COUNTRY_NAMES})(?![\w’'-]))?"
 )
 # Where a title match can start: at a title that a name or "of" can follow, or at a country,
 # organization or ministry word a few words before it (the longest lead: "United Kingdom of
-# Great Britain and Northern Ireland's", three words of a unit, a ministry of two).
+# Great Britain and Northern Ireland's", three words of a unit, a ministry of four, a modifier of two).
 _TITLE_THEN = re.compile(rf"(?i:{TITLE_FORMS})(?:{SPACE}(?i:of|for){SPACE}|,?{SPACE}[{UPPER}])")
-_LEAD_WORDS = 16
+_LEAD_WORDS = 18
+_PORTFOLIO_WORDS = 6
 # "Ana Souza, Brazil's foreign minister," / "Li Wei, the Chinese foreign minister,"
 _APPOSITION = re.compile(
     rf"(?P<name>{NAME_AT_START}),{SPACE}(?:(?i:the|a|an){SPACE})?"
     rf"(?:(?P<demonym>{DEMONYMS}){SPACE}|(?P<country>{COUNTRY_NAMES})['’]s{SPACE}|(?P<org>{ORGS}){SPACE})?"
     rf"(?:(?i:(?P<dept>{DEPTS})){SPACE})?"
+    rf"(?:(?P<modifier>(?i:{MODIFIERS})){SPACE})?"
     rf"(?P<title>(?i:{TITLE_FORMS}))\b"
     rf"(?:{SPACE}(?i:of|for|to|at){SPACE}(?:the{SPACE})?(?:(?P<odemonym>{DEMONYMS}){SPACE})?"
     rf"(?:(?i:(?P<odept>{DEPTS}))|(?P<of>{COUNTRY_NAMES}|{ORGS})))?"
@@ -68,7 +78,7 @@ _SAID = re.compile(rf"(?P<name>{NAME_AT_START})(?:,(?P<aside>[^,.;“”\"]{{1,4
 # From a title back to its comma: ", the United Kingdom of Great Britain and Northern Ireland's
 # defence ministry" is the longest lead, well inside this reach.
 _APPOSITION_REACH = 160
-_APPOSITION_WORDS = 14
+_APPOSITION_WORDS = 16
 _ASIDE_NAME = re.compile(rf"{SPACE}(?P<name>{NAME})")
 # ', said Ana Souza'
 _SAID_INVERTED = re.compile(rf"[,”\"]{SPACE}(?:{SPEECH}){SPACE}(?P<name>{NAME})")
@@ -91,6 +101,8 @@ def _affiliation(m: re.Match) -> tuple[str | None, str | None]:
             return COUNTRIES.resolve(groups[key]), None
     if groups.get("country"):
         return COUNTRIES.resolve(groups["country"]), None
+    if groups.get("acronym"):
+        return groups["acronym"], groups["acronym"]
     for key in ("org", "of"):
         value = groups.get(key)
         if value:
@@ -98,7 +110,33 @@ def _affiliation(m: re.Match) -> tuple[str | None, str | None]:
                 org_name, country = ORG_FORMS[value]
                 return (country, None) if country else (org_name.removeprefix("the "), org_name)
             return COUNTRIES.resolve(value), None
+    if groups.get("after"):
+        return COUNTRIES.resolve(groups["after"]), None
     return None, None
+
+
+def _title_of(m: re.Match) -> tuple[str | None, str, int]:
+    """(modifier, title, where the title's words start) of a title match. A portfolio written
+    before "Minister" joins it ("Transport Minister"), but for words that are no portfolio
+    ("Then", "Monday", a country) unless they make a title of the table ("State Secretary")."""
+    written, start = m.group("title"), m.start("title")
+    portfolio = m.group("portfolio") or ""
+    words = [(w.start(), w.group()) for w in re.finditer(r"\S+", portfolio)]
+    while words and " ".join([*(w for _, w in words), written]).lower() not in TITLES \
+            and (words[0][1] in lx.NON_NAME_WORDS or COUNTRIES.is_place_word(words[0][1])):
+        words.pop(0)
+    if words:
+        start = m.start("portfolio") + words[0][0]
+    modifier = m.group("modifier")
+    if modifier and (not portfolio or words and words[0][0] == 0):
+        start = m.start("modifier")
+    else:
+        modifier = None  # a dropped word stood between the modifier and the title
+    whole = " ".join([*(w for _, w in words), written])
+    if whole.lower() in TITLES or modifier and f"{modifier} {whole}".lower() in TITLES:
+        return (*split_title(modifier, whole), start)
+    base = TITLES[" ".join(written.lower().split())]  # a portfolio of the article's own
+    return (modifier.title() if modifier and base else None), " ".join([*(w for _, w in words), base]), start
 
 
 def _dept(m: re.Match) -> str | None:
@@ -123,7 +161,11 @@ def _title_starts(text: str, titles: list[int]) -> list[int]:
     if not named:
         return []
     leads = sorted({*starts(text, LEAD_CUE), *starts(text, DEPT_CUE)})
-    return sorted({*named, *spots_in_words_before(text, named, leads, _LEAD_WORDS)})
+    found = {*named, *spots_in_words_before(text, named, sorted({*leads, *titles}), _LEAD_WORDS)}
+    # an acronym, a modifier and a portfolio: capitalised words just before the title
+    for title in named:
+        found.update(capitals_between(text, words_back(text, title, _PORTFOLIO_WORDS), title))
+    return sorted(found)
 
 
 def _apposition_starts(text: str, titles: list[int]) -> list[int]:
@@ -132,7 +174,7 @@ def _apposition_starts(text: str, titles: list[int]) -> list[int]:
     commas = set()
     for title in titles:
         comma = comma_before(text, title, _APPOSITION_REACH)
-        # an article, a lead of nine words at most and a ministry of four come between
+        # an article, a lead of nine words at most, a ministry of four and a modifier of two come between
         if comma is not None and len(text[comma + 1:title].split()) <= _APPOSITION_WORDS:
             commas.add(comma)
     return run_starts(text, sorted(commas))
@@ -166,20 +208,22 @@ def find_people(text: str) -> list[Participant]:
     registry = Registry()
     titles = starts(text, TITLE_CUE)
     for m in matches_at(_TITLE_NAME, text, _title_starts(text, titles)):
-        name = clean_name(m.group("name"))
+        name = clean_name(up_to_sentence_end(m.group("name")))
         if name is None:
             continue
-        title = TITLES[" ".join(m.group("title").lower().split())]
+        modifier, title, start = _title_of(m)
         affiliation, org = _affiliation(m)
-        alias = text[m.start("title"):m.start("name")] + name if title else None
-        registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org, alias)
+        alias = text[start:m.start("name")] + name if title else None
+        registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org, alias,
+                     modifier if title else None)
     for m in matches_at(_APPOSITION, text, _apposition_starts(text, titles)):
         name = clean_name(m.group("name"))
         if name is None or len(name.split()) < 2:
             continue
-        title = TITLES[" ".join(m.group("title").lower().split())]
+        modifier, title = split_title(m.group("modifier"), m.group("title"))
         affiliation, org = _affiliation(m)
-        registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org)
+        registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org,
+                     modifier=modifier if title else None)
     find_described(text, registry)
     verbs = starts(text, SPEECH_CUE)
     for m in [*matches_at(_SAID, text, run_starts(text, verbs, _SAID_BACK)),

@@ -47,6 +47,8 @@ _ROLE_STOP = {"and", "or", "but", "by", "from", "with", "in", "on", "at", "to", 
 _VERBISH = {"said", "says", "told", "is", "was", "were", "are", "has", "have", "had", "will", "would", "who",
             "which", "that", "could", "can", "may", "might", "should", "did", "does", "do", "been", "being"}
 _ROLE_HEAD = set(lx.ROLE_NOUNS)
+# a lower-case verb in the past ("received", "welcomed"): no modifier of a role noun
+_PAST_VERB = re.compile(r"[a-z]{2,}ed$")
 
 
 def _role_phrase(words: list[str], leading: bool) -> tuple[str, int] | None:
@@ -76,8 +78,8 @@ def _role_phrase(words: list[str], leading: bool) -> tuple[str, int] | None:
             if low in {"a", "an", "the"}:
                 j -= 1
                 break
-            if low in _ROLE_STOP or low in _VERBISH or prev[:1].isdigit():
-                break
+            if low in _ROLE_STOP or low in _VERBISH or prev[:1].isdigit() or _PAST_VERB.match(prev):
+                break  # "... Haugland received Indonesia's deputy foreign minister": the verb ends it
             j -= 1
         if leading and j != 0:
             return None
