@@ -151,3 +151,24 @@ def test_a_name_read_back_from_its_role_keeps_the_words_after_a_sentence_end() -
 def test_a_verb_ends_the_owner_of_a_role() -> None:
     found = people("State Secretary Ingrid Lund received Indonesia’s Deputy Foreign Minister, Budi Hartono, in Oslo.")
     assert found["Budi Hartono"].role == "Deputy Foreign Minister of Indonesia"
+
+
+# --- the affiliation of a named body ----------------------------------------------------------
+
+def organizations(text: str) -> dict:
+    from summarizer.offline.people import find_organizations
+
+    return {o.name: o for o in find_organizations(text)}
+
+
+@pytest.mark.parametrize("text, name, affiliation", [
+    ("The ASEAN Secretariat said the meeting would go ahead.", "ASEAN Secretariat", "ASEAN"),
+    ("Kenya’s state-run Rift Valley Power Company will build the plant.", "Rift Valley Power Company", "Kenya"),
+    ("Peruvian copper miner Andes Mining Corporation said output fell.", "Andes Mining Corporation", "Peru"),
+    ("Peru and Chile met in Lima. Peru said the Coastal Patrol Authority would lead the search.",
+     "Coastal Patrol Authority", "Peru"),
+    ("The Lakeside Water Foundation said funds were short.", "Lakeside Water Foundation", "Lakeside Water Foundation"),
+])
+def test_a_named_body_belongs_to_its_parent_its_country_or_itself(text, name, affiliation) -> None:
+    found = organizations(text)
+    assert found[name].affiliation == affiliation

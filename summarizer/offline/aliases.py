@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from ..names import TITLES
 from . import lexicon as lx
 from .countries import COUNTRIES
-from .mentions import COUNTRY_MENTION, DEMONYMS, MODIFIERS, SPACE, TITLE_FORMS, UPPER, not_name_word
-from .namecues import HEAD_CUE, LEAD_CUE, TITLE_CUE, spots_in_words_before, with_article_before
+from .mentions import DEMONYMS, MODIFIERS, SPACE, TITLE_FORMS, UPPER, not_name_word
+from .namecues import (
+    HEAD_CUE, LEAD_CUE, TITLE_CUE, country_mentions, spots_in_words_before, with_article_before,
+)
 from .participant import Participant
-from .scanner import matches_at, spots, starts
+from .scanner import matches_at, starts
 
 __all__ = ["Registry", "merge_mentions", "subject_before"]
 
@@ -33,8 +35,6 @@ _BARE_TITLE = re.compile(
 )
 
 _DEMONYM_WORDS = 4  # the longest demonym has three words
-# the first words of country names and demonyms, of the lead spots that can start a country
-_COUNTRY_FIRST_WORDS = frozenset(n.split()[0] for n in [*COUNTRIES.by_name, *COUNTRIES.by_demonym])
 
 
 # Titles of one office under another name: a country's foreign minister is "taken" by either
@@ -146,22 +146,11 @@ def _resolve_counterparts(people: list[Participant], text: str) -> None:
         taken = {p.affiliation for p in people
                  if p is not person and _OFFICE.get(p.title, p.title) == office and p.affiliation}
         if counts is None:  # counted only when a state title has no country, which is rare
-            counts = _country_mentions(text)
+            counts = country_mentions(text)
         for country, _ in counts.most_common():
             if country not in taken:
                 person.affiliation = country
                 break
-
-
-def _country_mentions(text: str) -> Counter:
-    """How often each country is named or referred to by its demonym."""
-    counts: Counter = Counter()
-    spotted = [at for at, end in spots(text)[LEAD_CUE] if text[at:end] in _COUNTRY_FIRST_WORDS]
-    for m in matches_at(COUNTRY_MENTION, text, spotted):
-        country = COUNTRIES.resolve(m.group())
-        if country:
-            counts[country] += 1
-    return counts
 
 
 def _add_surname_aliases(people: list[Participant], text: str) -> None:

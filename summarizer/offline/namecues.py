@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 
 from ..names import TITLES
 from . import lexicon as lx
 from .countries import COUNTRIES
-from .mentions import ORG_FORMS
 from .backwards import reversed_text
-from .scanner import cue_words
+from .mentions import COUNTRY_MENTION, ORG_FORMS
+from .scanner import cue_words, matches_at, spots
 
 __all__ = [
     "DEPT_CUE", "DEPT_WORD_CUE", "HEAD_CUE", "LEAD_CUE", "ORG_HEAD_CUE", "ROLE_CUE", "SPEECH_CUE", "TITLE_CUE",
-    "article_before", "boundaries", "comma_before", "spots_in_words_before", "with_article_before", "words_back",
+    "article_before", "boundaries", "comma_before", "country_mentions", "spots_in_words_before", "with_article_before", "words_back",
 ]
 
 # a title's first word, or a modifier's, in any case: "minister", "Secretary-General", "lt.", "acting"
@@ -101,3 +102,18 @@ def with_article_before(text: str, words: list[int], keep_words: bool = True) ->
 def words_back(text: str, at: int, words: int) -> int:
     """Where the ``words`` words before ``at`` start (words parted by spaces)."""
     return len(text) - _WORDS_BACK[words].match(reversed_text(text), len(text) - at).end()
+
+
+# the first words of country names and demonyms: the lead spots that can start a country
+_COUNTRY_FIRST_WORDS = frozenset(n.split()[0] for n in [*COUNTRIES.by_name, *COUNTRIES.by_demonym])
+
+
+def country_mentions(text: str) -> Counter:
+    """How often each country is named or referred to by its demonym."""
+    counts: Counter = Counter()
+    spotted = [at for at, end in spots(text)[LEAD_CUE] if text[at:end] in _COUNTRY_FIRST_WORDS]
+    for m in matches_at(COUNTRY_MENTION, text, spotted):
+        country = COUNTRIES.resolve(m.group())
+        if country:
+            counts[country] += 1
+    return counts

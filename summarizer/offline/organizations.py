@@ -6,6 +6,7 @@ Development Bank") and a country's lower-case departments ("Nepal's labour minis
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 
 from ..names import fold
@@ -14,7 +15,8 @@ from .countries import COUNTRIES
 from .mentions import COUNTRY_NAMES, DEMONYMS, ORG_FORMS, ORG_MENTION, SPACE, UPPER
 from .backwards import capitals_between, reversed_text
 from .namecues import (
-    DEPT_CUE, DEPT_WORD_CUE, LEAD_CUE, ORG_HEAD_CUE, spots_in_words_before, with_article_before,
+    DEPT_CUE, DEPT_WORD_CUE, LEAD_CUE, ORG_HEAD_CUE, country_mentions, spots_in_words_before,
+    with_article_before,
 )
 from .patterns import alternation
 from .participant import Participant
@@ -147,11 +149,43 @@ def _occurrences(text: str, word: str) -> list[int]:
     return found
 
 
+# "India’s state-run Bharat Urvarak Ltd", "Norwegian fertiliser maker Nordvik Agri": a country
+# and up to three lower-case words of description before a body's name
+_COUNTRY_LEAD = re.compile(
+    rf"(?:(?P<demonym>{DEMONYMS})|(?P<country>{COUNTRY_NAMES})['’]s)(?:{SPACE}[a-z][\w-]*){{0,3}}{SPACE}$"
+)
+# Heads of a state's own bodies: with no country in sight, the article's country is theirs
+_NATIONAL_HEADS = {"Agency", "Authority", "Forces", "Force", "Army", "Navy", "Police", "Guard", "Ministry",
+                   "Department", "Directorate", "Bureau", "Administration", "Service"}
+_PARENT_FORMS = sorted((f for f in ORG_FORMS if not f.startswith("the ")), key=len, reverse=True)
+
+
+def _belongs_to(text: str, name: str, start: int, head: str, counts: list[Counter]) -> str:
+    """The affiliation of a named body with no country in its name: the body it is part of
+    ("ASEAN Secretariat": ASEAN), a country just before it ("India’s state-run ..."), the
+    article's most named country for a state's body ("the paramilitary Rapid Support Forces"),
+    else itself."""
+    parent = next((f for f in _PARENT_FORMS if name.startswith(f + " ")), None)
+    if parent is not None:
+        org_name, country = ORG_FORMS[parent]
+        return country or org_name.removeprefix("the ")
+    lead = _COUNTRY_LEAD.search(text, max(0, start - 80), start)
+    if lead:
+        return COUNTRIES.resolve(lead.group("demonym") or lead.group("country")) or name
+    if head in _NATIONAL_HEADS:
+        if not counts:
+            counts.append(country_mentions(text))
+        if counts[0]:
+            return counts[0].most_common(1)[0][0]
+    return name
+
+
 def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]) -> None:
     """Organizations named by a capitalised run ending in an organization noun, or by a country's
     lower-case department ("Nepal's labour ministry"); "the agency" joins the only agency."""
     known = {fold(f) for o in found.values() for f in [o.name, *o.aliases]}
     heads: dict[str, list[Participant]] = {}
+    counts: list[Counter] = []  # the article's country mentions, counted when first needed
     for m in matches_at(_NAMED_ORG, text, _named_org_starts(text)):
         name = " ".join(m.group("name").split())
         first = name.split()[0]
@@ -168,7 +202,9 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
         key = (name, country)
         org = found.get(key)
         if org is None:
-            org = found[key] = Participant(name=name, kind="organization", affiliation=country or name,
+            if country is None:
+                affiliation = _belongs_to(text, name, m.start("name"), m.group("head") or m.group("head2"), counts)
+            org = found[key] = Participant(name=name, kind="organization", affiliation=country or affiliation,
                                            first=m.start("name"))
             head = (m.group("head") or m.group("head2")).lower()
             heads.setdefault(head, []).append(org)
