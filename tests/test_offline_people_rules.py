@@ -172,3 +172,23 @@ def organizations(text: str) -> dict:
 def test_a_named_body_belongs_to_its_parent_its_country_or_itself(text, name, affiliation) -> None:
     found = organizations(text)
     assert found[name].affiliation == affiliation
+
+
+# --- "its spokesperson": the owner of the office ---------------------------------------------
+
+def test_its_title_belongs_to_the_country_the_sentence_is_about() -> None:
+    found = people("Norway, which chairs the donor group, will propose a new fund next week, "
+                   "its ambassador, Kari Nilsen, told the meeting.")
+    assert found["Kari Nilsen"].affiliation == "Norway"
+
+
+def test_its_title_after_the_ministry_belongs_to_the_only_ministry() -> None:
+    found = people("Kenya's foreign ministry denied the report on Monday. The ministry called it false. "
+                   "Its spokesperson, Wanjiru Kamau, said police would investigate.")
+    assert found["Wanjiru Kamau"].affiliation == "Kenya"
+    assert found["Wanjiru Kamau"].role == "spokesperson of the Ministry of Foreign Affairs of Kenya"
+
+
+def test_a_title_without_its_has_no_owner_from_the_sentence_before() -> None:
+    found = people("Kenya's foreign ministry denied the report. A spokesperson, Wanjiru Kamau, said more.")
+    assert found["Wanjiru Kamau"].affiliation is None

@@ -29,6 +29,7 @@ from .mentions import (
     up_to_sentence_end,
 )
 from .organizations import find_organizations
+from .owners import owner_of_its
 from .participant import Participant
 from .roles import find_described
 from .backwards import capitals_between, reversed_pattern, run_starts
@@ -213,8 +214,12 @@ def find_people(text: str) -> list[Participant]:
             continue
         modifier, title, start = _title_of(m)
         affiliation, org = _affiliation(m)
+        dept = _dept(m)
+        if affiliation is None and org is None:  # "its spokesperson, Ana Souza"
+            affiliation, its_dept = owner_of_its(text, m.start(), lambda: find_organizations(text))
+            dept = dept or its_dept
         alias = text[start:m.start("name")] + name if title else None
-        registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org, alias,
+        registry.add(name, m.start("name"), title or None, affiliation, dept, org, alias,
                      modifier if title else None)
     for m in matches_at(_APPOSITION, text, _apposition_starts(text, titles)):
         name = clean_name(m.group("name"))
