@@ -192,3 +192,21 @@ def test_its_title_after_the_ministry_belongs_to_the_only_ministry() -> None:
 def test_a_title_without_its_has_no_owner_from_the_sentence_before() -> None:
     found = people("Kenya's foreign ministry denied the report. A spokesperson, Wanjiru Kamau, said more.")
     assert found["Wanjiru Kamau"].affiliation is None
+
+
+# --- the dateline's country for an official named without one -------------------------------
+
+@pytest.mark.parametrize("text, name, affiliation", [
+    ("NAIROBI, May 3 – Kenya's exports to Uganda and Uganda's to Tanzania rose. Uganda and Tanzania "
+     "signed too. Deputy Trade Minister Otieno Kamau said the rise would last.", "Otieno Kamau", "Kenya"),
+    ("Ghana, Togo sign border pact\n\nACCRA — Ghana and Togo signed a border pact. Togo and Togo's "
+     "neighbours welcomed it. State Secretary Ama Owusu said it was fair.", "Ama Owusu", "Ghana"),
+])
+def test_an_official_without_a_country_is_of_the_dateline_country(text, name, affiliation) -> None:
+    assert people(text)[name].affiliation == affiliation
+
+
+def test_the_dateline_country_is_not_given_twice_for_one_office() -> None:
+    found = people("LIMA — Peru's Trade Minister Rosa Quispe met Trade Minister Bruno Diaz. "
+                   "Chile and Peru agreed. Chile will host next.")
+    assert found["Bruno Diaz"].affiliation == "Chile"

@@ -16,6 +16,7 @@ from ..names import TITLES
 from . import lexicon as lx
 from .countries import COUNTRIES
 from .mentions import DEMONYMS, MODIFIERS, SPACE, TITLE_FORMS, UPPER, not_name_word
+from .datelines import dateline_country
 from .namecues import (
     HEAD_CUE, LEAD_CUE, TITLE_CUE, country_mentions, spots_in_words_before, with_article_before,
 )
@@ -128,7 +129,8 @@ def subject_before(registry: Registry, text: str, pos: int) -> Participant | Non
 
 def _resolve_counterparts(people: list[Participant], text: str) -> None:
     """A counterpart holds the same title as the other party; either one's missing country
-    falls back to the article's most mentioned country not taken by the other."""
+    falls back to the dateline's country, then to the article's most mentioned country, not
+    taken by another holder of that office."""
     by_name = {p.name: p for p in people}
     for person in people:
         other = by_name.get(person.counterpart_of or "")
@@ -147,7 +149,8 @@ def _resolve_counterparts(people: list[Participant], text: str) -> None:
                  if p is not person and _OFFICE.get(p.title, p.title) == office and p.affiliation}
         if counts is None:  # counted only when a state title has no country, which is rare
             counts = country_mentions(text)
-        for country, _ in counts.most_common():
+        filed_from = dateline_country(text)  # wire copy: the country the story is filed from first
+        for country in [*([filed_from] if filed_from else []), *(c for c, _ in counts.most_common())]:
             if country not in taken:
                 person.affiliation = country
                 break

@@ -39,7 +39,8 @@ STATE_TITLES = {
     "Secretary of State",
     "Defence Minister", "Defence Secretary", "Interior Minister", "Finance Minister", "Economy Minister",
     "Trade Minister", "Energy Minister", "Labour Minister", "Health Minister", "Education Minister",
-    "Justice Minister", "Minister", "Deputy Minister", "Chancellor", "King", "Queen", "Emir",
+    "Justice Minister", "Minister", "Deputy Minister", "Vice Minister", "State Secretary", "Undersecretary",
+    "Chancellor", "King", "Queen", "Emir",
     "Crown Prince", "Sultan", "Ambassador",
 }
 
