@@ -210,3 +210,25 @@ def test_the_dateline_country_is_not_given_twice_for_one_office() -> None:
     found = people("LIMA — Peru's Trade Minister Rosa Quispe met Trade Minister Bruno Diaz. "
                    "Chile and Peru agreed. Chile will host next.")
     assert found["Bruno Diaz"].affiliation == "Chile"
+
+
+# --- no person from words that are not names ---------------------------------------------------
+
+def test_a_plural_role_noun_is_no_name() -> None:
+    found = people("Senior Officials said the plan had worked. Regional Analysts said it would not last.")
+    assert found == {}
+
+
+def test_a_role_noun_is_no_word_of_a_name() -> None:
+    found = people("Hotel Manager Peter Brown said the rooms were full.")
+    assert list(found) == ["Peter Brown"]
+
+
+def test_a_title_with_other_words_before_the_name_is_not_the_persons() -> None:
+    found = people("Admiral Hotel Manager Peter Brown said the rooms were full.")
+    assert found["Peter Brown"].role is None
+    assert not any(alias.startswith("Admiral") for alias in found["Peter Brown"].aliases)
+
+
+def test_a_given_name_that_is_also_a_role_noun_stays_a_name() -> None:
+    assert "Dean Ashworth" in people("Dean Ashworth said the vote was close.")

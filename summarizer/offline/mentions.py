@@ -133,5 +133,17 @@ def not_name_word(token: str) -> bool:
     bare = token.rstrip(".,")
     return (bare in lx.NON_NAME_WORDS or COUNTRIES.is_place_word(POSSESSIVE.sub("", bare)) or bare in ORG_FORMS
             or bare.isupper() and len(bare) > 1 or bare.lower() in TITLES or bare.endswith(".")
-            and len(bare) > 2)
+            and len(bare) > 2 or _role_noun(bare))
+
+
+# Role nouns that are also given names or surnames ("Dean", "Judge"): still name words.
+_ROLE_NOUNS_AS_NAMES = {"dean", "judge", "fellow", "partner", "principal", "general", "head", "chief", "member"}
+
+
+def _role_noun(word: str) -> bool:
+    """"Manager", "Officials": a role noun, or its plural, is no word of a person's name."""
+    low = word.lower()
+    if low in _ROLE_NOUNS_AS_NAMES:
+        return False
+    return low in lx.ROLE_NOUNS or low.endswith("s") and low[:-1] in lx.ROLE_NOUNS and low[:-1] not in _ROLE_NOUNS_AS_NAMES
 

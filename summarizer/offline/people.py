@@ -209,9 +209,10 @@ def find_people(text: str) -> list[Participant]:
     registry = Registry()
     titles = starts(text, TITLE_CUE)
     for m in matches_at(_TITLE_NAME, text, _title_starts(text, titles)):
-        name = clean_name(up_to_sentence_end(m.group("name")))
-        if name is None:
-            continue
+        raw = up_to_sentence_end(m.group("name"))
+        name = clean_name(raw)
+        if name is None or not " ".join(raw.split()).startswith(name):
+            continue  # "Admiral Hotel manager Peter Brown": words between, the title is not his
         modifier, title, start = _title_of(m)
         affiliation, org = _affiliation(m)
         dept = _dept(m)
