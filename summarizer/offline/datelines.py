@@ -60,7 +60,9 @@ def _cities() -> dict[str, str]:
 
 _BY_CITY = _cities()
 # "ASTANA, July 22 –", "OSLO —", "MOSCOW, March 12 (Interfax) -", "OSLO/NEW DELHI –": capitals first
-_DATELINE = re.compile(r"([A-ZÀ-Ý][A-ZÀ-Ý .'’-]+?)(?:/[A-ZÀ-Ý .'’/-]+?)?(?:,|[ \u00a0]+[—–-]|[ \u00a0]*\()")
+_DATELINE = re.compile(
+    r"([A-ZÀ-Ý][A-ZÀ-Ý .'’-]+?)(?:/[A-ZÀ-Ý .'’/-]+?)?(?:,|[ \u00a0]+[—–-]|[ \u00a0]*\()"
+)
 
 
 def dateline_country(text: str) -> str | None:

@@ -145,5 +145,6 @@ def _role_noun(word: str) -> bool:
     low = word.lower()
     if low in _ROLE_NOUNS_AS_NAMES:
         return False
-    return low in lx.ROLE_NOUNS or low.endswith("s") and low[:-1] in lx.ROLE_NOUNS and low[:-1] not in _ROLE_NOUNS_AS_NAMES
+    singular = low[:-1] if low.endswith("s") else low
+    return low in lx.ROLE_NOUNS or singular in lx.ROLE_NOUNS and singular not in _ROLE_NOUNS_AS_NAMES
 

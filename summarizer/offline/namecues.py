@@ -21,7 +21,8 @@ from .scanner import cue_words, matches_at, spots
 
 __all__ = [
     "DEPT_CUE", "DEPT_WORD_CUE", "HEAD_CUE", "LEAD_CUE", "ORG_HEAD_CUE", "ROLE_CUE", "SPEECH_CUE", "TITLE_CUE",
-    "article_before", "boundaries", "comma_before", "country_mentions", "spots_in_words_before", "with_article_before", "words_back",
+    "article_before", "boundaries", "comma_before", "country_mentions", "spots_in_words_before",
+    "with_article_before", "words_back",
 ]
 
 # a title's first word, or a modifier's, in any case: "minister", "Secretary-General", "lt.", "acting"
