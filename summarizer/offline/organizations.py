@@ -110,7 +110,8 @@ def find_organizations(text: str) -> list[Participant]:
         for m in matches_at(_THE_MINISTRY, text, with_article_before(text, starts(text, DEPT_CUE), keep_words=False)):
             ministries[0].add_alias(m.group())
     for org in found.values():
-        org.aliases = [a for a in org.aliases if fold(a) != fold(org.name)]
+        folded = fold(org.name)
+        org.aliases = [a for a in org.aliases if fold(a) != folded]
     return sorted(found.values(), key=lambda p: p.first)
 
 
@@ -195,9 +196,10 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
         owner = _OWNER.match(name)
         if owner and COUNTRIES.resolve(owner.group(1)):  # "Indonesia's Maritime Security Agency"
             country, name = COUNTRIES.resolve(owner.group(1)), name[owner.end():]
-        if len(name.split()) < 2 or fold(name) in known or fold("the " + name) in known:
+        folded = fold(name)
+        if len(name.split()) < 2 or folded in known or "the " + folded in known:
             continue
-        if any(k.endswith(" " + fold(name)) or fold(name).endswith(" " + k) for k in known if len(k.split()) > 1):
+        if any(k.endswith(" " + folded) or folded.endswith(" " + k) for k in known if " " in k):
             continue  # "the UN Security Council" is already known
         key = (name, country)
         org = found.get(key)
@@ -210,7 +212,7 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
             heads.setdefault(head, []).append(org)
         if m.group("abbr"):
             org.add_alias(m.group("abbr"))
-        known.add(fold(name))
+        known.add(folded)
     lower_depts = []
     for hit in matches_at(_DEPT_WORD, text, starts(text, DEPT_WORD_CUE)):  # look back from "ministry"...
         lo = max(0, hit.start() - 70)
