@@ -232,3 +232,30 @@ def test_a_title_with_other_words_before_the_name_is_not_the_persons() -> None:
 
 def test_a_given_name_that_is_also_a_role_noun_stays_a_name() -> None:
     assert "Dean Ashworth" in people("Dean Ashworth said the vote was close.")
+
+
+# --- the body a role written out belongs to ---------------------------------------------------
+
+@pytest.mark.parametrize("text, name, affiliation", [
+    ("Tomas Lind, a senior fellow at the Nordic Energy Institute, said prices would fall.",
+     "Tomas Lind", "Nordic Energy Institute"),
+    ("Prices fell, said Mei Tan, head of research at Singapore broker Harbour Capital Partners.",
+     "Mei Tan", "Harbour Capital Partners"),
+    ("Kivu Mining’s chief executive, Paul Mbeki, said output would rise.", "Paul Mbeki", "Kivu Mining"),
+    ("Ana Ruiz, spokesperson of the Chilean Navy, said the ship was safe.", "Ana Ruiz", "Chile"),
+    ("Kofi Boateng, chairperson of the African Union Commission, opened the summit.",
+     "Kofi Boateng", "African Union"),
+    ("Rohan Das, a spokesperson for India’s Ministry of External Affairs, said so.", "Rohan Das", "India"),
+])
+def test_a_role_written_out_belongs_to_its_body(text, name, affiliation) -> None:
+    assert people(text)[name].affiliation == affiliation
+
+
+def test_an_apposition_never_starts_with_a_verb_of_saying() -> None:
+    found = people("Prices doubled in March, said Mei Tan, head of research at Harbour Capital Partners.")
+    assert found["Mei Tan"].role == "Head of research at Harbour Capital Partners"
+
+
+@pytest.mark.parametrize("name", ["Rohan Das", "Marie Le", "Tran Van"])
+def test_a_capitalised_surname_that_is_also_a_particle_ends_a_name(name) -> None:
+    assert name in people(f"{name}, a senior analyst at the Delta Policy Institute, said prices would rise.")

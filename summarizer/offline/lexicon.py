@@ -27,7 +27,7 @@ ROLE_NOUNS = {
     "partner", "trustee", "member", "leader", "administrator", "inspector", "registrar", "president-elect",
     "secretary-general", "general", "admiral", "colonel", "lawmaker", "legislator", "senator", "mp",
     "correspondent", "historian", "specialist", "principal", "dean", "superintendent", "controller",
-    "treasurer", "auditor", "ombudsman", "mediator", "observer", "delegate", "emissary",
+    "treasurer", "auditor", "ombudsman", "mediator", "observer", "delegate", "emissary", "rector",
 }
 
 # Canonical titles (values of summarizer.names.TITLES) whose holder belongs to a state; a
@@ -168,6 +168,11 @@ ORG_HEADS = {
     "Board", "Federation", "Consortium", "Holdings", "Airlines", "Guard", "Police", "Academy", "School",
     "College", "Hospital", "Tribunal", "Chamber", "Exchange", "Forum", "Initiative", "Observatory",
 }
+
+# Heads of a state's own bodies ("the Suez Canal Authority", "the Indonesian Navy"): who works
+# for one is of that state; who works for another body ("an institute") is of the body.
+STATE_BODY_HEADS = {"Agency", "Authority", "Forces", "Force", "Army", "Navy", "Police", "Guard", "Ministry",
+                    "Department", "Directorate", "Bureau", "Administration", "Service"}
 
 # Lower-case particles allowed inside a personal name ("Mohammed bin Salman", "Ursula von der Leyen").
 NAME_PARTICLES = ("bin", "ibn", "al", "al-", "el", "de", "da", "di", "du", "van", "von", "der", "den",

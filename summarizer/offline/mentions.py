@@ -122,7 +122,7 @@ def clean_name(raw: str) -> str | None:
             break
     if not tokens:
         return None
-    if tokens[-1].lower() in lx.NAME_PARTICLES:
+    if tokens[-1] in lx.NAME_PARTICLES:  # "van" ends no name; "Das" of "Rohan Das" does
         return None
     return " ".join(tokens)
 

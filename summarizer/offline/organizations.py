@@ -155,9 +155,6 @@ def _occurrences(text: str, word: str) -> list[int]:
 _COUNTRY_LEAD = re.compile(
     rf"(?:(?P<demonym>{DEMONYMS})|(?P<country>{COUNTRY_NAMES})['’]s)(?:{SPACE}[a-z][\w-]*){{0,3}}{SPACE}$"
 )
-# Heads of a state's own bodies: with no country in sight, the article's country is theirs
-_NATIONAL_HEADS = {"Agency", "Authority", "Forces", "Force", "Army", "Navy", "Police", "Guard", "Ministry",
-                   "Department", "Directorate", "Bureau", "Administration", "Service"}
 _PARENT_FORMS = sorted((f for f in ORG_FORMS if not f.startswith("the ")), key=len, reverse=True)
 
 
@@ -173,7 +170,7 @@ def _belongs_to(text: str, name: str, start: int, head: str, counts: list[Counte
     lead = _COUNTRY_LEAD.search(text, max(0, start - 80), start)
     if lead:
         return COUNTRIES.resolve(lead.group("demonym") or lead.group("country")) or name
-    if head in _NATIONAL_HEADS:
+    if head in lx.STATE_BODY_HEADS:  # with no country in sight, the article's is theirs
         if not counts:
             counts.append(country_mentions(text))
         if counts[0]:

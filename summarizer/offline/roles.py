@@ -16,7 +16,7 @@ from .mentions import (
     COUNTRY_MENTION, COUNTRY_NAMES, CROSSES_SENTENCE, DEMONYMS, NAME, NAME_AT_START, ORG_FORMS, ORG_MENTION,
     PLACE_BEFORE, POSSESSIVE, SPACE, SPEECH, UPPER, clean_name,
 )
-from .namecues import ROLE_CUE, TITLE_CUE
+from .namecues import ROLE_CUE, TITLE_CUE, country_mentions
 from .scanner import matches_at, starts
 
 __all__ = ["find_described"]
@@ -25,7 +25,7 @@ __all__ = ["find_described"]
 # The apposition runs to the next comma, full stop, bracket or quote; it is a role when it is
 # a noun phrase headed by a role noun (checked by _role_phrase).
 _APPOSED_ROLE = re.compile(
-    rf"(?P<name>{NAME_AT_START}),{SPACE}(?P<app>[^,;:()“”\"\n]{{3,160}}?)"
+    rf"(?P<name>{NAME_AT_START}),{SPACE}(?!(?:{SPEECH})\b)(?P<app>[^,;:()“”\"\n]{{3,160}}?)"
     rf"(?=[,;:(“”\"]|\.(?:\s|$)|{SPACE}(?:who|whose)\b|$)"
 )
 # ", Ana Souza," after a role phrase ("the chairman of the Y Authority, Ana Souza, said")
@@ -103,7 +103,41 @@ def _role_phrase(words: list[str], leading: bool) -> tuple[str, int] | None:
     return None
 
 
-def _described_affiliation(phrase: str) -> str | None:
+# A capitalised run of a role phrase ("at the Caspian Energy Observatory in Tbilisi")
+_BODY = re.compile(rf"[{UPPER}][\w’'&.–-]*(?:{SPACE}(?:(?:of|for|and|on|the){SPACE}){{0,2}}[{UPPER}][\w’'&.–-]*)+")
+
+
+# "Bharat Urvarak’s chairman": the owner of the role; "head of research at London shipbroker
+# Harcourt Maritime": a name of two words or more that ends the phrase after a description
+_OWNER_BODY = re.compile(rf"(?P<body>[{UPPER}][\w&.-]*(?:{SPACE}[{UPPER}][\w&.-]*)*)['’]s\b")
+_LAST_BODY = re.compile(
+    rf"\b(?:at|of|for)(?:{SPACE}the)?(?:{SPACE}[a-z][\w-]*)*(?:{SPACE}[{UPPER}][\w’'&.-]*)*?"
+    rf"{SPACE}(?!(?:of|for|and|the|on|in|at|to|with|from)\b)[a-z][\w-]*"
+    rf"{SPACE}(?P<body>[{UPPER}][\w’'&.-]*(?:{SPACE}[{UPPER}][\w’'&.-]*)+)$"
+)
+
+
+def _described_affiliation(phrase: str, text: str) -> str | None:
+    """Whom a role written out belongs to: the body named in it ("Senior analyst at the Caspian
+    Energy Observatory"), or the state of a state's body ("chief of staff of the Indonesian
+    Navy"), or a country or body of the lexicon named in it, or the body that owns the role
+    ("Nordvik’s chief executive") or ends it ("at London shipbroker Harcourt Maritime")."""
+    bodies = [m.group() for m in _BODY.finditer(phrase) if any(w in lx.ORG_HEADS for w in m.group().split())]
+    if bodies:
+        body = bodies[-1]
+        parent = ORG_MENTION.match(body)
+        if parent and len(body[parent.end():].split()) == 1:  # "the African Union Commission": the AU
+            name, country = ORG_FORMS[parent.group("form")]
+            return country or name.removeprefix("the ")
+        if not any(w in lx.STATE_BODY_HEADS for w in body.split()):
+            return body
+        country = COUNTRY_MENTION.search(phrase)
+        if country is None:
+            counts = country_mentions(text)
+            return counts.most_common(1)[0][0] if counts else None
+    m = _LAST_BODY.search(phrase)  # before the country: "London" of "London shipbroker X" is a place
+    if m and not COUNTRIES.resolve(m.group("body")):
+        return m.group("body")
     m = COUNTRY_MENTION.search(phrase)
     if m:
         return COUNTRIES.resolve(m.group())
@@ -111,7 +145,8 @@ def _described_affiliation(phrase: str) -> str | None:
     if m:
         name, country = ORG_FORMS[m.group("form")]
         return country or name.removeprefix("the ")
-    return None
+    m = _OWNER_BODY.search(phrase)
+    return m.group("body") if m else None
 
 
 # Back from a role noun over the apposition it can be in, to the comma that opens it.
@@ -169,7 +204,7 @@ def find_described(text: str, registry: Registry) -> None:
         if found is None:
             continue
         role, _ = found
-        person = registry.add(name, m.start("name"), affiliation=_described_affiliation(m.group("app")))
+        person = registry.add(name, m.start("name"), affiliation=_described_affiliation(m.group("app"), text))
         person.described = person.described or role
     for m in _COMMA_NAME.finditer(text):
         name = clean_name(m.group("name"))
@@ -190,7 +225,7 @@ def find_described(text: str, registry: Registry) -> None:
         role, at = found
         phrase_words = [w for w in words if w != ","][at:]
         alias = " ".join(phrase_words) + ", " + name
-        person = registry.add(name, m.start("name"), affiliation=_described_affiliation(" ".join(phrase_words)),
+        person = registry.add(name, m.start("name"), affiliation=_described_affiliation(" ".join(phrase_words), text),
                               alias=alias)
         person.described = person.described or role
     # it starts with "Deputy", "Vice", "First", "Minister", "Secretary" or "Commissioner"
