@@ -259,3 +259,22 @@ def test_an_apposition_never_starts_with_a_verb_of_saying() -> None:
 @pytest.mark.parametrize("name", ["Rohan Das", "Marie Le", "Tran Van"])
 def test_a_capitalised_surname_that_is_also_a_particle_ends_a_name(name) -> None:
     assert name in people(f"{name}, a senior analyst at the Delta Policy Institute, said prices would rise.")
+
+
+@pytest.mark.parametrize("verb, noun", [("heads", "Head"), ("chairs", "Chair"), ("leads", "Leader")])
+def test_who_heads_a_body_names_the_role(verb, noun) -> None:
+    found = people(f"Costs are rising, said Dana Ospanova, who {verb} the Steppe Grain Association.")
+    assert found["Dana Ospanova"].role == f"{noun} of the Steppe Grain Association"
+    assert found["Dana Ospanova"].affiliation == "Steppe Grain Association"
+
+
+def test_a_ministry_spokeswoman_belongs_to_the_only_ministry_however_it_is_named() -> None:
+    found = people("The Czech foreign ministry was hacked, the Czech Ministry of Foreign Affairs said. "
+                   "Mail was cut off, a ministry spokeswoman, Eva Novotna, said.")
+    assert found["Eva Novotna"].affiliation == "Czech Republic"
+
+
+def test_two_ministries_of_two_countries_own_no_ministry_spokeswoman() -> None:
+    found = people("The Czech foreign ministry and the Polish foreign ministry met. "
+                   "Talks went on, a ministry spokeswoman, Eva Novotna, said.")
+    assert found["Eva Novotna"].affiliation is None

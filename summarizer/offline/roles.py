@@ -10,7 +10,7 @@ import re
 
 from . import lexicon as lx
 from .aliases import Registry
-from .backwards import capitals_between, name_run_start, reversed_text
+from .backwards import capitals_between, name_run_start, reversed_text, run_starts
 from .countries import COUNTRIES
 from .mentions import (
     COUNTRY_MENTION, COUNTRY_NAMES, CROSSES_SENTENCE, DEMONYMS, NAME, NAME_AT_START, ORG_FORMS, ORG_MENTION,
@@ -28,6 +28,14 @@ _APPOSED_ROLE = re.compile(
     rf"(?P<name>{NAME_AT_START}),{SPACE}(?!(?:{SPEECH})\b)(?P<app>[^,;:()“”\"\n]{{3,160}}?)"
     rf"(?=[,;:(“”\"]|\.(?:\s|$)|{SPACE}(?:who|whose)\b|$)"
 )
+_CAPITALISED = rf"[{UPPER}][\w’'&.–-]*"
+# "Ana Souza, who heads the X Association": the verb names the role
+_WHO_HEADS = re.compile(
+    rf"(?P<name>{NAME_AT_START}),{SPACE}who{SPACE}(?P<verb>heads|leads|chairs|runs|directs|manages){SPACE}"
+    rf"(?P<body>(?:the{SPACE})?{_CAPITALISED}(?:{SPACE}(?:(?:of|for|and|on|the){SPACE}){{0,2}}{_CAPITALISED})*)"
+)
+_HEAD_NOUNS = {"heads": "Head", "leads": "Leader", "chairs": "Chair", "runs": "Head", "directs": "Director",
+               "manages": "Manager"}
 # ", Ana Souza," after a role phrase ("the chairman of the Y Authority, Ana Souza, said")
 _COMMA_NAME = re.compile(rf",{SPACE}(?P<name>{NAME})(?=[,;:.]|{SPACE}(?:{SPEECH}|who)\b)")
 # "Minister of Digital Development and Transport Ana Souza": a portfolio of several words ends
@@ -104,7 +112,7 @@ def _role_phrase(words: list[str], leading: bool) -> tuple[str, int] | None:
 
 
 # A capitalised run of a role phrase ("at the Caspian Energy Observatory in Tbilisi")
-_BODY = re.compile(rf"[{UPPER}][\w’'&.–-]*(?:{SPACE}(?:(?:of|for|and|on|the){SPACE}){{0,2}}[{UPPER}][\w’'&.–-]*)+")
+_BODY = re.compile(rf"{_CAPITALISED}(?:{SPACE}(?:(?:of|for|and|on|the){SPACE}){{0,2}}{_CAPITALISED})+")
 
 
 # "Bharat Urvarak’s chairman": the owner of the role; "head of research at London shipbroker
@@ -117,12 +125,21 @@ _LAST_BODY = re.compile(
 )
 
 
+def _without_role(body: str) -> str:
+    """"Head of the X Association" -> "X Association": a capitalised role before the body."""
+    words = body.split()
+    if words[0].lower() in _ROLE_HEAD and len(words) > 2 and words[1] in {"of", "for", "at"}:
+        words = words[3:] if words[2] == "the" else words[2:]
+    return " ".join(words)
+
+
 def _described_affiliation(phrase: str, text: str) -> str | None:
     """Whom a role written out belongs to: the body named in it ("Senior analyst at the Caspian
     Energy Observatory"), or the state of a state's body ("chief of staff of the Indonesian
     Navy"), or a country or body of the lexicon named in it, or the body that owns the role
     ("Nordvik’s chief executive") or ends it ("at London shipbroker Harcourt Maritime")."""
-    bodies = [m.group() for m in _BODY.finditer(phrase) if any(w in lx.ORG_HEADS for w in m.group().split())]
+    bodies = [_without_role(m.group()) for m in _BODY.finditer(phrase)
+              if any(w in lx.ORG_HEADS for w in m.group().split())]
     if bodies:
         body = bodies[-1]
         parent = ORG_MENTION.match(body)
@@ -190,6 +207,14 @@ def _sentence_start(text: str, at: int) -> int:
     return -1 if m is None else len(text) - 1 - m.start()
 
 
+def _occurrences(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
 def find_described(text: str, registry: Registry) -> None:
     """People whose role is written out around their name with commas."""
     for m in matches_at(_APPOSED_ROLE, text, _apposed_starts(text, starts(text, ROLE_CUE))):
@@ -227,6 +252,15 @@ def find_described(text: str, registry: Registry) -> None:
         alias = " ".join(phrase_words) + ", " + name
         person = registry.add(name, m.start("name"), affiliation=_described_affiliation(" ".join(phrase_words), text),
                               alias=alias)
+        person.described = person.described or role
+    commas = [at for at in _occurrences(text, ", who ")]
+    for m in matches_at(_WHO_HEADS, text, run_starts(text, commas)) if commas else ():
+        name = clean_name(m.group("name"))
+        if name is None or len(name.split()) < 2:
+            continue
+        body = " ".join(m.group("body").split()).rstrip(".")
+        role = f"{_HEAD_NOUNS[m.group('verb')]} of {body}"
+        person = registry.add(name, m.start("name"), affiliation=_described_affiliation(body, text))
         person.described = person.described or role
     # it starts with "Deputy", "Vice", "First", "Minister", "Secretary" or "Commissioner"
     portfolios = [at for at in starts(text, TITLE_CUE) if text[at] in "DVFMSC"]
