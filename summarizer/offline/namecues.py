@@ -9,6 +9,7 @@ words of a title or a country's name.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left
 from collections import Counter
 
@@ -109,12 +110,20 @@ def words_back(text: str, at: int, words: int) -> int:
 _COUNTRY_FIRST_WORDS = frozenset(n.split()[0] for n in [*COUNTRIES.by_name, *COUNTRIES.by_demonym])
 
 
+_counted = threading.local()
+
+
 def country_mentions(text: str) -> Counter:
-    """How often each country is named or referred to by its demonym."""
+    """How often each country is named or referred to by its demonym (counted once for the
+    same text object: several finders ask)."""
+    last = getattr(_counted, "last", None)
+    if last is not None and last[0] is text:
+        return last[1]
     counts: Counter = Counter()
     spotted = [at for at, end in spots(text)[LEAD_CUE] if text[at:end] in _COUNTRY_FIRST_WORDS]
     for m in matches_at(COUNTRY_MENTION, text, spotted):
         country = COUNTRIES.resolve(m.group())
         if country:
             counts[country] += 1
+    _counted.last = (text, counts)
     return counts
