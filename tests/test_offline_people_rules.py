@@ -278,3 +278,8 @@ def test_two_ministries_of_two_countries_own_no_ministry_spokeswoman() -> None:
     found = people("The Czech foreign ministry and the Polish foreign ministry met. "
                    "Talks went on, a ministry spokeswoman, Eva Novotna, said.")
     assert found["Eva Novotna"].affiliation is None
+
+
+def test_a_country_of_two_words_before_a_title_is_its_lead_not_its_portfolio() -> None:
+    found = people("New Zealand Foreign Minister Aroha Ngata met her Chilean counterpart Matias Rojas.")
+    assert found["Aroha Ngata"].role == "Foreign Minister of New Zealand"

@@ -123,6 +123,10 @@ def _title_of(m: re.Match) -> tuple[str | None, str, int]:
     written, start = m.group("title"), m.start("title")
     portfolio = m.group("portfolio") or ""
     words = [(w.start(), w.group()) for w in re.finditer(r"\S+", portfolio)]
+    for size in range(len(words), 0, -1):  # "New Zealand Foreign Minister": a country leads, no portfolio
+        if COUNTRIES.resolve(" ".join(w for _, w in words[:size])):
+            words = words[size:]
+            break
     while words and " ".join([*(w for _, w in words), written]).lower() not in TITLES \
             and (words[0][1] in lx.NON_NAME_WORDS or COUNTRIES.is_place_word(words[0][1])):
         words.pop(0)
@@ -138,6 +142,16 @@ def _title_of(m: re.Match) -> tuple[str | None, str, int]:
         return (*split_title(modifier, whole), start)
     base = TITLES[" ".join(written.lower().split())]  # a portfolio of the article's own
     return (modifier.title() if modifier and base else None), " ".join([*(w for _, w in words), base]), start
+
+
+def _country_in(portfolio: str) -> str | None:
+    """The country that leads a run of capitalised words before a title ("New Zealand Foreign")."""
+    words = portfolio.split()
+    for size in range(len(words), 0, -1):
+        country = COUNTRIES.resolve(" ".join(words[:size]))
+        if country:
+            return country
+    return None
 
 
 def _dept(m: re.Match) -> str | None:
@@ -216,6 +230,8 @@ def find_people(text: str) -> list[Participant]:
         modifier, title, start = _title_of(m)
         affiliation, org = _affiliation(m)
         dept = _dept(m)
+        if affiliation is None and org is None and m.group("portfolio"):
+            affiliation = _country_in(m.group("portfolio"))
         if affiliation is None and org is None:  # "its spokesperson, Ana Souza"
             affiliation, its_dept = owner_of_its(text, m.start(), lambda: find_organizations(text))
             dept = dept or its_dept
