@@ -82,8 +82,8 @@ _WRITTEN_TITLES: dict[str, str] = {
     "foreign affairs minister": "Foreign Minister",
     "minister of foreign affairs": "Foreign Minister",
     "minister for foreign affairs": "Foreign Minister",
-    "external affairs minister": "Foreign Minister",
-    "minister of external affairs": "Foreign Minister",
+    "external affairs minister": "External Affairs Minister",  # India's title, kept as written
+    "minister of external affairs": "External Affairs Minister",
     "deputy foreign minister": "Deputy Foreign Minister",
     "top diplomat": "Foreign Minister",
     "foreign secretary": "Foreign Secretary",

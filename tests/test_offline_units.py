@@ -226,7 +226,7 @@ def test_un_members_have_demonyms() -> None:
     ("Ana Souza, the Brazilian foreign minister, spoke.", "Ana Souza", "Foreign Minister of Brazil", "Brazil"),
     ("NATO Secretary-General Lars Holm spoke.", "Lars Holm", "Secretary-General of NATO", "NATO"),
     ("Kremlin spokesman Ivan Petrov said it was over.", "Ivan Petrov", "spokesperson of the Kremlin", "Russia"),
-    ("Indian External Affairs Minister Ravi Menon said so.", "Ravi Menon", "Foreign Minister of India", "India"),
+    ("Indian External Affairs Minister Ravi Menon said so.", "Ravi Menon", "External Affairs Minister of India", "India"),
     ("Japanese Prime Minister Kenji Sato said so.", "Kenji Sato", "Prime Minister of Japan", "Japan"),
 ])
 def test_titles_roles_affiliations(text, name, role, affiliation) -> None:

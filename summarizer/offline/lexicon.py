@@ -27,7 +27,7 @@ ROLE_NOUNS = {
     "partner", "trustee", "member", "leader", "administrator", "inspector", "registrar", "president-elect",
     "secretary-general", "general", "admiral", "colonel", "lawmaker", "legislator", "senator", "mp",
     "correspondent", "historian", "specialist", "principal", "dean", "superintendent", "controller",
-    "treasurer", "auditor", "ombudsman", "mediator", "observer", "delegate", "emissary",
+    "treasurer", "auditor", "ombudsman", "mediator", "observer", "delegate", "emissary", "rector",
 }
 
 # Canonical titles (values of summarizer.names.TITLES) whose holder belongs to a state; a
@@ -35,12 +35,17 @@ ROLE_NOUNS = {
 # mentioned free country.
 STATE_TITLES = {
     "President", "Vice President", "Prime Minister", "Deputy Prime Minister", "First Deputy Prime Minister",
-    "Foreign Minister", "Deputy Foreign Minister", "Foreign Secretary", "Secretary of State",
+    "Foreign Minister", "Deputy Foreign Minister", "External Affairs Minister", "Foreign Secretary",
+    "Secretary of State",
     "Defence Minister", "Defence Secretary", "Interior Minister", "Finance Minister", "Economy Minister",
     "Trade Minister", "Energy Minister", "Labour Minister", "Health Minister", "Education Minister",
-    "Justice Minister", "Minister", "Deputy Minister", "Chancellor", "King", "Queen", "Emir",
+    "Justice Minister", "Minister", "Deputy Minister", "Vice Minister", "State Secretary", "Undersecretary",
+    "Chancellor", "King", "Queen", "Emir",
     "Crown Prince", "Sultan", "Ambassador",
 }
+
+# Military ranks: a role written out beside one ("Admiral X, chief of staff of the navy") is the office.
+RANK_TITLES = {"General", "Lieutenant General", "Major General", "Admiral", "Colonel"}
 
 # Words that stand for "the head of state or government" in "the Russian leader".
 LEADER_WORDS = {"leader", "head of state", "president", "prime minister", "premier", "chancellor",
@@ -164,9 +169,18 @@ ORG_HEADS = {
     "College", "Hospital", "Tribunal", "Chamber", "Exchange", "Forum", "Initiative", "Observatory",
 }
 
+# Heads of a state's own bodies ("the Suez Canal Authority", "the Indonesian Navy"): who works
+# for one is of that state; who works for another body ("an institute") is of the body.
+STATE_BODY_HEADS = {"Agency", "Authority", "Forces", "Force", "Army", "Navy", "Police", "Guard", "Ministry",
+                    "Department", "Directorate", "Bureau", "Administration", "Service"}
+
 # Lower-case particles allowed inside a personal name ("Mohammed bin Salman", "Ursula von der Leyen").
 NAME_PARTICLES = ("bin", "ibn", "al", "al-", "el", "de", "da", "di", "du", "van", "von", "der", "den",
                   "la", "le", "dos", "das", "ben", "abu")
+
+# Words before a title that make another office of it ("Deputy Defence Minister", "Acting
+# President", "Former Prime Minister"): kept in the role, never dropped.
+TITLE_MODIFIERS = ("first deputy", "deputy", "acting", "former", "vice", "senior", "interim")
 
 # --- saying ----------------------------------------------------------------------------
 

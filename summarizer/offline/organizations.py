@@ -6,13 +6,21 @@ Development Bank") and a country's lower-case departments ("Nepal's labour minis
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import cache
 
 from ..names import fold
 from . import lexicon as lx
 from .countries import COUNTRIES
-from .mentions import COUNTRY_NAMES, DEMONYMS, ORG_FORMS, ORG_MENTION, SPACE, UPPER, has_any
+from .mentions import COUNTRY_NAMES, DEMONYMS, ORG_FORMS, ORG_MENTION, SPACE, UPPER
+from .backwards import capitals_between, reversed_text
+from .namecues import (
+    DEPT_CUE, DEPT_WORD_CUE, LEAD_CUE, ORG_HEAD_CUE, country_mentions, spots_in_words_before,
+    with_article_before,
+)
 from .patterns import alternation
 from .participant import Participant
+from .scanner import matches_at, spots, starts
 
 __all__ = ["find_organizations"]
 
@@ -35,10 +43,20 @@ _NAMED_ORG = re.compile(
     rf"{_CAP}(?:{SPACE}(?:(?:and|of|the|for){SPACE})?{_CAP}){{0,5}}))"
     rf"(?![\w’'-])(?:{SPACE}\((?P<abbr>[{UPPER}][{UPPER}A-Za-z]{{1,7}})\))?"
 )
-# Every named organization holds one of these words (first words of the heads: a space in
-# a head matches any run of spaces): an article without any is not scanned for them.
-_NAMED_ORG_WORDS = tuple({h.split()[0] for h in lx.ORG_HEADS}
-                         | {"Ministry", "Department", "Office", "Agency", "Directorate", "Secretariat"})
+# From a head word back over the capitalised words before it (and the "of", "and", "the"
+# between them): where a named organization can start. Nine words: six of the name and a
+# demonym of up to three.
+_NAMED_ORG_BACK = re.compile(
+    r"(?:(?:[ \u00a0]+(?:fo|rof|dna|no|eht)){0,2}[ \u00a0]+[\w’'&-]*" rf"[{UPPER}]){{1,9}}"
+)
+# The ministry words a department can start with, and the longest lead before one (a country
+# of nine words and "'s")
+_DEPT_AT = re.compile(
+    rf"(?:Foreign|Defen[cs]e|Interior|Finance|Economy|Energy|Trade|Emergencies|Health|Justice){SPACE}Ministry"
+    rf"|Ministry{SPACE}of|State{SPACE}Department|Foreign{SPACE}Office"
+)
+_DEPT_LEAD_WORDS = 10
+_OWNER = re.compile(r"(\S+)['’]s ")
 _HEAD_AFTER = re.compile(rf"{SPACE}(?:{_ORG_HEADS})(?![\w’'-])")
 # "Nepal's labour ministry", "the Russian embassy in Prague"
 _DEPT_WORD = re.compile(r"\b(?:ministry|embassy|consulate|mission)\b")
@@ -52,7 +70,7 @@ _LOWER_DEPT = re.compile(
 def find_organizations(text: str) -> list[Participant]:
     """Every organization named (lexicon or a ministry); the caller keeps those that speak or act."""
     found: dict[tuple[str, str | None], Participant] = {}
-    for m in ORG_MENTION.finditer(text):
+    for m in matches_at(ORG_MENTION, text, with_article_before(text, starts(text, LEAD_CUE))):
         if _HEAD_AFTER.match(text, m.end()):
             continue  # "the ASEAN Secretariat": a body of its own, found by _find_named_orgs
         name, country = ORG_FORMS[m.group("form")]
@@ -64,7 +82,7 @@ def find_organizations(text: str) -> list[Participant]:
                                            name.removeprefix("the "), first=m.start())
         if fold(surface) != fold(org.name):
             org.add_alias(surface)
-    for m in _DEPT_ORG.finditer(text) if has_any(text, ("Ministry", "Department", "Office")) else ():
+    for m in matches_at(_DEPT_ORG, text, _dept_org_starts(text)):
         country = None
         if m.group("demonym"):
             country = COUNTRIES.resolve(m.group("demonym"))
@@ -89,11 +107,75 @@ def find_organizations(text: str) -> list[Participant]:
     ministries = [o for (dept, _), o in found.items() if dept.startswith("Ministry") or dept == "State Department"
                   or o.name.lower().endswith("ministry") or "Ministry of" in o.name]
     if len(ministries) == 1:  # "the ministry said" can only be that one
-        for m in _THE_MINISTRY.finditer(text) if "inistry" in text else ():
+        for m in matches_at(_THE_MINISTRY, text, with_article_before(text, starts(text, DEPT_CUE), keep_words=False)):
             ministries[0].add_alias(m.group())
     for org in found.values():
-        org.aliases = [a for a in org.aliases if fold(a) != fold(org.name)]
+        folded = fold(org.name)
+        org.aliases = [a for a in org.aliases if fold(a) != folded]
     return sorted(found.values(), key=lambda p: p.first)
+
+
+def _dept_org_starts(text: str) -> list[int]:
+    """Where "the Russian Foreign Ministry" can start: at its ministry, its country or "the"."""
+    depts = [at for at in starts(text, DEPT_CUE) if _DEPT_AT.match(text, at)]
+    if not depts:
+        return []
+    leads = spots_in_words_before(text, depts, starts(text, LEAD_CUE), _DEPT_LEAD_WORDS)
+    return with_article_before(text, sorted({*depts, *leads}))
+
+
+def _named_org_starts(text: str) -> list[int]:
+    """Where "the Asian Development Bank" can start: a capital a few words before its head word
+    (or the head itself: "Ministry of ...")."""
+    flipped, size = reversed_text(text), len(text)
+    found: set[int] = set()
+    for head, _ in spots(text)[ORG_HEAD_CUE]:
+        m = _NAMED_ORG_BACK.match(flipped, size - head)
+        found.update(capitals_between(text, size - m.end() if m else head, head + 1))
+    return sorted(found)
+
+
+@cache  # heads are a few words of the lexicon
+def _the_head(head: str) -> re.Pattern:
+    """"the agency", not "the agency of ...": a later mention of the only body with that head."""
+    return re.compile(rf"\b[Tt]he{SPACE}{re.escape(head)}\b(?![ \u00a0]+(?:of|for)\b)")
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Every offset where ``word`` occurs in ``text``."""
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+# "India’s state-run Bharat Urvarak Ltd", "Norwegian fertiliser maker Nordvik Agri": a country
+# and up to three lower-case words of description before a body's name
+_COUNTRY_LEAD = re.compile(
+    rf"(?:(?P<demonym>{DEMONYMS})|(?P<country>{COUNTRY_NAMES})['’]s)(?:{SPACE}[a-z][\w-]*){{0,3}}{SPACE}$"
+)
+_PARENT_FORMS = sorted((f for f in ORG_FORMS if not f.startswith("the ")), key=len, reverse=True)
+
+
+def _belongs_to(text: str, name: str, start: int, head: str, counts: list[Counter]) -> str:
+    """The affiliation of a named body with no country in its name: the body it is part of
+    ("ASEAN Secretariat": ASEAN), a country just before it ("India’s state-run ..."), the
+    article's most named country for a state's body ("the paramilitary Rapid Support Forces"),
+    else itself."""
+    parent = next((f for f in _PARENT_FORMS if name.startswith(f + " ")), None)
+    if parent is not None:
+        org_name, country = ORG_FORMS[parent]
+        return country or org_name.removeprefix("the ")
+    lead = _COUNTRY_LEAD.search(text, max(0, start - 80), start)
+    if lead:
+        return COUNTRIES.resolve(lead.group("demonym") or lead.group("country")) or name
+    if head in lx.STATE_BODY_HEADS:  # with no country in sight, the article's is theirs
+        if not counts:
+            counts.append(country_mentions(text))
+        if counts[0]:
+            return counts[0].most_common(1)[0][0]
+    return name
 
 
 def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]) -> None:
@@ -101,31 +183,35 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
     lower-case department ("Nepal's labour ministry"); "the agency" joins the only agency."""
     known = {fold(f) for o in found.values() for f in [o.name, *o.aliases]}
     heads: dict[str, list[Participant]] = {}
-    for m in _NAMED_ORG.finditer(text) if has_any(text, _NAMED_ORG_WORDS) else ():
+    counts: list[Counter] = []  # the article's country mentions, counted when first needed
+    for m in matches_at(_NAMED_ORG, text, _named_org_starts(text)):
         name = " ".join(m.group("name").split())
         first = name.split()[0]
         if first in lx.NON_NAME_WORDS and first not in lx.ORG_HEADS and not m.group("demonym"):
             name = name.split(" ", 1)[1] if " " in name else ""  # "The", "In": not part of the name
         country = COUNTRIES.resolve(m.group("demonym")) if m.group("demonym") else None
-        owner = re.match(r"(\S+)['’]s ", name)
+        owner = _OWNER.match(name)
         if owner and COUNTRIES.resolve(owner.group(1)):  # "Indonesia's Maritime Security Agency"
             country, name = COUNTRIES.resolve(owner.group(1)), name[owner.end():]
-        if len(name.split()) < 2 or fold(name) in known or fold("the " + name) in known:
+        folded = fold(name)
+        if len(name.split()) < 2 or folded in known or "the " + folded in known:
             continue
-        if any(k.endswith(" " + fold(name)) or fold(name).endswith(" " + k) for k in known if len(k.split()) > 1):
+        if any(k.endswith(" " + folded) or folded.endswith(" " + k) for k in known if " " in k):
             continue  # "the UN Security Council" is already known
         key = (name, country)
         org = found.get(key)
         if org is None:
-            org = found[key] = Participant(name=name, kind="organization", affiliation=country or name,
+            if country is None:
+                affiliation = _belongs_to(text, name, m.start("name"), m.group("head") or m.group("head2"), counts)
+            org = found[key] = Participant(name=name, kind="organization", affiliation=country or affiliation,
                                            first=m.start("name"))
             head = (m.group("head") or m.group("head2")).lower()
             heads.setdefault(head, []).append(org)
         if m.group("abbr"):
             org.add_alias(m.group("abbr"))
-        known.add(fold(name))
+        known.add(folded)
     lower_depts = []
-    for hit in _DEPT_WORD.finditer(text):  # only look back from "ministry", "embassy"...: much faster
+    for hit in matches_at(_DEPT_WORD, text, starts(text, DEPT_WORD_CUE)):  # look back from "ministry"...
         lo = max(0, hit.start() - 70)
         lo = text.rfind(" ", 0, lo) + 1 if lo else 0  # start at a word boundary
         m = next((m for m in _LOWER_DEPT.finditer(text, lo, min(len(text), hit.end() + 40))
@@ -145,5 +231,6 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
             heads.setdefault(dept, []).append(found[key])
     for head, orgs in heads.items():
         if len(orgs) == 1 and head not in {"government", "forces", "force", "army", "union", "party"}:
-            for m in re.finditer(rf"\b[Tt]he{SPACE}{re.escape(head)}\b(?![ \u00a0]+(?:of|for)\b)", text):
+            pattern = _the_head(head)
+            for m in matches_at(pattern, text, with_article_before(text, _occurrences(text, head), keep_words=False)):
                 orgs[0].add_alias(m.group())

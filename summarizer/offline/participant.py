@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import lexicon as lx
 from .mentions import NATIONAL_ORG_NAMES
 
 __all__ = ["Participant"]
@@ -16,6 +17,7 @@ class Participant:
     name: str
     kind: str = "person"
     title: str | None = None
+    modifier: str | None = None  # "Deputy", "Acting", "Former" before the title
     affiliation: str | None = None
     dept: str | None = None
     org: str | None = None  # international organization of the title ("NATO Secretary-General")
@@ -34,18 +36,28 @@ class Participant:
         return self.name.split()[-1]
 
     @property
+    def full_title(self) -> str | None:
+        """The title with its modifier: "Deputy Trade Minister"."""
+        if self.title and self.modifier:
+            return f"{self.modifier} {self.title}"
+        return self.title
+
+    @property
     def role(self) -> str | None:
-        if not self.title:
+        title = self.full_title
+        if not title:
             return self.described
-        if self.described and self.title.lower() in self.described.lower() and self.title.lower() != "minister" \
-                and len(self.described.split()) > len(self.title.split()) + 1:
+        if self.described and title.lower() in self.described.lower() and title.lower() != "minister" \
+                and len(self.described.split()) > len(title.split()) + 1:
             return self.described  # "Deputy governor of the bank" says more than "Governor"
+        if self.described and self.title in lx.RANK_TITLES:
+            return self.described  # "Admiral X, chief of staff of the navy": the rank is not the office
         where = self.affiliation
         if self.dept and self.dept in NATIONAL_ORG_NAMES:
-            return f"{self.title} of {self.dept}"
+            return f"{title} of {self.dept}"
         if self.dept:
-            base = f"{self.title} of the {self.dept}"
+            base = f"{title} of the {self.dept}"
             return f"{base} of {where}" if where and where != self.org else base
         if self.org:
-            return f"{self.title} of {self.org}"
-        return f"{self.title} of {where}" if where else self.title
+            return f"{title} of {self.org}"
+        return f"{title} of {where}" if where else title
