@@ -21,6 +21,7 @@ from . import lexicon as lx
 from .countries import COUNTRIES
 from .patterns import alternation
 from .scan import Caseless, lowered
+from .scanner import cue, cue_words, matches_at, spots
 
 
 @dataclass
@@ -50,6 +51,15 @@ _CORE = Caseless(
     rf"|(?P<words>\b(?:(?:half\s+)?an?\s+(?:dozen|hundred|thousand|million|billion|trillion)"
     rf"|{_FIRST_NUMBER_WORD}(?:(?:\s+and\s+|\s+|-){_NUMBER_WORD})*|dozen)\b)",
 )
+# Where a core can start, from the article's one scan (see .scanner): a digit after a
+# non-word character, a number word, or "a"/"half a" before a scale word. Python's \s
+# may stand in the one-byte view as a space, \x1c-\x1f or "?", hence _GAP.
+_GAP = r"[\s\x1c-\x1f?]+"
+_DIGIT_CUE = cue(r"\b[0-9]")
+_A_SCALE_CUE = cue(rf"\b(?:half{_GAP})?an?{_GAP}(?:dozen|hundred|thousand|million|billion|trillion)\b")
+_NUMBER_WORD_CUE = cue_words([*lx.UNITS_WORDS, *lx.TENS_WORDS, "dozen"])
+# re's \d matches the digits of every script; the scan only ASCII ones
+_OTHER_DIGIT = re.compile(r"[^\D0-9]")
 _ISO_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
 _CURRENCY_BEFORE = re.compile(
     "(?:" + "|".join((r"\b" if s[0].isalpha() else "") + re.escape(s)
@@ -92,6 +102,9 @@ _MULTIPLIER = Caseless(
     r"|(?P<adj>double|triple|twice|three\s+times)(?=\s+(?:the|as)\b)"
     r"|(?P<inf>double|triple|quadruple|halve))\b",
 )
+_MULTIPLIER_CUE = cue_words(["double", "triple", "trebled", "quadruple", "halve", "twice", "three times",
+                             *(f"{n}fold" for n in ("two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                                     "ten", "twenty", "hundred", "thousand"))], whole=False)
 _DETERMINERS = {"the", "these", "those", "both", "all", "its", "their", "our", "his", "her", "every", "each",
                 "no", "any", "this", "that", "my", "your", "whose", "which", "first", "last", "other"}
 _NOUN_STOP = {
@@ -248,7 +261,7 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
     """
     if low is None:
         low = lowered(text)
-    cores = list(_CORE.finditer(text, low))
+    cores = _cores(text, low)
     figures: list[RawFigure] = []
     skip_until = -1
     for index, core in enumerate(cores):
@@ -260,7 +273,7 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
         figures.append(figure)
         skip_until = figure.tail_end
     taken = [(f.start, f.end) for f in figures]
-    for m in _MULTIPLIER.finditer(text, low):
+    for m in matches_at(_MULTIPLIER.exact, text, [start for start, _ in spots(text)[_MULTIPLIER_CUE]]):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         key = next(k for k in ("verb", "fold", "adj", "inf") if m.group(k))
@@ -283,6 +296,15 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
                                  "times", qualifier, None, end))
     figures.sort(key=lambda f: f.start)
     return figures
+
+
+def _cores(text: str, low: str | None) -> list[re.Match]:
+    """The number cores of ``text``: ``_CORE`` tried only where the scan says one can start."""
+    if not text.isascii() and _OTHER_DIGIT.search(text):
+        return list(_CORE.finditer(text, low))
+    found = spots(text)
+    candidates = sorted({start for c in (_DIGIT_CUE, _A_SCALE_CUE, _NUMBER_WORD_CUE) for start, _ in found[c]})
+    return list(matches_at(_CORE.exact, text, candidates))
 
 
 def _read(text: str, low: str | None, core: re.Match, following: re.Match | None) -> RawFigure | None:
