@@ -11,6 +11,7 @@ Modules, one job each:
     lexicon      word lists of news style: kinds of titles, verbs of saying, units, keywords
                  (the titles themselves and name folding: summarizer.names)
     numbers      numbers cited as quantities: value, unit, qualifier
+    lookback     what stands right before a number (currency, qualifier, label, date)
     figures      figures of the brief: evidence clause, measure, period, speaker
     mentions     name, country and organization patterns shared by the finders below
     participant  a participant being built, and the role it reads as

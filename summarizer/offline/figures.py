@@ -11,7 +11,7 @@ from .countries import COUNTRIES
 from .numbers import RawFigure, find_figures
 from .patterns import first_char_alternation
 from .scan import Caseless
-from .text import Document, clause_around, squash
+from .text import Document, Sentence, clause_around, squash
 
 _MONTHS = "|".join(lx.MONTHS)
 # Lower-case (see .scan), the word boundary that starts every alternative put first so
@@ -61,13 +61,17 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
     figures = []
     seen: set[tuple[int, int]] = set()
     raws = find_figures(text, doc.lower)
-    # time expressions of the sentences that hold figures, found once; each figure filters its range
-    spans = sorted({(doc.sentence_at(r.start).start, doc.sentence_at(r.start).end) for r in raws})
-    periods = [m for lo, hi in spans for m in _PERIOD.finditer(text, doc.lower, lo, hi)]
+    # per sentence holding a figure, found once: its time expressions and the figures in it
+    context: dict[int, tuple[list[re.Match], list[RawFigure]]] = {}
     for raw in raws:
         if (raw.start, raw.end) in seen:
             continue
         seen.add((raw.start, raw.end))
+        index = doc.sentence_index(raw.start)
+        if index not in context:
+            sentence = doc.sentences[index]
+            context[index] = (list(_PERIOD.finditer(text, doc.lower, sentence.start, sentence.end)),
+                              [f for f in raws if sentence.start <= f.start < sentence.end])
         c_start, c_end = clause_around(doc, raw.start, raw.end)
         evidence = text[c_start:c_end]
         speaker = attribution.speaker_at(raw.start)
@@ -78,7 +82,7 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
             unit=raw.unit,
             qualifier=Qualifier(raw.qualifier),
             measure=measure(text, raw, c_start, c_end),
-            period=period(doc, raw, c_start, c_end, raws, periods),
+            period=period(text, raw, c_start, c_end, doc.sentences[index], *context[index]),
             speaker=speaker.name if speaker else None,
             evidence=evidence,
         ))
@@ -88,20 +92,19 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
 # --- period ----------------------------------------------------------------------------
 
 
-def period(doc: Document, raw: RawFigure, c_start: int, c_end: int, others: list[RawFigure],
-           matches: list[re.Match] | None = None) -> str | None:
+def period(text: str, raw: RawFigure, c_start: int, c_end: int, sentence: Sentence, in_sentence: list[re.Match],
+           neighbours: list[RawFigure]) -> str | None:
     """The time expression of the figure's clause, else of its sentence; comparison bases
     ("over 2020", "than last year") are not periods, and outside the clause a time
-    expression nearer to another figure belongs to that figure."""
-    sentence = doc.sentence_at(raw.start)
-    neighbours = [f for f in others if sentence.start <= f.start < sentence.end]
-    if matches is None:
-        matches = list(_PERIOD.finditer(doc.text, doc.lower))
-    in_sentence = [m for m in matches if sentence.start <= m.start() and m.end() <= sentence.end]
+    expression nearer to another figure belongs to that figure.
+
+    ``in_sentence`` are the time expressions of the figure's sentence, ``neighbours`` the
+    figures that start in it.
+    """
     for lo, hi, in_clause in ((c_start, c_end, True), (sentence.start, sentence.end, False)):
         found = []
         for m in (m for m in in_sentence if lo <= m.start() and m.end() <= hi):
-            if raw.start <= m.start() < raw.end or _COMPARISON.search(doc.text, max(0, m.start() - 20), m.start()):
+            if raw.start <= m.start() < raw.end or _COMPARISON.search(text, max(0, m.start() - 20), m.start()):
                 continue
             if any(f.start <= m.start() < f.end for f in neighbours):
                 continue
@@ -169,8 +172,14 @@ _QUALIFIER_TAIL = {"an", "a", "estimated", "some", "about", "around", "nearly", 
                    "over", "under", "just", "by"}
 _WORD_RE = re.compile(r"[\w’'$€£%.-]*\w")
 _LEVEL = {v for v in lx.LEVEL_VERBS if " " not in v}
+_LEVEL_NOT_COPULA = _LEVEL - {"is", "are", "was", "were"}
+_CHANGE_NOUNS = set(lx.CHANGE_VERBS.values())
+# lx.CHANGE_VERBS first (every value of it is a noun), then the base forms
+_CHANGES = {**_BASE_CHANGE, **lx.CHANGE_VERBS}
 _NOT_NOUNS = {"back", "away", "out", "last", "next", "this", "that", "every", "each", "per", "a", "an",
               *lx.UNITS_WORDS, *lx.TENS_WORDS}
+_NOUN_STOP = _NP_STOP | _NOT_NOUNS
+_OBJECT_STOP = _NP_STOP | _LEVEL
 _BREAK_RE = re.compile(r"[,;:“”\"()–—]")
 _SHARE_OF = re.compile(r"\s+of\s+((?:[\w’'-]+\s+){0,4}?[\w’'-]+)(?=\s+(?:in|last|this|since|by|and|but|was|were|is|are)\b|[,;.:]|$)")
 
@@ -201,10 +210,10 @@ def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -
             return f"share of {squash(share.group(1))}"
     noun = _NOUN_AFTER.match(after)
     adjective = re.search(r"-[A-Za-z]+$", text[raw.start:raw.end]) is not None  # "a 250-kilometre railway"
-    if noun and noun.group("noun").split()[0] not in _NP_STOP | _NOT_NOUNS \
+    if noun and noun.group("noun").split()[0] not in _NOUN_STOP \
             and not noun.group("noun").endswith("ed") and (raw.unit not in _MEASURE_UNITS or adjective):
         head = noun.group("noun") + (" " + squash(noun.group("pp")) if noun.group("pp") else "")
-        if noun.group("noun") in set(lx.CHANGE_VERBS.values()) and not noun.group("pp"):
+        if noun.group("noun") in _CHANGE_NOUNS and not noun.group("pp"):
             subject = _np_before(text, tokens, len(tokens))
             if subject and not subject.endswith("ing"):
                 return f"{head} in {subject}"
@@ -244,7 +253,7 @@ def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -
     passive = _PASSIVE.match(after)
     if passive:
         return f"{'amount' if money else raw.unit} {squash(passive.group('rest'))}"
-    if tokens and tokens[-1][0].islower() and tokens[-1][0].lower() not in _NP_STOP | _LEVEL:
+    if tokens and tokens[-1][0].islower() and tokens[-1][0].lower() not in _OBJECT_STOP:
         rest = _OBJECT_REST.match(after)
         if rest:  # "they sent US$1.8 billion back to Tajikistan"
             return f"{'amount' if money else raw.unit} {tokens[-1][0]} {squash(rest.group(1))}"
@@ -254,12 +263,11 @@ def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -
 
 
 def _change(word: str) -> str | None:
-    w = word.lower()
-    return lx.CHANGE_VERBS.get(w) or _BASE_CHANGE.get(w)
+    return _CHANGES.get(word.lower())
 
 
 def _is_level(token: str) -> bool:
-    return token.lower() in {v for v in lx.LEVEL_VERBS if " " not in v} - {"is", "are", "was", "were"}
+    return token.lower() in _LEVEL_NOT_COPULA
 
 
 def _np_before(text: str, tokens: list, index: int) -> str | None:
@@ -293,7 +301,7 @@ def _np_before(text: str, tokens: list, index: int) -> str | None:
 def _clause_subject(text: str, tokens: list) -> str | None:
     """The first noun phrase of the clause: "This year's trade volumes topped..." -> "trade volumes"."""
     i = 0
-    while i < len(tokens) and (tokens[i][0].lower() in _SOFT | _HARD | _TIME_WORDS
+    while i < len(tokens) and (tokens[i][0].lower() in _SKIPPED_LEAD
                                or re.sub(r"[’']s$", "", tokens[i][0].lower()) in _TIME_WORDS):
         i += 1
     j = i
@@ -304,6 +312,8 @@ def _clause_subject(text: str, tokens: list) -> str | None:
 
 
 _SPEECH = set(lx.SPEECH_VERBS)
+_SOFT_HARD = _SOFT | _HARD
+_SKIPPED_LEAD = _SOFT | _HARD | _TIME_WORDS
 
 
 def _np_span(text: str, tokens: list, start: int, end: int) -> str | None:
@@ -312,10 +322,10 @@ def _np_span(text: str, tokens: list, start: int, end: int) -> str | None:
     for t in span:
         if any(c.isdigit() for c in t[0]) or t[0][:1] in "$€£":
             return None
-    while span and (span[0][0].lower() in _SOFT | _TIME_WORDS | _HARD or span[0][0].lower().rstrip("’'s") in _TIME_WORDS
+    while span and (span[0][0].lower() in _SKIPPED_LEAD or span[0][0].lower().rstrip("’'s") in _TIME_WORDS
                     or _change(span[0][0])):
         span = span[1:]
-    while span and span[-1][0].lower() in _SOFT | _HARD:
+    while span and span[-1][0].lower() in _SOFT_HARD:
         span = span[:-1]
     if not span or (len(span) == 1 and span[0][0].lower() in _PRONOUNS):
         return None

@@ -14,13 +14,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pycountry
 from text_to_num import text2num
 
 from . import lexicon as lx
 from .countries import COUNTRIES
 from .patterns import alternation
 from .scan import Caseless, lowered
+from .lookback import (ISO_CODES, QUALIFIER_BEFORE, between_before, currency_before, ends_with_clock,
+                       ends_with_letter, ends_with_month, is_identifier, last_word, qualifier_before)
 from .scanner import cue, cue_words, matches_at, spots
 
 
@@ -60,17 +61,6 @@ _A_SCALE_CUE = cue(rf"\b(?:half{_GAP})?an?{_GAP}(?:dozen|hundred|thousand|millio
 _NUMBER_WORD_CUE = cue_words([*lx.UNITS_WORDS, *lx.TENS_WORDS, "dozen"])
 # re's \d matches the digits of every script; the scan only ASCII ones
 _OTHER_DIGIT = re.compile(r"[^\D0-9]")
-_ISO_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
-_CURRENCY_BEFORE = re.compile(
-    "(?:" + "|".join((r"\b" if s[0].isalpha() else "") + re.escape(s)
-                     for s in sorted(lx.CURRENCY_SYMBOLS, key=len, reverse=True) if not s.startswith("Rs"))
-    + r"|\b(?:" + "|".join(_ISO_CODES) + r"|Rs\.?)(?:\s|\u00a0)?)$"
-)
-# Searched for in the few words before each number: over the lower-cased text when there
-# is one (see .scan); only the qualifier's position and lower-cased words are used.
-_QUALIFIER_BEFORE = Caseless(r"\b(" + _alternation(lx.QUALIFIERS_BEFORE) + r")\s+$")
-_BETWEEN = Caseless(r"\b(between|from)\s+$")
-
 _SCALE = re.compile(r"(?:\s|\u00a0)?(million|billion|trillion|thousand|mln|bln|mn|bn|trn|tn)\b|(m|b|k|M|B|K)\b",
                     re.IGNORECASE)
 _PERCENT = re.compile(r"(?:\s|\u00a0)?%|(?:\s|\u00a0|-)?per(?:\s|-)?cent\b|(?:\s|\u00a0|-)?pct\b", re.IGNORECASE)
@@ -79,7 +69,12 @@ _BASIS_POINTS = re.compile(r"\s+basis\s+points?\b", re.IGNORECASE)
 _FOLD = re.compile(r"-?fold\b", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times(?=\s+(?:more|higher|larger|greater|bigger|less|lower|smaller|as|the|over|faster|"
                     r"cheaper|fewer)\b)", re.IGNORECASE)
-_CURRENCY_AFTER = re.compile(r"\s+(" + _alternation(lx.CURRENCY_WORDS) + r"|" + "|".join(_ISO_CODES) + r")\b",
+# The five above in one match, tried in that order; the group's name says which.
+_RATIO_UNITS = {"percent": "percent", "points": "percentage_points", "basis": "basis_point", "fold": "times",
+                "times": "times"}
+_RATIO_UNIT = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in zip(
+    _RATIO_UNITS, (_PERCENT, _POINTS, _BASIS_POINTS, _FOLD, _TIMES))), re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"\s+(" + _alternation(lx.CURRENCY_WORDS) + r"|" + "|".join(ISO_CODES) + r")\b",
                              re.IGNORECASE)
 _UNIT_ABBREVIATION = re.compile(r"(?:\s|\u00a0)?(" + _alternation(
     [k for k in lx.UNIT_ABBREVIATIONS if k not in {"t", "mt"}] + ["bcm", "tcm"]) + r")\b", re.IGNORECASE)
@@ -89,12 +84,15 @@ _AFTER_QUALIFIER = re.compile(r"\s+or\s+more\b|-?plus\b|\+|\s+or\s+so\b|-odd\b",
 _RANGE_JOIN = re.compile(r"\s*[-–—]\s*|\s+to\s+", re.IGNORECASE)
 _AND_JOIN = re.compile(r"\s+and\s+", re.IGNORECASE)
 _WORD = re.compile(r"(?:\s+|-)([A-Za-z][A-Za-z’'-]*)")
-_MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(lx.MONTHS) + r")\.?\s+$")
 _MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + "|".join(lx.MONTHS) + r")\b")
 _TIME_AFTER = re.compile(r"^(?::\d|\s?(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|UTC\b|hrs\b|o['’]clock))", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b")
+_LETTERS_AFTER = re.compile(r"[A-Za-z]{2,}")
 _HYPHEN_ADJECTIVE = re.compile(r"^-(?:year|day|month|week|hour|minute|decade|century)s?(?:-old)?\b|^\s+years?\s+old\b",
                                re.IGNORECASE)
+# After digits, any of the four above in one match: an ordinal, a time, a date, an age.
+_DATE_OR_AGE_AFTER = re.compile("|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"
+                                          for p in (_ORDINAL_AFTER, _TIME_AFTER, _MONTH_AFTER, _HYPHEN_ADJECTIVE)))
 # "doubled", "more than doubled", "plans to double", "roughly double the number", "twice as"
 _MULTIPLIER = Caseless(
     r"\b(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)"
@@ -184,13 +182,10 @@ def _tail(text: str, pos: int, value: Decimal) -> _Tail:
         word = (m.group(1) or m.group(2)).lower()
         scale, pos = Decimal(str(lx.SCALES[word])), m.end()
     text_end = pos
-    for pattern, name in ((_PERCENT, "percent"), (_POINTS, "percentage_points"), (_BASIS_POINTS, "basis_point"),
-                          (_FOLD, "times"), (_TIMES, "times")):
-        m = pattern.match(text, pos)
-        if m:
-            unit, pos = name, m.end()
-            text_end = pos
-            break
+    m = _RATIO_UNIT.match(text, pos)
+    if m:
+        unit, pos = _RATIO_UNITS[m.lastgroup], m.end()
+        text_end = pos
     if unit is None:
         m = _CURRENCY_AFTER.match(text, pos)
         if m:
@@ -287,7 +282,7 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
                                           re.IGNORECASE):
             continue
         start, end = m.start(), m.end()
-        q = _QUALIFIER_BEFORE.spans(text, low, max(0, start - 24), start) if key != "inf" else None
+        q = QUALIFIER_BEFORE.spans(text, low, max(0, start - 24), start) if key != "inf" else None
         q = next(q, None) if q is not None else None
         qualifier = lx.QUALIFIERS_BEFORE[" ".join(q.group(1).lower().split())][0] if q else "exact"
         if q:
@@ -315,14 +310,12 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     after = text[end:end + 40]
     # identifiers and dates
     if not is_words:
-        if re.search(r"[A-Za-z]-?$", before) or re.match(r"[A-Za-z]{2,}", after) and not _SCALE.match(after) \
+        if ends_with_letter(before) or _LETTERS_AFTER.match(after) and not _SCALE.match(after) \
                 and not _PERCENT.match(after) and not _FOLD.match(after) and not _UNIT_ABBREVIATION.match(after):
             return None
-        if _ORDINAL_AFTER.match(after) or _TIME_AFTER.match(after) or re.search(r"\d:$", before):
+        if _DATE_OR_AGE_AFTER.match(after) or ends_with_clock(before) or ends_with_month(before):
             return None
-        if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after):
-            return None
-    if _HYPHEN_ADJECTIVE.match(after):
+    elif _HYPHEN_ADJECTIVE.match(after):
         return None
     value = parse_words(raw) if is_words else parse_digits(raw)
     if value is None:
@@ -331,7 +324,7 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     # left context: currency, then qualifier or "between"
     fig_start = start
     currency = None
-    m = _CURRENCY_BEFORE.search(before, max(0, len(before) - 8))
+    m = currency_before(before, len(before))
     if m:
         symbol = m.group().strip()
         currency = lx.CURRENCY_SYMBOLS.get(symbol) or symbol.upper().rstrip(".")
@@ -341,25 +334,25 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     lead = text[max(0, fig_start - 40):fig_start]
     qualifier, keep_qualifier = "exact", False
     lead_low = None if low is None else low[max(0, fig_start - 40):fig_start]
-    q = next(_QUALIFIER_BEFORE.spans(lead, lead_low), None)
-    ranged_by = next(_BETWEEN.spans(lead, lead_low), None)
+    q = qualifier_before(lead, lead_low)
+    ranged_by = between_before(lead, lead_low)
     if q:
-        qualifier, keep_qualifier = lx.QUALIFIERS_BEFORE[" ".join(q.group(1).lower().split())]
+        qualifier, keep_qualifier = lx.QUALIFIERS_BEFORE[" ".join(q[1].split())]
 
     tail = _tail(text, end, value)
     value_max = None
     fig_end = tail.text_end
     # ranges: "3-5%", "3 to 5 percent", "between 3 and 5 percent", "from 10 to 12 million tonnes"
     if following is not None and following.group("digits") is not None:
-        join = (_AND_JOIN if ranged_by and ranged_by.group(1).lower() == "between" else _RANGE_JOIN).match(text, tail.end)
+        join = (_AND_JOIN if ranged_by and ranged_by[1] == "between" else _RANGE_JOIN).match(text, tail.end)
         window = max(0, following.start() - 8)
-        gap_currency = _CURRENCY_BEFORE.search(text, window, following.start())
+        gap_currency = currency_before(text, following.start(), window)
         has_gap_currency = bool(gap_currency and join and gap_currency.start() >= join.end())
         join_end = gap_currency.start() if has_gap_currency else following.start()
         same_money = not has_gap_currency or (currency is not None and currency == (
             lx.CURRENCY_SYMBOLS.get(gap_currency.group().strip()) or gap_currency.group().strip().upper()))
         if join and join.end() == join_end and same_money:
-            is_from = ranged_by is not None and ranged_by.group(1).lower() == "from"
+            is_from = ranged_by is not None and ranged_by[1] == "from"
             if not is_from or tail.unit is None:
                 upper = parse_digits(following.group())
                 second = _tail(text, following.end(), upper)
@@ -371,7 +364,7 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
                     value_max = upper * second.scale
                     fig_end = second.text_end
                     if ranged_by:
-                        fig_start = min(fig_start, ranged_by.start() + (fig_start - len(lead)))
+                        fig_start = min(fig_start, ranged_by[0] + (fig_start - len(lead)))
     unit = currency or tail.unit
     if tail.qualifier:
         qualifier = tail.qualifier
@@ -382,10 +375,10 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     if not currency and tail.scale == 1 and _is_year(raw, value) and unit not in {"percent", "times"}:
         return None
     if not currency and tail.unit not in {"percent", "percentage_points", "times"} and tail.scale == 1:
-        if _is_identifier(before) or (is_words and not _counted_word_number(raw, before, value)):
+        if is_identifier(before) or (is_words and not _counted_word_number(raw, before, value)):
             return None
     if keep_qualifier and q is not None:
-        fig_start = min(fig_start, fig_start - len(lead) + q.start(1))
+        fig_start = min(fig_start, fig_start - len(lead) + q[0])
     scaled = value * tail.scale
     upper_scaled = value_max if value_max is not None else None
     return RawFigure(fig_start, fig_end, as_number(scaled),
@@ -401,23 +394,9 @@ def _looks_like_year_pair(a: Decimal, b: Decimal) -> bool:
     return 1800 <= a <= 2100 and 1800 <= b <= 2100
 
 
-def _is_identifier(before: str) -> bool:
-    """"Article 5", "Resolution 2231", "Nord Stream 2": a label, not a quantity."""
-    m = re.search(r"([A-Za-z.]+)\s*$", before)
-    if not m:
-        return False
-    word = m.group(1)
-    if word.lower() in lx.IDENTIFIER_WORDS:
-        return True
-    # a capitalised word right before a bare number, not at a sentence start
-    sentence_start = re.search(r"(?:^|[.!?\"“]\s*)" + re.escape(word) + r"\s*$", before)
-    return (word[:1].isupper() and word.lower() not in lx.QUALIFIERS_BEFORE and not sentence_start
-            and word not in COUNTRIES.by_demonym)
-
-
 def _counted_word_number(raw: str, before: str, value: Decimal) -> bool:
     """Number words count something unless they refer ("the two leaders") or are "one"."""
     if raw.lower() in {"one", "a", "an"}:
         return False
-    prev = re.search(r"(\w+)\s*$", before)
-    return not (prev and prev.group(1).lower() in _DETERMINERS)
+    prev = last_word(before.rstrip())
+    return not (prev and prev.lower() in _DETERMINERS)

@@ -232,7 +232,10 @@ def clause_around(doc: Document, start: int, end: int, min_words: int = 5) -> tu
             elif q.start >= end and q.start < hi:
                 hi = q.start
     lo, hi = max(lo, 0), max(hi, end)
-    pieces = _pieces(doc.text, lo, hi)
+    key = ("clause pieces", lo, hi)  # figures of one sentence share its pieces
+    pieces = doc.memo.get(key)
+    if pieces is None:
+        pieces = doc.memo[key] = _pieces(doc.text, lo, hi)
     # the piece holding the figure, merged with any piece the figure overlaps
     first = next(i for i, (s, e) in enumerate(pieces) if e > start)
     last = next(i for i, (s, e) in enumerate(pieces) if e >= end)
