@@ -13,6 +13,7 @@ Modules, one job each:
     numbers      numbers cited as quantities: value, unit, qualifier
     lookback     what stands right before a number (currency, qualifier, label, date)
     figures      figures of the brief: evidence clause, measure, period, speaker
+    periods      a figure's period: time expressions near it
     mentions     name, country and organization patterns shared by the finders below
     participant  a participant being built, and the role it reads as
     people       people, by titles, appositions, verbs of saying and counterparts

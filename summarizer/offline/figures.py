@@ -9,26 +9,9 @@ from . import lexicon as lx
 from .attribution import Attribution
 from .countries import COUNTRIES
 from .numbers import RawFigure, find_figures
-from .patterns import first_char_alternation
-from .scan import Caseless
-from .text import Document, Sentence, clause_around, squash
+from .periods import period, time_expressions
+from .text import Document, clause_around, squash
 
-_MONTHS = "|".join(lx.MONTHS)
-# Lower-case (see .scan), the word boundary that starts every alternative put first so
-# that mid-word positions fail at once, relative periods grouped by first character.
-_RELATIVE = first_char_alternation([re.escape(p.lower()).replace(r"\ ", r"\s+") for p in
-                                    sorted(lx.RELATIVE_PERIODS, key=len, reverse=True)])
-_PERIOD = Caseless(
-    r"\b(?:(?P<rel>(?:" + _RELATIVE + r"))(?![\w])"
-    r"|(?P<part>(?:in|during|for|by|over|through)\s+the\s+(?:first|second|third|fourth|last|past)\s+"
-    r"(?:quarter|half|(?:\w+\s+)?months|(?:\w+\s+)?weeks)(?:\s+of\s+(?:\d{4}|this\s+year|last\s+year))?)"
-    r"|(?P<since>(?:since|by|until|through|before)\s+(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?\d{4})\b"
-    r"|(?P<span>(?:between|from)\s+\d{4}\s+(?:and|to)\s+\d{4}|\d{4}\s*[-–]\s*\d{2,4})\b"
-    r"|(?P<year>(?:(?:in|during|for)\s+)?(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?(?:19|20)\d{2})\b"
-    r"|(?P<month>(?:in|during|since)\s+(?:" + _MONTHS + r"))\b)"
-)
-_COMPARISON = re.compile(r"(?:\bover|\bcompared\s+(?:with|to)|\bthan|\bfrom|\bagainst|\bversus|\bvs\.?)\s+$",
-                         re.IGNORECASE)
 _NP_STOP = {
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his", "her", "my", "your",
     "of", "in", "on", "at", "by", "for", "from", "to", "with", "and", "or", "but", "than", "as", "into",
@@ -70,7 +53,7 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
         index = doc.sentence_index(raw.start)
         if index not in context:
             sentence = doc.sentences[index]
-            context[index] = (list(_PERIOD.finditer(text, doc.lower, sentence.start, sentence.end)),
+            context[index] = (time_expressions(doc, sentence),
                               [f for f in raws if sentence.start <= f.start < sentence.end])
         c_start, c_end = clause_around(doc, raw.start, raw.end)
         evidence = text[c_start:c_end]
@@ -87,47 +70,6 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
             evidence=evidence,
         ))
     return figures
-
-
-# --- period ----------------------------------------------------------------------------
-
-
-def period(text: str, raw: RawFigure, c_start: int, c_end: int, sentence: Sentence, in_sentence: list[re.Match],
-           neighbours: list[RawFigure]) -> str | None:
-    """The time expression of the figure's clause, else of its sentence; comparison bases
-    ("over 2020", "than last year") are not periods, and outside the clause a time
-    expression nearer to another figure belongs to that figure.
-
-    ``in_sentence`` are the time expressions of the figure's sentence, ``neighbours`` the
-    figures that start in it.
-    """
-    for lo, hi, in_clause in ((c_start, c_end, True), (sentence.start, sentence.end, False)):
-        found = []
-        for m in (m for m in in_sentence if lo <= m.start() and m.end() <= hi):
-            if raw.start <= m.start() < raw.end or _COMPARISON.search(text, max(0, m.start() - 20), m.start()):
-                continue
-            if any(f.start <= m.start() < f.end for f in neighbours):
-                continue
-            distance = _distance(m, raw)
-            if not in_clause and any(_distance(m, f) < distance for f in neighbours if f is not raw):
-                continue
-            found.append((distance + (0 if m.end() <= raw.start else 5), m))
-        if found:
-            return _period_text(min(found, key=lambda f: f[0])[1])
-    return None
-
-
-def _distance(m: re.Match, figure: RawFigure) -> int:
-    return figure.start - m.end() if m.end() <= figure.start else max(0, m.start() - figure.end)
-
-
-def _period_text(m: re.Match) -> str:
-    value = squash(m.group())
-    if m.group("year"):
-        value = re.sub(r"^(?i:in|during|for)\s+", "", value)
-    if value[:1].isupper() and not re.match(r"(?:" + _MONTHS + r")\b", value):
-        value = value[0].lower() + value[1:]
-    return value
 
 
 # --- measure ---------------------------------------------------------------------------

@@ -56,7 +56,7 @@ _CORE = Caseless(
 # non-word character, a number word, or "a"/"half a" before a scale word. Python's \s
 # may stand in the one-byte view as a space, \x1c-\x1f or "?", hence _GAP.
 _GAP = r"[\s\x1c-\x1f?]+"
-_DIGIT_CUE = cue(r"\b[0-9]")
+DIGIT_CUE = cue(r"\b[0-9]")
 _A_SCALE_CUE = cue(rf"\b(?:half{_GAP})?an?{_GAP}(?:dozen|hundred|thousand|million|billion|trillion)\b")
 _NUMBER_WORD_CUE = cue_words([*lx.UNITS_WORDS, *lx.TENS_WORDS, "dozen"])
 # re's \d matches the digits of every script; the scan only ASCII ones
@@ -293,12 +293,17 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
     return figures
 
 
+def has_other_digits(text: str) -> bool:
+    """Whether ``text`` has digits of another script than ASCII (which re's \\d matches, the scan not)."""
+    return not text.isascii() and _OTHER_DIGIT.search(text) is not None
+
+
 def _cores(text: str, low: str | None) -> list[re.Match]:
     """The number cores of ``text``: ``_CORE`` tried only where the scan says one can start."""
-    if not text.isascii() and _OTHER_DIGIT.search(text):
+    if has_other_digits(text):
         return list(_CORE.finditer(text, low))
     found = spots(text)
-    candidates = sorted({start for c in (_DIGIT_CUE, _A_SCALE_CUE, _NUMBER_WORD_CUE) for start, _ in found[c]})
+    candidates = sorted({start for c in (DIGIT_CUE, _A_SCALE_CUE, _NUMBER_WORD_CUE) for start, _ in found[c]})
     return list(matches_at(_CORE.exact, text, candidates))
 
 
