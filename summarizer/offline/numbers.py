@@ -59,8 +59,9 @@ _GAP = r"[\s\x1c-\x1f?]+"
 DIGIT_CUE = cue(r"\b[0-9]")
 _A_SCALE_CUE = cue(rf"\b(?:half{_GAP})?an?{_GAP}(?:dozen|hundred|thousand|million|billion|trillion)\b")
 _NUMBER_WORD_CUE = cue_words([*lx.UNITS_WORDS, *lx.TENS_WORDS, "dozen"])
-# re's \d matches the digits of every script; the scan only ASCII ones
-_OTHER_DIGIT = re.compile(r"[^\D0-9]")
+# re's \d matches the digits of every script, the scan only ASCII ones; another script's
+# digit is a "?" in the scan's one-byte view, like a question mark.
+_STAND_IN_CUE = cue(r"\?")
 _SCALE = re.compile(r"(?:\s|\u00a0)?(million|billion|trillion|thousand|mln|bln|mn|bn|trn|tn)\b|(m|b|k|M|B|K)\b",
                     re.IGNORECASE)
 _PERCENT = re.compile(r"(?:\s|\u00a0)?%|(?:\s|\u00a0|-)?per(?:\s|-)?cent\b|(?:\s|\u00a0|-)?pct\b", re.IGNORECASE)
@@ -295,7 +296,7 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
 
 def has_other_digits(text: str) -> bool:
     """Whether ``text`` has digits of another script than ASCII (which re's \\d matches, the scan not)."""
-    return not text.isascii() and _OTHER_DIGIT.search(text) is not None
+    return not text.isascii() and any(text[start].isdecimal() for start, _ in spots(text)[_STAND_IN_CUE])
 
 
 def _cores(text: str, low: str | None) -> list[re.Match]:

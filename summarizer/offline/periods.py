@@ -46,9 +46,7 @@ def time_expressions(doc: Document, sentence: Sentence) -> list[re.Match]:
     """Every time expression in ``sentence``, as ``_PERIOD`` finds them, tried only at cue spots."""
     text, low = doc.text, doc.lower
     lo, hi = sentence.start, sentence.end
-    if "other digits" not in doc.memo:
-        doc.memo["other digits"] = has_other_digits(text)
-    if low is None or doc.memo["other digits"]:
+    if low is None or has_other_digits(text):
         return list(_PERIOD.finditer(text, low, lo, hi))
     found = spots(text)
     anchors = sorted(_starts_in(found[_ANCHOR_CUE], lo, hi) + _starts_in(found[DIGIT_CUE], lo, hi))

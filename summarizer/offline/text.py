@@ -208,7 +208,8 @@ _CLAUSE_BREAK = re.compile(
     r"believes|insisted|argued|recalled|confirmed) that\s+"
 )
 _LEADING_JUNK = re.compile(r"(?:[\"“”‘’'«»(,\s]|(?:But|And|So|Yet|Or|while|but|and|so|yet|or)\s)+")
-_TRAILING_JUNK = re.compile(r"[\"“”‘'«»),;:\s–—-]+$")
+# Trailing junk is a run of these and white space: the regex [\"“”‘'«»),;:\s–—-]+$
+_TRAILING_CHARS = frozenset("\"“”‘'«»),;:–—-")
 
 
 def clause_around(doc: Document, start: int, end: int, min_words: int = 5) -> tuple[int, int]:
@@ -269,12 +270,18 @@ def tidy(text: str, start: int, end: int, keep: tuple[int, int] | None = None) -
     lead = _LEADING_JUNK.match(text, s, e)
     if lead:
         s = lead.end()
-    trail = _TRAILING_JUNK.search(text, s, e)
-    if trail:
-        e = trail.start()
+    e = _before_trailing_junk(text, s, e)
     if keep is not None:
         s, e = min(s, keep[0]), max(e, keep[1])
     return trim(text, s, e)
+
+
+def _before_trailing_junk(text: str, start: int, end: int) -> int:
+    """Where the trailing junk of ``text[start:end]`` starts (else ``end``): read from the end,
+    not searched for at every position."""
+    while end > start and (text[end - 1] in _TRAILING_CHARS or text[end - 1].isspace()):
+        end -= 1
+    return end
 
 
 def squash(text: str) -> str:
