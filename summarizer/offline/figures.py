@@ -122,6 +122,7 @@ _NOT_NOUNS = {"back", "away", "out", "last", "next", "this", "that", "every", "e
               *lx.UNITS_WORDS, *lx.TENS_WORDS}
 _NOUN_STOP = _NP_STOP | _NOT_NOUNS
 _OBJECT_STOP = _NP_STOP | _LEVEL
+_HYPHEN_WORD_END = re.compile(r"-[A-Za-z]+$")
 _BREAK_RE = re.compile(r"[,;:“”\"()–—]")
 _SHARE_OF = re.compile(r"\s+of\s+((?:[\w’'-]+\s+){0,4}?[\w’'-]+)(?=\s+(?:in|last|this|since|by|and|but|was|were|is|are)\b|[,;.:]|$)")
 
@@ -151,7 +152,7 @@ def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -
         if share:  # "3-5% of Germany's total foreign trade"
             return f"share of {squash(share.group(1))}"
     noun = _NOUN_AFTER.match(after)
-    adjective = re.search(r"-[A-Za-z]+$", text[raw.start:raw.end]) is not None  # "a 250-kilometre railway"
+    adjective = _HYPHEN_WORD_END.search(text, raw.start, raw.end) is not None  # "a 250-kilometre railway"
     if noun and noun.group("noun").split()[0] not in _NOUN_STOP \
             and not noun.group("noun").endswith("ed") and (raw.unit not in _MEASURE_UNITS or adjective):
         head = noun.group("noun") + (" " + squash(noun.group("pp")) if noun.group("pp") else "")

@@ -28,6 +28,8 @@ _PERIOD = Caseless(
     r"|(?P<year>(?:(?:in|during|for)\s+)?(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?(?:19|20)\d{2})\b"
     r"|(?P<month>(?:in|during|since)\s+(?:" + _MONTHS + r"))\b)"
 )
+_YEAR_LEAD = re.compile(r"^(?i:in|during|for)\s+")
+_MONTH_FIRST = re.compile(r"(?:" + _MONTHS + r")\b")
 _COMPARISON = re.compile(r"(?:\bover|\bcompared\s+(?:with|to)|\bthan|\bfrom|\bagainst|\bversus|\bvs\.?)\s+$",
                          re.IGNORECASE)
 # Where a time expression can start: its first word (a preposition, "early", a month, the
@@ -111,7 +113,7 @@ def _distance(m: re.Match, figure: RawFigure) -> int:
 def _period_text(m: re.Match) -> str:
     value = squash(m.group())
     if m.group("year"):
-        value = re.sub(r"^(?i:in|during|for)\s+", "", value)
-    if value[:1].isupper() and not re.match(r"(?:" + _MONTHS + r")\b", value):
+        value = _YEAR_LEAD.sub("", value)
+    if value[:1].isupper() and not _MONTH_FIRST.match(value):
         value = value[0].lower() + value[1:]
     return value
