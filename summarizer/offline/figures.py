@@ -9,7 +9,7 @@ from . import lexicon as lx
 from .attribution import Attribution
 from .countries import COUNTRIES
 from .numbers import RawFigure, find_figures
-from .periods import period, time_expressions
+from .periods import period, sentence_periods
 from .text import Document, clause_around, squash
 
 _NP_STOP = {
@@ -53,7 +53,7 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
         index = doc.sentence_index(raw.start)
         if index not in context:
             sentence = doc.sentences[index]
-            context[index] = (time_expressions(doc, sentence),
+            context[index] = (sentence_periods(doc, sentence),
                               [f for f in raws if sentence.start <= f.start < sentence.end])
         c_start, c_end = clause_around(doc, raw.start, raw.end)
         evidence = text[c_start:c_end]
@@ -122,6 +122,7 @@ _NOT_NOUNS = {"back", "away", "out", "last", "next", "this", "that", "every", "e
               *lx.UNITS_WORDS, *lx.TENS_WORDS}
 _NOUN_STOP = _NP_STOP | _NOT_NOUNS
 _OBJECT_STOP = _NP_STOP | _LEVEL
+_POSSESSIVE = re.compile(r"[’']s$")
 _HYPHEN_WORD_END = re.compile(r"-[A-Za-z]+$")
 _BREAK_RE = re.compile(r"[,;:“”\"()–—]")
 _SHARE_OF = re.compile(r"\s+of\s+((?:[\w’'-]+\s+){0,4}?[\w’'-]+)(?=\s+(?:in|last|this|since|by|and|but|was|were|is|are)\b|[,;.:]|$)")
@@ -137,7 +138,7 @@ def measure(text: str, raw: RawFigure, c_start: int, c_end: int, sentence_start:
 
 
 def _proper(word: str) -> bool:
-    return COUNTRIES.is_place_word(re.sub(r"[’']s$", "", word)) or word.isupper()
+    return COUNTRIES.is_place_word(_POSSESSIVE.sub("", word)) or word.isupper()
 
 
 def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -> str | None:
@@ -205,6 +206,10 @@ def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -
     return _np_before(text, tokens, len(tokens))
 
 
+def _has_digit(word: str) -> bool:
+    return not word.isalpha() and any(c.isdigit() for c in word)
+
+
 def _change(word: str) -> str | None:
     return _CHANGES.get(word.lower())
 
@@ -231,7 +236,7 @@ def _np_before(text: str, tokens: list, index: int) -> str | None:
         word = tokens[i][0]
         lower = word.lower()
         gap = text[tokens[i][2]:tokens[i + 1][1]] if i + 1 < len(tokens) else ""
-        if _BREAK_RE.search(gap) or lower in _HARD or lower in _SPEECH or any(c.isdigit() for c in word) \
+        if _BREAK_RE.search(gap) or lower in _HARD or lower in _SPEECH or _has_digit(word) \
                 or word[:1] in "$€£" or _change(word) and lower not in {"cut", "increase", "growth"}:
             break
         start = i
@@ -245,11 +250,11 @@ def _clause_subject(text: str, tokens: list) -> str | None:
     """The first noun phrase of the clause: "This year's trade volumes topped..." -> "trade volumes"."""
     i = 0
     while i < len(tokens) and (tokens[i][0].lower() in _SKIPPED_LEAD
-                               or re.sub(r"[’']s$", "", tokens[i][0].lower()) in _TIME_WORDS):
+                               or _POSSESSIVE.sub("", tokens[i][0].lower()) in _TIME_WORDS):
         i += 1
     j = i
     while j < len(tokens) and not (tokens[j][0].lower() in _HARD or _change(tokens[j][0]) or _is_level(tokens[j][0])
-                                   or any(c.isdigit() for c in tokens[j][0])):
+                                   or _has_digit(tokens[j][0])):
         j += 1
     return _np_span(text, tokens, i, j)
 
@@ -263,7 +268,7 @@ def _np_span(text: str, tokens: list, start: int, end: int) -> str | None:
     """``tokens[start:end]`` as a phrase, without leading/trailing function and time words."""
     span = tokens[start:end]
     for t in span:
-        if any(c.isdigit() for c in t[0]) or t[0][:1] in "$€£":
+        if _has_digit(t[0]) or t[0][:1] in "$€£":
             return None
     while span and (span[0][0].lower() in _SKIPPED_LEAD or span[0][0].lower().rstrip("’'s") in _TIME_WORDS
                     or _change(span[0][0])):

@@ -12,7 +12,7 @@ from .scan import Caseless
 from .scanner import cue_words, spots
 from .text import Document, Sentence, squash
 
-__all__ = ["period", "time_expressions"]
+__all__ = ["period", "sentence_periods", "time_expressions"]
 
 _MONTHS = "|".join(lx.MONTHS)
 # Lower-case (see .scan), the word boundary that starts every alternative put first so
@@ -73,6 +73,14 @@ def time_expressions(doc: Document, sentence: Sentence) -> list[re.Match]:
     return matches
 
 
+def sentence_periods(doc: Document, sentence: Sentence) -> list[re.Match]:
+    """The time expressions of ``sentence`` that may be a figure's period: not comparison
+    bases ("over 2020", "than last year")."""
+    text = doc.text
+    return [m for m in time_expressions(doc, sentence)
+            if not _COMPARISON.search(text, max(0, m.start() - 20), m.start())]
+
+
 def _starts_in(places: list[tuple[int, int]], lo: int, hi: int) -> list[int]:
     """The starts of ``places`` (in order) that fall in ``[lo, hi)``."""
     return [start for start, _ in places[bisect_left(places, (lo, -1)):bisect_left(places, (hi, -1))]]
@@ -87,13 +95,13 @@ def period(text: str, raw: RawFigure, c_start: int, c_end: int, sentence: Senten
     ("over 2020", "than last year") are not periods, and outside the clause a time
     expression nearer to another figure belongs to that figure.
 
-    ``in_sentence`` are the time expressions of the figure's sentence, ``neighbours`` the
-    figures that start in it.
+    ``in_sentence`` are the time expressions of the figure's sentence but comparison bases
+    (:func:`sentence_periods`), ``neighbours`` the figures that start in it.
     """
     for lo, hi, in_clause in ((c_start, c_end, True), (sentence.start, sentence.end, False)):
         found = []
         for m in (m for m in in_sentence if lo <= m.start() and m.end() <= hi):
-            if raw.start <= m.start() < raw.end or _COMPARISON.search(text, max(0, m.start() - 20), m.start()):
+            if raw.start <= m.start() < raw.end:
                 continue
             if any(f.start <= m.start() < f.end for f in neighbours):
                 continue
