@@ -94,6 +94,7 @@ _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 _LETTERS_AND_DOT = _ASCII_LETTERS | {"."}
 _SENTENCE_ENDS = frozenset('.!?"“')
 _MONTH_NAMES = frozenset(lx.MONTHS)
+_MONTH_ENDS = frozenset(month[-3:] for month in lx.MONTHS)  # every month name has three letters or more
 
 
 def last_word(head: str) -> str:
@@ -125,4 +126,4 @@ def ends_with_month(before: str) -> bool:
         return False
     if head.endswith("."):
         head = head[:-1]
-    return last_word(head) in _MONTH_NAMES
+    return head[-3:] in _MONTH_ENDS and last_word(head) in _MONTH_NAMES

@@ -351,9 +351,10 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     # ranges: "3-5%", "3 to 5 percent", "between 3 and 5 percent", "from 10 to 12 million tonnes"
     if following is not None and following.group("digits") is not None:
         join = (_AND_JOIN if ranged_by and ranged_by[1] == "between" else _RANGE_JOIN).match(text, tail.end)
-        window = max(0, following.start() - 8)
-        gap_currency = currency_before(text, following.start(), window)
-        has_gap_currency = bool(gap_currency and join and gap_currency.start() >= join.end())
+        # a currency between the join and the second number ("$3 to $5") only if the join ends before it
+        gap_currency = None if not join or join.end() >= following.start() else currency_before(
+            text, following.start(), max(0, following.start() - 8))
+        has_gap_currency = bool(gap_currency and gap_currency.start() >= join.end())
         join_end = gap_currency.start() if has_gap_currency else following.start()
         same_money = not has_gap_currency or (currency is not None and currency == (
             lx.CURRENCY_SYMBOLS.get(gap_currency.group().strip()) or gap_currency.group().strip().upper()))
