@@ -10,6 +10,7 @@ from .attribution import Attribution
 from .countries import COUNTRIES
 from .numbers import RawFigure, find_figures
 from .periods import period, sentence_periods
+from .shares import find_shares
 from .text import Document, clause_around, squash
 
 _NP_STOP = {
@@ -44,6 +45,7 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
     figures = []
     seen: set[tuple[int, int]] = set()
     raws = find_figures(text, doc.lower)
+    raws = sorted(raws + find_shares(text, doc.lower, raws), key=lambda f: f.start)
     # per sentence holding a figure, found once: its time expressions and the figures in it
     context: dict[int, tuple[list[re.Match], list[RawFigure]]] = {}
     for raw in raws:

@@ -252,7 +252,8 @@ SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion
                "trillion": 1_000_000_000_000}
 # Written scales after a number: "1.2 mln", "€2.4bn", "£300m", "5k".
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9,
-          "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "trn": 1e12, "tn": 1e12}
+          "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "trn": 1e12, "tn": 1e12,
+          "crore": 1e7, "crores": 1e7, "lakh": 1e5, "lakhs": 1e5}  # South Asian scales: "INR 9,400 crore"
 MULTIPLIER_VERBS = {"twice": 2, "three times": 3, "doubled": 2, "double": 2, "doubling": 2, "tripled": 3, "triple": 3, "trebled": 3,
                     "tripling": 3, "quadrupled": 4, "quadruple": 4, "halved": 0.5, "halve": 0.5,
                     "halving": 0.5}
@@ -282,6 +283,19 @@ UNIT_ABBREVIATIONS = {"km": "kilometre", "kms": "kilometre", "sq km": "square ki
                       "gwh": "gigawatt-hour", "twh": "terawatt-hour", "bpd": "barrel per day",
                       "b/d": "barrel per day", "mt": "tonne", "t": "tonne", "cu m": "cubic metre",
                       "tons": "ton", "kilometers": "kilometre", "kilometres": "kilometre"}
+# Counted nouns that name people in general: the unit is "person" (LABELING: figures).
+PEOPLE_NOUNS = {"citizens", "nationals", "residents", "inhabitants", "consumers", "individuals", "fishermen"}
+# Nouns ending in "s" that are not plurals.
+MASS_NOUNS_IN_S = {"gas", "news", "series", "species", "lens", "bus", "chaos", "canvas", "atlas"}
+# Head nouns too vague alone, which keep the noun before them in a unit ("border guard").
+VAGUE_COUNTED_HEADS = {"attempt", "point", "station", "centre", "center", "carrier", "guard", "worker"}
+# Endings and words of adjectives, which are not noun modifiers of a counted noun.
+ADJECTIVE_ENDINGS = ("ed", "al", "ive", "ous", "ful", "ic", "ian", "ish", "ese", "ary", "ble", "less", "ant",
+                     "ent")
+COMMON_ADJECTIVES = {"new", "old", "more", "other", "additional", "further", "young", "major", "small", "large",
+                     "big", "local", "foreign", "senior", "key", "main", "top", "modern", "heavy", "light",
+                     "armed", "skilled", "long", "short", "high", "low", "total", "daily", "annual", "extra",
+                     "such", "many", "few", "several", "some", "same", "own", "full"}
 # Nouns after a number that make it a duration or an age, not a quantity the brief wants.
 DURATION_NOUNS = {"second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade",
                   "century", "weekend", "night", "term", "round", "time", "o'clock"}

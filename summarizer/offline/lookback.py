@@ -27,7 +27,7 @@ def _alternation(words) -> str:
 
 ISO_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
 _CURRENCY_BEFORE = re.compile(
-    "(?:" + "|".join((r"\b" if s[0].isalpha() else "") + re.escape(s)
+    "(?:" + "|".join((r"\b" if s[0].isalpha() else "") + re.escape(s) + "[\u00a0\u202f\u2009]?"  # "US$\u00a0500"
                      for s in sorted(lx.CURRENCY_SYMBOLS, key=len, reverse=True) if not s.startswith("Rs"))
     + r"|\b(?:" + "|".join(ISO_CODES) + r"|Rs\.?)(?:\s|\u00a0)?)$"
 )

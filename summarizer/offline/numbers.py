@@ -46,7 +46,8 @@ def _alternation(words) -> str:
 _FIRST_NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS])
 _NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS, "hundred", "thousand", "million", "billion",
                              "trillion"])
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# thousands grouped by commas, or by no-break or thin spaces ("12\u00a0000")
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
 _CORE = Caseless(
     rf"(?P<digits>(?<![\w.,:/]){_DIGITS})"
     rf"|(?P<words>\b(?:(?:half\s+)?an?\s+(?:dozen|hundred|thousand|million|billion|trillion)"
@@ -62,7 +63,7 @@ _NUMBER_WORD_CUE = cue_words([*lx.UNITS_WORDS, *lx.TENS_WORDS, "dozen"])
 # re's \d matches the digits of every script, the scan only ASCII ones; another script's
 # digit is a "?" in the scan's one-byte view, like a question mark.
 _STAND_IN_CUE = cue(r"\?")
-_SCALE = re.compile(r"(?:\s|\u00a0)?(million|billion|trillion|thousand|mln|bln|mn|bn|trn|tn)\b|(m|b|k|M|B|K)\b",
+_SCALE = re.compile(r"(?:\s|\u00a0)?(million|billion|trillion|thousand|crores?|lakhs?|mln|bln|mn|bn|trn|tn)\b|(m|b|k|M|B|K)\b",
                     re.IGNORECASE)
 _PERCENT = re.compile(r"(?:\s|\u00a0)?%|(?:\s|\u00a0|-)?per(?:\s|-)?cent\b|(?:\s|\u00a0|-)?pct\b", re.IGNORECASE)
 _POINTS = re.compile(r"(?:\s|-)percentage(?:\s|-)points?\b|\s?p\.p\.|\s?pp\b", re.IGNORECASE)
@@ -89,6 +90,7 @@ _MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + "|".join(lx.MON
 _TIME_AFTER = re.compile(r"^(?::\d|\s?(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|UTC\b|hrs\b|o['’]clock))", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b")
 _LETTERS_AFTER = re.compile(r"[A-Za-z]{2,}")
+_FRACTION_AFTER = re.compile(r"[\s-]+(?:halves|thirds|quarters|fifths|tenths)\b", re.IGNORECASE)
 _HYPHEN_ADJECTIVE = re.compile(r"^-(?:year|day|month|week|hour|minute|decade|century)s?(?:-old)?\b|^\s+years?\s+old\b",
                                re.IGNORECASE)
 # After digits, any of the four above in one match: an ordinal, a time, a date, an age.
@@ -113,6 +115,7 @@ _NOUN_STOP = {
     "might", "must", "should", "shall", "did", "do", "does", "not", "it", "they", "we", "he", "she", "also",
     "so", "up", "down", "back", "more", "less", "after", "before", "since", "during", "while", "when",
     "if", "then", "there", "here", "out", "off", "about", "around", "between", "among", "against",
+    "its", "his", "hers", "theirs", "ours", "through", "across", "via", "within", "without", "towards",
 }
 
 
@@ -134,12 +137,35 @@ def singular(noun: str) -> str:
 
 def _looks_plural(word: str) -> bool:
     w = word.lower()
-    return w in lx.IRREGULAR_SINGULAR or (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 2)
+    if w in lx.IRREGULAR_SINGULAR or (w.endswith("men") and len(w) > 5):  # "fishermen", "servicemen"
+        return True
+    if w.endswith("is") and word[:1].isupper():  # "Nepalis", "Pakistanis", not "crisis"
+        return word[:-1] in COUNTRIES.by_demonym
+    return w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 2 and w not in lx.MASS_NOUNS_IN_S
+
+
+def _counts_people(noun: str) -> bool:
+    """People counted by what they are in general ("citizens", "Koreans"): the unit is "person"."""
+    word = noun.split()[-1]
+    if word.lower() in lx.PEOPLE_NOUNS:
+        return True
+    return word[:1].isupper() and (word in COUNTRIES.by_demonym or word[:-1] in COUNTRIES.by_demonym
+                                   or word.endswith("ans"))
+
+
+def _noun_modifier(word: str) -> bool:
+    """A lower-case word that can name the kind of a vague head noun ("border" guards, "aid" workers)."""
+    return word.isalpha() and word.islower() and word not in _NOUN_STOP and word not in _DETERMINERS \
+        and not word.endswith(lx.ADJECTIVE_ENDINGS) and word not in lx.COMMON_ADJECTIVES
+
+
+_GROUP_SEPARATORS = str.maketrans("", "", ",\u00a0\u202f\u2009")
 
 
 def parse_digits(raw: str) -> Decimal:
-    """"1,200" -> 1200, "1.5" -> 1.5 (commas before three digits separate thousands)."""
-    return Decimal(raw.replace(",", ""))
+    """"1,200" -> 1200, "1.5" -> 1.5 (commas, or no-break or thin spaces, before three digits
+    separate thousands)."""
+    return Decimal(raw.translate(_GROUP_SEPARATORS))
 
 
 def parse_words(raw: str) -> Decimal | None:
@@ -214,9 +240,9 @@ def _tail(text: str, pos: int, value: Decimal) -> _Tail:
         qualifier = lx.QUALIFIERS_AFTER.get(m.group().strip(" -").lower(), "more_than")
         pos = text_end = m.end()
     if unit is None:
-        noun, pos = _counted_noun(text, pos, value)
+        noun, pos = _counted_noun(text, pos, value * scale)
         if noun is not None:
-            unit = singular(noun)
+            unit = "person" if _counts_people(noun) else singular(noun)
             m = _AFTER_QUALIFIER.match(text, pos)
             if m and qualifier is None and not m.group().startswith(("+", "-", "plus")):  # "50 tanks or more"
                 qualifier = lx.QUALIFIERS_AFTER.get(" ".join(m.group().split()).lower(), "more_than")
@@ -246,6 +272,9 @@ def _counted_noun(text: str, pos: int, value: Decimal) -> tuple[str | None, int]
             # "cubic metres", "square kilometres" keep their modifier
             if i > 0 and words[i - 1][0].lower() in {"cubic", "square", "nautical"}:
                 return f"{words[i - 1][0].lower()} {word}", end
+            # a vague head keeps the noun before it: "hijacking attempts", "crossing points"
+            if i > 0 and singular(word) in lx.VAGUE_COUNTED_HEADS and _noun_modifier(words[i - 1][0]):
+                return f"{words[i - 1][0]} {word}", end
             return word, end
     return None, pos
 
@@ -324,8 +353,8 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     elif _HYPHEN_ADJECTIVE.match(after):
         return None
     value = parse_words(raw) if is_words else parse_digits(raw)
-    if value is None:
-        return None
+    if value is None or is_words and _FRACTION_AFTER.match(after):
+        return None  # "two-thirds" is a share (see .shares)
 
     # left context: currency, then qualifier or "between"
     fig_start = start

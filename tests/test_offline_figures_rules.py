@@ -1,0 +1,101 @@
+"""Unit tests of the offline rules for figures: shares as fractions, numbers, units, periods, currencies.
+
+Every sentence here is written for the test (fictional events of real countries).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.offline import extract
+
+
+def figures(text: str) -> dict:
+    return {f.text: f for f in extract(text).figures}
+
+
+def one(text: str, wanted: str):
+    found = figures(text)
+    assert wanted in found, list(found)
+    return found[wanted]
+
+
+# --- shares written as fractions are percents -----------------------------------------------
+
+@pytest.mark.parametrize("text, wanted, value, qualifier", [
+    ("Almost a quarter of the harbour budget went to dredging, the port authority said.",
+     "Almost a quarter", 25, "approximately"),
+    ("About a fifth of the wheat crop was lost to the floods in Punjab.", "About a fifth", 20, "approximately"),
+    ("Ferry traffic between Tallinn and Helsinki rose by a third after the new terminal opened.",
+     "a third", 33.33, "exact"),
+    ("Half of the reservoir's capacity is still unused, engineers in Lusaka said.", "Half", 50, "exact"),
+    ("Two-thirds of the delegates backed the draft resolution on fisheries.", "Two-thirds", 66.67, "exact"),
+    ("Grain exports could grow by roughly a half within two years, the ministry in Kyiv said.",
+     "roughly a half", 50, "approximately"),
+    ("The plant is still running at less than half its capacity.", "less than half", 50, "less_than"),
+    ("Officials want at least a fifth of new buses to run on hydrogen.", "at least a fifth", 20, "at_least"),
+    ("Three quarters of the fleet were built before 1990.", "Three quarters", 75, "exact"),
+])
+def test_fraction_as_share_is_a_percent_figure(text, wanted, value, qualifier) -> None:
+    f = one(text, wanted)
+    assert (f.value, f.unit, f.qualifier.value) == (value, "percent", qualifier)
+
+
+@pytest.mark.parametrize("text", [
+    "Trade between Chile and Peru rose in the first half of the year.",
+    "The talks in Oslo lasted half an hour.",
+    "A third country could join the pipeline project later.",
+    "The bridge took a quarter century to build.",
+    "Inflation eased in the second half.",
+])
+def test_fraction_that_is_no_share_is_no_figure(text) -> None:
+    assert not [f for f in extract(text).figures if f.unit == "percent"], figures(text)
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+def test_thousands_grouped_by_no_break_spaces_are_one_number() -> None:
+    f = one("About 14\u00a0500 troops from nine countries took part in the drill in Latvia.", "About 14\u00a0500")
+    assert (f.value, f.unit, f.qualifier.value) == (14_500, "troop", "approximately")
+
+
+def test_currency_sign_may_be_followed_by_a_no_break_space() -> None:
+    f = one("Canberra pledged a further US$\u00a0300 million to the Pacific fund.", "US$\u00a0300 million")
+    assert (f.value, f.unit) == (300_000_000, "USD")
+
+
+def test_crore_and_lakh_scale_a_number() -> None:
+    assert one("The new port in Kerala will cost INR 2,500 crore.", "INR 2,500 crore").value == 25_000_000_000
+    assert one("Some 3 lakh pilgrims visited the shrine in Odisha.", "Some 3 lakh").value == 300_000
+
+
+def test_a_scaled_one_looks_for_a_plural_noun() -> None:
+    # "1 billion" is not one of something: the word after it is not its noun
+    f = one("Tokyo offered loans of up to $1 billion through its aid agency.", "up to $1 billion")
+    assert f.unit == "USD"
+    assert one("Kazakhstan holds more than 1 trillion cubic metres of gas.", "more than 1 trillion").unit \
+        == "cubic metre"
+
+
+# --- units of counted nouns ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, wanted", [
+    ("About 42,000 Filipino citizens work in Kuwait, officials in Manila said.", "About 42,000"),
+    ("Some 7,000 Kenyan nationals are registered in Qatar.", "Some 7,000"),
+    ("Roughly 260,000 Nepalis live in the Gulf states.", "Roughly 260,000"),
+    ("Nearly 15,000 Koreans study in Almaty.", "Nearly 15,000"),
+    ("About 900 fishermen from Sabah lost their licences.", "About 900"),
+])
+def test_people_counted_in_general_are_persons(text, wanted) -> None:
+    assert one(text, wanted).unit == "person"
+
+
+@pytest.mark.parametrize("text, wanted, unit", [
+    ("Police reported at least 11 hijacking attempts in the strait.", "at least 11", "hijacking attempt"),
+    ("Egypt opened four crossing points for aid lorries.", "four", "crossing point"),
+    ("The charity said 19 aid workers had been injured.", "19", "aid worker"),
+    ("Oman will charter six medium-sized gas carriers for the route.", "six", "gas carrier"),
+    ("The navy sent 12 Turkish frigates to the exercise.", "12", "frigate"),
+])
+def test_a_vague_head_noun_keeps_its_noun_modifier(text, wanted, unit) -> None:
+    assert one(text, wanted).unit == unit
