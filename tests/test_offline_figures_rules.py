@@ -99,3 +99,29 @@ def test_people_counted_in_general_are_persons(text, wanted) -> None:
 ])
 def test_a_vague_head_noun_keeps_its_noun_modifier(text, wanted, unit) -> None:
     assert one(text, wanted).unit == unit
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, wanted, period", [
+    ("Seoul will invest $3 billion in Mongolian mining over the next four years.", "$3 billion",
+     "over the next four years"),
+    ("The fund will disburse €400 million over six years.", "€400 million", "over six years"),
+    ("Officials said rice exports could double within three years.", "double", "within three years"),
+    ("Solar capacity in Morocco has tripled over the past decade.", "tripled", "over the past decade"),
+    ("Cod stocks in the Baltic have fallen by 60 percent since the early 1990s.", "60 percent",
+     "since the early 1990s"),
+    ("More than 80,000 people have fled to Chad since the fighting began.", "More than 80,000",
+     "since the fighting began"),
+    ("Nearly 12,000 refugees have crossed since the 2022 coup.", "Nearly 12,000", "since the 2022 coup"),
+    ("Remittances reached 31 percent of output last fiscal year.", "31 percent", "last fiscal year"),
+    ("Output should reach 60 bcm by the end of the decade.", "60 bcm", "by the end of the decade"),
+    ("Freight rates have risen two-fold since the autumn.", "two-fold", "since the autumn"),
+])
+def test_period_of_a_figure(text, wanted, period) -> None:
+    assert one(text, wanted).period == period
+
+
+def test_a_year_after_over_is_a_comparison_base_but_a_span_after_over_is_a_period() -> None:
+    assert one("Exports rose 7 percent over 2022.", "7 percent").period is None
+    assert one("Exports rose 7 percent over the past year.", "7 percent").period == "over the past year"

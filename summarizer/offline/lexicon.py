@@ -341,6 +341,9 @@ RELATIVE_PERIODS = (
     "the first quarter", "the second quarter", "the third quarter", "the fourth quarter",
     "the first half", "the second half", "the first six months", "the first nine months",
     "year-on-year", "year on year", "over the past year", "so far this year", "since the start of the year",
+    "last fiscal year", "this fiscal year", "next fiscal year", "the last fiscal year", "the previous fiscal year",
+    "the current fiscal year", "last financial year", "this financial year", "the last financial year",
+    "the previous financial year", "the current financial year",
 )
 
 # --- topics ----------------------------------------------------------------------------

@@ -15,12 +15,24 @@ from .text import Document, Sentence, squash
 __all__ = ["period", "sentence_periods", "time_expressions"]
 
 _MONTHS = "|".join(lx.MONTHS)
+_COUNT_WORDS = "|".join([*lx.UNITS_WORDS, *lx.TENS_WORDS, "several", "few"])
+# events that news dates a span from: "since the war began"
+_EVENTS = "war|fighting|conflict|crisis|campaign|invasion|pandemic|coup|outbreak|uprising|start|beginning"
 # Lower-case (see .scan), the word boundary that starts every alternative put first so
 # that mid-word positions fail at once, relative periods grouped by first character.
 _RELATIVE = first_char_alternation([re.escape(p.lower()).replace(r"\ ", r"\s+") for p in
                                     sorted(lx.RELATIVE_PERIODS, key=len, reverse=True)])
 _PERIOD = Caseless(
     r"\b(?:(?P<rel>(?:" + _RELATIVE + r"))(?![\w])"
+    # a span of time: "over the next five years", "within two years", "over a decade"
+    r"|(?P<span_of>(?:over|within)\s+(?:the\s+(?:next|past|last|coming|previous)\s+)?(?:(?:an?|" + _COUNT_WORDS
+    + r"|\d{1,3})\s+)?(?:years?|decades?|months?|weeks?))\b"
+    # since an event or a decade: "since the war began", "since the early 1990s", "since the 2021 coup"
+    r"|(?P<event>since\s+(?:independence|the\s+(?:(?:early|late|mid-?)\s*)?(?:19|20)\d0s|(?:(?:early|late|mid-?)\s*)?"
+    r"(?:19|20)\d0s|the\s+(?:19|20)\d{2}\s+[a-z]+|the\s+(?:" + _EVENTS + r")(?:\s+(?:began|started|erupted|broke\s+out))?))\b"
+    # since a season ("since the autumn"); "in the spring" dates an event more often than a figure
+    r"|(?P<season>since\s+the\s+(?:spring|summer|autumn|fall|winter)(?:\s+of\s+\d{4})?)\b"
+    r"|(?P<end_of>by\s+the\s+end\s+of\s+(?:the|this|next)\s+(?:decade|year|month))\b"
     r"|(?P<part>(?:in|during|for|by|over|through)\s+the\s+(?:first|second|third|fourth|last|past)\s+"
     r"(?:quarter|half|(?:\w+\s+)?months|(?:\w+\s+)?weeks)(?:\s+of\s+(?:\d{4}|this\s+year|last\s+year))?)"
     r"|(?P<since>(?:since|by|until|through|before)\s+(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?\d{4})\b"
@@ -34,12 +46,13 @@ _COMPARISON = re.compile(r"(?:\bover|\bcompared\s+(?:with|to)|\bthan|\bfrom|\bag
                          re.IGNORECASE)
 # Where a time expression can start: its first word (a preposition, "early", a month, the
 # first word of a relative period), or a digit (the scan's DIGIT_CUE).
-_PERIOD_CUE = cue_words({"in", "during", "for", "by", "over", "through", "since", "until", "before", "between",
+_PERIOD_CUE = cue_words({"in", "during", "for", "by", "over", "through", "since", "until", "before", "between", "within",
                          "from", "early", "late", "mid", *lx.MONTHS, *(p.split()[0] for p in lx.RELATIVE_PERIODS)})
 _SEASON_CUE = cue_words({"early", "late", "mid"}, whole=False)  # "mid2024": no space needed
 # Every time expression holds one of these (or a digit), at most five words after its start
 # ("since the start of the year").
-_ANCHOR_CUE = cue_words({"year", "month", "week", "quarter", "decade", "half", "months", "weeks", *lx.MONTHS},
+_ANCHOR_CUE = cue_words({"year", "month", "week", "quarter", "decade", "half", "months", "weeks", *lx.MONTHS,
+                         "independence", "spring", "summer", "autumn", "fall", "winter", *_EVENTS.split("|")},
                         whole=False)
 _MOST_WORDS_BEFORE_ANCHOR = 5
 
