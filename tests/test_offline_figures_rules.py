@@ -125,3 +125,33 @@ def test_period_of_a_figure(text, wanted, period) -> None:
 def test_a_year_after_over_is_a_comparison_base_but_a_span_after_over_is_a_period() -> None:
     assert one("Exports rose 7 percent over 2022.", "7 percent").period is None
     assert one("Exports rose 7 percent over the past year.", "7 percent").period == "over the past year"
+
+
+# --- currencies named in words: ISO 4217 by the countries of the article ---------------------
+
+@pytest.mark.parametrize("text, wanted, unit", [
+    ("Norway's fund will put 90 billion crowns into offshore wind, officials in Oslo said.", "90 billion crowns",
+     "NOK"),
+    ("Sweden will spend 35 billion crowns on air defence, the Swedish government said.", "35 billion crowns",
+     "SEK"),
+    ("Denmark set aside 12 billion crowns for flood defences along the Danish coast.", "12 billion crowns",
+     "DKK"),
+    ("The Czech cabinet approved 8 billion crowns for rail lines in the Czech Republic.", "8 billion crowns",
+     "CZK"),
+    ("Migrants sent 200 billion rupees home to Nepal last year, Nepal's central bank said.",
+     "200 billion rupees", "NPR"),
+    ("Pakistan will raise 90 billion rupees from bonds, Pakistani officials said.", "90 billion rupees", "PKR"),
+    ("Subsidies cost India 2 trillion rupees.", "2 trillion rupees", "INR"),
+    ("Manila will borrow 50 billion pesos, the Philippines finance department said.", "50 billion pesos", "PHP"),
+    ("Ottawa pledged 3 billion Canadian dollars to the Arctic programme.", "3 billion Canadian dollars", "CAD"),
+    ("Australia will spend 4 billion dollars on northern bases, Australian ministers said in Canberra.",
+     "4 billion dollars", "AUD"),
+    ("The canal earned Egypt 9 billion pounds, Egyptian officials said in Egypt.", "9 billion pounds", "EGP"),
+])
+def test_shared_currency_name_takes_the_articles_country(text, wanted, unit) -> None:
+    assert one(text, wanted).unit == unit
+
+
+def test_dollars_stay_us_dollars_without_a_dollar_country() -> None:
+    assert one("Freight from Mumbai to Rotterdam now costs 60 dollars a tonne, Indian traders said.",
+               "60 dollars").unit == "USD"

@@ -12,6 +12,8 @@ Modules, one job each:
                  (the titles themselves and name folding: summarizer.names)
     numbers      numbers cited as quantities: value, unit, qualifier
     lookback     what stands right before a number (currency, qualifier, label, date)
+    currencies   currencies named in words, as ISO 4217 codes by the article's countries
+    shares       fractions used as shares ("a third of"), as percents
     figures      figures of the brief: evidence clause, measure, period, speaker
     periods      a figure's period: time expressions near it
     mentions     name, country and organization patterns shared by the finders below

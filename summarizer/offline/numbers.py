@@ -20,7 +20,8 @@ from . import lexicon as lx
 from .countries import COUNTRIES
 from .patterns import alternation
 from .scan import Caseless, lowered
-from .lookback import (ISO_CODES, QUALIFIER_BEFORE, between_before, currency_before, ends_with_clock,
+from .currencies import currency_after
+from .lookback import (QUALIFIER_BEFORE, between_before, currency_before, ends_with_clock,
                        ends_with_letter, ends_with_month, is_identifier, last_word, qualifier_before)
 from .scanner import cue, cue_words, matches_at, spots
 
@@ -76,8 +77,6 @@ _RATIO_UNITS = {"percent": "percent", "points": "percentage_points", "basis": "b
                 "times": "times"}
 _RATIO_UNIT = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in zip(
     _RATIO_UNITS, (_PERCENT, _POINTS, _BASIS_POINTS, _FOLD, _TIMES))), re.IGNORECASE)
-_CURRENCY_AFTER = re.compile(r"\s+(" + _alternation(lx.CURRENCY_WORDS) + r"|" + "|".join(ISO_CODES) + r")\b",
-                             re.IGNORECASE)
 _UNIT_ABBREVIATION = re.compile(r"(?:\s|\u00a0)?(" + _alternation(
     [k for k in lx.UNIT_ABBREVIATIONS if k not in {"t", "mt"}] + ["bcm", "tcm"]) + r")\b", re.IGNORECASE)
 _HYPHEN_UNIT = re.compile(r"-(kilomet(?:re|er)|km|mile|metre|meter|tonne|ton|megawatt|MW|gigawatt|GW|hectare|litre|"
@@ -214,11 +213,10 @@ def _tail(text: str, pos: int, value: Decimal) -> _Tail:
         unit, pos = _RATIO_UNITS[m.lastgroup], m.end()
         text_end = pos
     if unit is None:
-        m = _CURRENCY_AFTER.match(text, pos)
-        if m:
-            word = m.group(1).lower()
-            unit = lx.CURRENCY_WORDS.get(" ".join(word.split())) or m.group(1).upper()
-            pos = text_end = m.end()
+        named = currency_after(text, pos)
+        if named:
+            unit, pos = named
+            text_end = pos
     if unit is None:
         m = _UNIT_ABBREVIATION.match(text, pos)
         if m:
