@@ -155,3 +155,13 @@ def test_shared_currency_name_takes_the_articles_country(text, wanted, unit) -> 
 def test_dollars_stay_us_dollars_without_a_dollar_country() -> None:
     assert one("Freight from Mumbai to Rotterdam now costs 60 dollars a tonne, Indian traders said.",
                "60 dollars").unit == "USD"
+
+
+# --- a title line's figure stated again in the body ------------------------------------------
+
+def test_a_title_figure_repeated_in_the_body_is_one_figure() -> None:
+    text = ("Chile and Peru agree to build 400 km of new power lines\n\n"
+            "LIMA, May 3 - Chile and Peru agreed on Tuesday to build 400 km of new power lines "
+            "across the Atacama desert, the Peruvian energy ministry said.")
+    found = [f for f in extract(text).figures if f.value == 400]
+    assert len(found) == 1 and found[0].evidence.startswith("Chile and Peru agreed")

@@ -45,7 +45,7 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
     figures = []
     seen: set[tuple[int, int]] = set()
     raws = find_figures(text, doc.lower)
-    raws = sorted(raws + find_shares(text, doc.lower, raws), key=lambda f: f.start)
+    raws = _without_title_repeats(doc, sorted(raws + find_shares(text, doc.lower, raws), key=lambda f: f.start))
     # per sentence holding a figure, found once: its time expressions and the figures in it
     context: dict[int, tuple[list[re.Match], list[RawFigure]]] = {}
     for raw in raws:
@@ -72,6 +72,19 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
             evidence=evidence,
         ))
     return figures
+
+
+def _without_title_repeats(doc: Document, raws: list[RawFigure]) -> list[RawFigure]:
+    """The figures but those of a title line that the body states again ("... for up to 50,000
+    workers" over the story that says it): the body's is the one with context."""
+    if len(doc.paragraphs) < 2:
+        return raws
+    start, end = doc.paragraphs[0]
+    title = doc.text[start:end]
+    if "\n" in title or title.rstrip("”’\"' ")[-1:] in ".!?:":
+        return raws
+    body = {(f.value, f.unit) for f in raws if f.start >= end}
+    return [f for f in raws if not (f.end <= end and (f.value, f.unit) in body)]
 
 
 # --- measure ---------------------------------------------------------------------------
