@@ -11,6 +11,8 @@ Modules, one job each:
     lexicon      word lists of news style: kinds of titles, verbs of saying, units, keywords
                  (the titles themselves and name folding: summarizer.names)
     numbers      numbers cited as quantities: value, unit, qualifier
+    multipliers  multipliers in words ("doubled", "twofold")
+    rawfigure    a number found, before measure, period and speaker
     lookback     what stands right before a number (currency, qualifier, label, date)
     currencies   currencies named in words, as ISO 4217 codes by the article's countries
     shares       fractions used as shares ("a third of"), as percents

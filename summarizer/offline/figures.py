@@ -10,7 +10,6 @@ from .attribution import Attribution
 from .countries import COUNTRIES
 from .numbers import RawFigure, find_figures
 from .periods import period, sentence_periods
-from .shares import find_shares
 from .text import Document, clause_around, squash
 
 _NP_STOP = {
@@ -44,8 +43,7 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
     text = doc.text
     figures = []
     seen: set[tuple[int, int]] = set()
-    raws = find_figures(text, doc.lower)
-    raws = _without_title_repeats(doc, sorted(raws + find_shares(text, doc.lower, raws), key=lambda f: f.start))
+    raws = _without_title_repeats(doc, find_figures(text, doc.lower))
     # per sentence holding a figure, found once: its time expressions and the figures in it
     context: dict[int, tuple[list[re.Match], list[RawFigure]]] = {}
     for raw in raws:

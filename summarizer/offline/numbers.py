@@ -23,21 +23,10 @@ from .scan import Caseless, lowered
 from .currencies import currency_after
 from .lookback import (QUALIFIER_BEFORE, between_before, currency_before, ends_with_clock,
                        ends_with_letter, ends_with_month, is_identifier, last_word, qualifier_before)
+from .multipliers import find_multipliers
+from .rawfigure import RawFigure, as_number
 from .scanner import cue, cue_words, matches_at, spots
-
-
-@dataclass
-class RawFigure:
-    """One number found in the text, before measure, period and speaker are added."""
-
-    start: int  # span of the figure's text, qualifier included when it is kept
-    end: int
-    value: int | float
-    value_max: int | float | None
-    unit: str
-    qualifier: str
-    noun: str | None = None  # the counted noun as written ("people"), if any
-    tail_end: int = 0  # end of the number and its unit/noun, for the measure
+from .shares import find_shares
 
 
 def _alternation(words) -> str:
@@ -95,16 +84,6 @@ _HYPHEN_ADJECTIVE = re.compile(r"^-(?:year|day|month|week|hour|minute|decade|cen
 # After digits, any of the four above in one match: an ordinal, a time, a date, an age.
 _DATE_OR_AGE_AFTER = re.compile("|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"
                                           for p in (_ORDINAL_AFTER, _TIME_AFTER, _MONTH_AFTER, _HYPHEN_ADJECTIVE)))
-# "doubled", "more than doubled", "plans to double", "roughly double the number", "twice as"
-_MULTIPLIER = Caseless(
-    r"\b(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)"
-    r"|(?P<fold>(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold)"
-    r"|(?P<adj>double|triple|twice|three\s+times)(?=\s+(?:the|as)\b)"
-    r"|(?P<inf>double|triple|quadruple|halve))\b",
-)
-_MULTIPLIER_CUE = cue_words(["double", "triple", "trebled", "quadruple", "halve", "twice", "three times",
-                             *(f"{n}fold" for n in ("two", "three", "four", "five", "six", "seven", "eight", "nine",
-                                                     "ten", "twenty", "hundred", "thousand"))], whole=False)
 _DETERMINERS = {"the", "these", "those", "both", "all", "its", "their", "our", "his", "her", "every", "each",
                 "no", "any", "this", "that", "my", "your", "whose", "which", "first", "last", "other"}
 _NOUN_STOP = {
@@ -183,11 +162,6 @@ def parse_words(raw: str) -> Decimal | None:
         if len(words) == 1 and words[0] in lx.UNITS_WORDS:
             return Decimal(lx.UNITS_WORDS[words[0]]) * factor
         return None
-
-
-def as_number(value: Decimal) -> int | float:
-    """An int when integral (1800000000, not 1.8e9), else a float."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @dataclass
@@ -295,28 +269,8 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
             continue
         figures.append(figure)
         skip_until = figure.tail_end
-    taken = [(f.start, f.end) for f in figures]
-    for m in matches_at(_MULTIPLIER.exact, text, [start for start, _ in spots(text)[_MULTIPLIER_CUE]]):
-        if any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        key = next(k for k in ("verb", "fold", "adj", "inf") if m.group(k))
-        verb = " ".join(m.group(key).lower().split())
-        if key == "fold":  # "twofold" -> 2
-            word = verb[:-4]
-            multiple = lx.UNITS_WORDS.get(word) or lx.TENS_WORDS.get(word) or lx.SCALE_WORDS[word]
-        else:
-            multiple = lx.MULTIPLIER_VERBS[verb]
-        if key == "inf" and not re.search(r"\b(?:to|will|would|could|\w+'ll)\s+$", text[max(0, m.start() - 12):m.start()],
-                                          re.IGNORECASE):
-            continue
-        start, end = m.start(), m.end()
-        q = QUALIFIER_BEFORE.spans(text, low, max(0, start - 24), start) if key != "inf" else None
-        q = next(q, None) if q is not None else None
-        qualifier = lx.QUALIFIERS_BEFORE[" ".join(q.group(1).lower().split())][0] if q else "exact"
-        if q:
-            start = q.start(1)
-        figures.append(RawFigure(start, end, as_number(Decimal(str(multiple))), None,
-                                 "times", qualifier, None, end))
+    figures += find_multipliers(text, low, figures)
+    figures += find_shares(text, low, figures)
     figures.sort(key=lambda f: f.start)
     return figures
 

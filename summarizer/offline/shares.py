@@ -13,7 +13,7 @@ import re
 
 from . import lexicon as lx
 from .lookback import qualifier_before
-from .numbers import RawFigure
+from .rawfigure import RawFigure
 from .scanner import cue_words, spots
 
 __all__ = ["find_shares"]
