@@ -165,3 +165,27 @@ def test_a_title_figure_repeated_in_the_body_is_one_figure() -> None:
             "across the Atacama desert, the Peruvian energy ministry said.")
     found = [f for f in extract(text).figures if f.value == 400]
     assert len(found) == 1 and found[0].evidence.startswith("Chile and Peru agreed")
+
+
+# --- multipliers ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, wanted, value, qualifier", [
+    ("Hanoi aims to more than double its rice exports to Africa.", "more than double", 2, "more_than"),
+    ("The terminal would need nearly double its present capacity.", "nearly double", 2, "approximately"),
+    ("The port plan foresees doubling its berth space.", "doubling", 2, "exact"),
+    ("The goal is more than tripling the cargo crossing the Caspian.", "more than tripling", 3, "more_than"),
+    ("For the second phase we need at least four times that.", "at least four times", 4, "at_least"),
+    ("Turkey's trade reached $40 billion, roughly six times Greece's.", "roughly six times", 6, "approximately"),
+])
+def test_multiplier_in_words(text, wanted, value, qualifier) -> None:
+    f = one(text, wanted)
+    assert (f.value, f.unit, f.qualifier.value) == (value, "times", qualifier)
+
+
+def test_a_range_of_number_words() -> None:
+    f = one("Desalinated water costs two to three times as much as river water.", "two to three times")
+    assert (f.value, f.value_max, f.unit) == (2, 3, "times")
+
+
+def test_times_of_a_frequency_is_no_multiplier() -> None:
+    assert not figures("The ferry sails three times a week between Aktau and Baku.")

@@ -60,7 +60,7 @@ _POINTS = re.compile(r"(?:\s|-)percentage(?:\s|-)points?\b|\s?p\.p\.|\s?pp\b", r
 _BASIS_POINTS = re.compile(r"\s+basis\s+points?\b", re.IGNORECASE)
 _FOLD = re.compile(r"-?fold\b", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times(?=\s+(?:more|higher|larger|greater|bigger|less|lower|smaller|as|the|over|faster|"
-                    r"cheaper|fewer)\b)", re.IGNORECASE)
+                    r"cheaper|fewer|that|this|its|their|what|[A-Z][\w-]*['’]s)\b)", re.IGNORECASE)
 # The five above in one match, tried in that order; the group's name says which.
 _RATIO_UNITS = {"percent": "percent", "points": "percentage_points", "basis": "basis_point", "fold": "times",
                 "times": "times"}
@@ -330,7 +330,9 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     value_max = None
     fig_end = tail.text_end
     # ranges: "3-5%", "3 to 5 percent", "between 3 and 5 percent", "from 10 to 12 million tonnes"
-    if following is not None and following.group("digits") is not None:
+    # a range joins digits to digits, or number words to number words ("two to three times")
+    if following is not None and (following.group("digits") is not None
+                                  or is_words and following.group("words") is not None):
         join = (_AND_JOIN if ranged_by and ranged_by[1] == "between" else _RANGE_JOIN).match(text, tail.end)
         # a currency between the join and the second number ("$3 to $5") only if the join ends before it
         gap_currency = None if not join or join.end() >= following.start() else currency_before(
@@ -342,7 +344,7 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
         if join and join.end() == join_end and same_money:
             is_from = ranged_by is not None and ranged_by[1] == "from"
             if not is_from or tail.unit is None:
-                upper = parse_digits(following.group())
+                upper = parse_words(following.group()) if is_words else parse_digits(following.group())
                 second = _tail(text, following.end(), upper)
                 unit_ok = (tail.unit is None and not (currency and second.unit)) or tail.unit == second.unit
                 if unit_ok and (second.unit or tail.unit or currency) and not _looks_like_year_pair(value, upper):
