@@ -189,3 +189,48 @@ def test_a_range_of_number_words() -> None:
 
 def test_times_of_a_frequency_is_no_multiplier() -> None:
     assert not figures("The ferry sails three times a week between Aktau and Baku.")
+
+
+# --- counts ------------------------------------------------------------------------------------
+
+def test_such_before_the_counted_noun() -> None:
+    f = one("The coast guard logged at least 40 such incidents in the Sulu Sea.", "at least 40")
+    assert (f.value, f.unit, f.qualifier.value) == (40, "incident", "at_least")
+
+
+def test_more_than_a_number_of_companies() -> None:
+    f = one("More than 1,500 companies from Vietnam exhibited in Osaka.", "More than 1,500")
+    assert (f.value, f.unit, f.qualifier.value) == (1500, "company", "more_than")
+
+
+def test_a_demonym_without_plural_ending_counts_people() -> None:
+    f = one("Nearly 2 million Sudanese have fled to Chad.", "Nearly 2 million")
+    assert (f.value, f.unit) == (2_000_000, "person")
+
+
+def test_a_number_word_starting_a_sentence_after_a_place_name() -> None:
+    f = one("The bus was attacked near Srinagar. Seven pilgrims were wounded.", "Seven")
+    assert (f.value, f.unit) == (7, "pilgrim")
+
+
+def test_two_dozen_is_twenty_four() -> None:
+    f = one("Two dozen ships waited outside the port of Aden.", "Two dozen")
+    assert (f.value, f.unit) == (24, "ship")
+
+
+@pytest.mark.parametrize("text", [
+    "The road runs within a few dozen kilometres of the border.",
+    "It is a modest sum for two economies of our size.",
+    "Trade is the best investment two nations can make.",
+])
+def test_vague_or_referring_number_words_are_no_figures(text) -> None:
+    assert not figures(text)
+
+
+@pytest.mark.parametrize("text, wanted, value, unit", [
+    ("Kuala Lumpur said trade reached RM85 billion last year.", "RM85 billion", 85_000_000_000, "MYR"),
+    ("Jakarta set aside Rp12 trillion for ports.", "Rp12 trillion", 12_000_000_000_000, "IDR"),
+])
+def test_a_currency_of_letters_glued_to_the_number(text, wanted, value, unit) -> None:
+    f = one(text, wanted)
+    assert (f.value, f.unit) == (value, unit)

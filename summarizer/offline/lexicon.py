@@ -261,7 +261,8 @@ MULTIPLIER_VERBS = {"twice": 2, "three times": 3, "doubled": 2, "double": 2, "do
 # Currency symbols and words -> ISO 4217. Codes themselves ("USD 5 million") come from pycountry.
 CURRENCY_SYMBOLS = {"US$": "USD", "U.S.$": "USD", "$": "USD", "A$": "AUD", "C$": "CAD", "HK$": "HKD",
                     "S$": "SGD", "NZ$": "NZD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₹": "INR",
-                    "₺": "TRY", "₩": "KRW", "₴": "UAH", "₸": "KZT", "Rs": "INR", "Rs.": "INR"}
+                    "₺": "TRY", "₩": "KRW", "₴": "UAH", "₸": "KZT", "Rs": "INR", "Rs.": "INR",
+                    "RM": "MYR", "Rp": "IDR", "R$": "BRL", "₱": "PHP", "₦": "NGN", "₪": "ILS"}
 CURRENCY_WORDS = {
     "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD", "euros": "EUR",
     "euro": "EUR", "pounds sterling": "GBP", "pounds": "GBP", "sterling": "GBP", "rubles": "RUB",
@@ -283,6 +284,9 @@ UNIT_ABBREVIATIONS = {"km": "kilometre", "kms": "kilometre", "sq km": "square ki
                       "gwh": "gigawatt-hour", "twh": "terawatt-hour", "bpd": "barrel per day",
                       "b/d": "barrel per day", "mt": "tonne", "t": "tonne", "cu m": "cubic metre",
                       "tons": "ton", "kilometers": "kilometre", "kilometres": "kilometre"}
+# Nouns that "two" refers to in a story about two parties ("investment two nations can make").
+PARTY_NOUNS = {"countries", "nations", "economies", "governments", "leaders", "sides", "neighbours", "neighbors",
+               "capitals", "peoples", "presidents", "ministers", "states"}
 # Counted nouns that name people in general: the unit is "person" (LABELING: figures).
 PEOPLE_NOUNS = {"citizens", "nationals", "residents", "inhabitants", "consumers", "individuals", "fishermen"}
 # Nouns ending in "s" that are not plurals.

@@ -84,6 +84,8 @@ def is_identifier(before: str) -> bool:
         return False
     if word.lower() in lx.IDENTIFIER_WORDS:
         return True
+    if word.endswith(".") and len(head) < len(before):
+        return False  # "... in Kashmir. Nine pilgrims": a full stop and space end the sentence before
     # a capitalised word right before a bare number, not at a sentence start
     lead = head[:i]
     sentence_start = not lead or lead.rstrip()[-1:] in _SENTENCE_ENDS

@@ -35,11 +35,11 @@ def _alternation(words) -> str:
 
 _FIRST_NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS])
 _NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS, "hundred", "thousand", "million", "billion",
-                             "trillion"])
+                             "trillion", "dozen"])
 # thousands grouped by commas, or by no-break or thin spaces ("12\u00a0000")
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
 _CORE = Caseless(
-    rf"(?P<digits>(?<![\w.,:/]){_DIGITS})"
+    rf"(?P<digits>(?:(?<![\w.,:/])|(?<=\bRM)|(?<=\bRp)|(?<=\bRs)){_DIGITS})"
     rf"|(?P<words>\b(?:(?:half\s+)?an?\s+(?:dozen|hundred|thousand|million|billion|trillion)"
     rf"|{_FIRST_NUMBER_WORD}(?:(?:\s+and\s+|\s+|-){_NUMBER_WORD})*|dozen)\b)",
 )
@@ -48,6 +48,7 @@ _CORE = Caseless(
 # may stand in the one-byte view as a space, \x1c-\x1f or "?", hence _GAP.
 _GAP = r"[\s\x1c-\x1f?]+"
 DIGIT_CUE = cue(r"\b[0-9]")
+_GLUED_CURRENCY_CUE = cue(r"\b(?:RM|Rp|Rs)[0-9]", caseless=False)  # the digits start two characters in
 _A_SCALE_CUE = cue(rf"\b(?:half{_GAP})?an?{_GAP}(?:dozen|hundred|thousand|million|billion|trillion)\b")
 _NUMBER_WORD_CUE = cue_words([*lx.UNITS_WORDS, *lx.TENS_WORDS, "dozen"])
 # re's \d matches the digits of every script, the scan only ASCII ones; another script's
@@ -156,6 +157,9 @@ def parse_words(raw: str) -> Decimal | None:
         words = ["one", *words[1:]]
     if words == ["dozen"] or words == ["one", "dozen"]:
         return Decimal(12) * factor
+    if len(words) > 1 and words[-1] == "dozen":  # "two dozen" = 24
+        dozens = parse_words(" ".join(words[:-1]))
+        return None if dozens is None else dozens * 12 * factor
     try:
         return Decimal(text2num(" ".join(words), "en")) * factor
     except ValueError:
@@ -232,8 +236,10 @@ def _counted_noun(text: str, pos: int, value: Decimal) -> tuple[str | None, int]
         word = m.group(1).rstrip("’'")
         if word.lower() in _NOUN_STOP:
             break
-        words.append((word, m.end()))
         cursor = m.end()
+        if word.lower() == "such" and not words:  # "40 such incidents"
+            continue
+        words.append((word, m.end()))
         if value != 1 and _looks_plural(word):
             break
     for i, (word, end) in enumerate(words):
@@ -248,6 +254,8 @@ def _counted_noun(text: str, pos: int, value: Decimal) -> tuple[str | None, int]
             if i > 0 and singular(word) in lx.VAGUE_COUNTED_HEADS and _noun_modifier(words[i - 1][0]):
                 return f"{words[i - 1][0]} {word}", end
             return word, end
+    if words and value != 1 and words[-1][0] in COUNTRIES.by_demonym and words[-1][0].endswith(("ese", "ss")):
+        return words[-1]
     return None, pos
 
 
@@ -285,7 +293,8 @@ def _cores(text: str, low: str | None) -> list[re.Match]:
     if has_other_digits(text):
         return list(_CORE.finditer(text, low))
     found = spots(text)
-    candidates = sorted({start for c in (DIGIT_CUE, _A_SCALE_CUE, _NUMBER_WORD_CUE) for start, _ in found[c]})
+    candidates = sorted({start for c in (DIGIT_CUE, _A_SCALE_CUE, _NUMBER_WORD_CUE) for start, _ in found[c]}
+                        | {start + 2 for start, _ in found[_GLUED_CURRENCY_CUE]})
     return list(matches_at(_CORE.exact, text, candidates))
 
 
@@ -297,7 +306,8 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     after = text[end:end + 40]
     # identifiers and dates
     if not is_words:
-        if ends_with_letter(before) or _LETTERS_AFTER.match(after) and not _SCALE.match(after) \
+        glued = before.endswith(("RM", "Rp", "Rs")) and currency_before(before, len(before)) is not None
+        if ends_with_letter(before) and not glued or _LETTERS_AFTER.match(after) and not _SCALE.match(after) \
                 and not _PERCENT.match(after) and not _FOLD.match(after) and not _UNIT_ABBREVIATION.match(after):
             return None
         if _DATE_OR_AGE_AFTER.match(after) or ends_with_clock(before) or ends_with_month(before):
@@ -365,7 +375,7 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     if not currency and tail.scale == 1 and _is_year(raw, value) and unit not in {"percent", "times"}:
         return None
     if not currency and tail.unit not in {"percent", "percentage_points", "times"} and tail.scale == 1:
-        if is_identifier(before) or (is_words and not _counted_word_number(raw, before, value)):
+        if is_identifier(before) or (is_words and not _counted_word_number(raw, before, value, tail.noun)):
             return None
     if keep_qualifier and q is not None:
         fig_start = min(fig_start, fig_start - len(lead) + q[0])
@@ -384,9 +394,12 @@ def _looks_like_year_pair(a: Decimal, b: Decimal) -> bool:
     return 1800 <= a <= 2100 and 1800 <= b <= 2100
 
 
-def _counted_word_number(raw: str, before: str, value: Decimal) -> bool:
-    """Number words count something unless they refer ("the two leaders") or are "one"."""
+def _counted_word_number(raw: str, before: str, value: Decimal, noun: str | None) -> bool:
+    """Number words count something unless they refer ("the two leaders", "two nations can"),
+    are vague ("a few dozen") or are "one"."""
     if raw.lower() in {"one", "a", "an"}:
         return False
+    if raw.lower() == "two" and noun is not None and noun.lower() in lx.PARTY_NOUNS:
+        return False  # the two parties of a bilateral story, not a quantity
     prev = last_word(before.rstrip())
-    return not (prev and prev.lower() in _DETERMINERS)
+    return not (prev and prev.lower() in _DETERMINERS | {"few", "several", "many"})
