@@ -8,6 +8,7 @@ from ..models import Figure, Qualifier
 from . import lexicon as lx
 from .attribution import Attribution
 from .countries import COUNTRIES
+from .lookback import ISO_CODES
 from .numbers import RawFigure, find_figures
 from .periods import period, sentence_periods
 from .text import Document, clause_around, squash
@@ -135,6 +136,7 @@ _NOT_NOUNS = {"back", "away", "out", "last", "next", "this", "that", "every", "e
               *lx.UNITS_WORDS, *lx.TENS_WORDS}
 _NOUN_STOP = _NP_STOP | _NOT_NOUNS
 _OBJECT_STOP = _NP_STOP | _LEVEL
+_CURRENCY_CODES = frozenset(ISO_CODES)
 _POSSESSIVE = re.compile(r"[’']s$")
 _HYPHEN_WORD_END = re.compile(r"-[A-Za-z]+$")
 _BREAK_RE = re.compile(r"[,;:“”\"()–—]")
@@ -145,7 +147,7 @@ def measure(text: str, raw: RawFigure, c_start: int, c_end: int, sentence_start:
     """What the figure counts, from the words around it in its clause."""
     after = text[raw.end:c_end]
     before_tokens = [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text, c_start, raw.start)]
-    money = len(raw.unit) == 3 and raw.unit.isupper()
+    money = raw.unit in _CURRENCY_CODES
     result = _measure(text, raw, after, before_tokens, money)
     return result or ("amount" if money else raw.unit.replace("_", " "))
 

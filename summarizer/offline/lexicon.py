@@ -283,10 +283,13 @@ UNIT_ABBREVIATIONS = {"km": "kilometre", "kms": "kilometre", "sq km": "square ki
                       "mw": "megawatt", "gw": "gigawatt", "kwh": "kilowatt-hour", "mwh": "megawatt-hour",
                       "gwh": "gigawatt-hour", "twh": "terawatt-hour", "bpd": "barrel per day",
                       "b/d": "barrel per day", "mt": "tonne", "t": "tonne", "cu m": "cubic metre",
-                      "tons": "ton", "kilometers": "kilometre", "kilometres": "kilometre"}
+                      "tons": "ton", "kilometers": "kilometre", "kilometres": "kilometre",
+                      "teu": "TEU"}  # twenty-foot equivalent units of containers
 # Nouns that "two" refers to in a story about two parties ("investment two nations can make").
 PARTY_NOUNS = {"countries", "nations", "economies", "governments", "leaders", "sides", "neighbours", "neighbors",
                "capitals", "peoples", "presidents", "ministers", "states"}
+# Units that news gives as a rate of time: "barrels a day" is "barrel per day".
+RATE_UNITS = {"barrel": "day", "kilometre": "hour", "kilometer": "hour", "mile": "hour"}
 # Counted nouns that name people in general: the unit is "person" (LABELING: figures).
 PEOPLE_NOUNS = {"citizens", "nationals", "residents", "inhabitants", "consumers", "individuals", "fishermen"}
 # Nouns ending in "s" that are not plurals.

@@ -71,6 +71,7 @@ _UNIT_ABBREVIATION = re.compile(r"(?:\s|\u00a0)?(" + _alternation(
     [k for k in lx.UNIT_ABBREVIATIONS if k not in {"t", "mt"}] + ["bcm", "tcm"]) + r")\b", re.IGNORECASE)
 _HYPHEN_UNIT = re.compile(r"-(kilomet(?:re|er)|km|mile|metre|meter|tonne|ton|megawatt|MW|gigawatt|GW|hectare|litre|"
                           r"barrel|kilogram|kg|storey|seat|bed|member|strong)\b", re.IGNORECASE)
+_RATE = re.compile(r"\s+(?:a|an|per)\s+(day|hour)\b", re.IGNORECASE)
 _AFTER_QUALIFIER = re.compile(r"\s+or\s+more\b|-?plus\b|\+|\s+or\s+so\b|-odd\b", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"\s*[-–—]\s*|\s+to\s+", re.IGNORECASE)
 _AND_JOIN = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -222,6 +223,10 @@ def _tail(text: str, pos: int, value: Decimal) -> _Tail:
             m = _AFTER_QUALIFIER.match(text, pos)
             if m and qualifier is None and not m.group().startswith(("+", "-", "plus")):  # "50 tanks or more"
                 qualifier = lx.QUALIFIERS_AFTER.get(" ".join(m.group().split()).lower(), "more_than")
+    if unit in lx.RATE_UNITS:
+        rate = _RATE.match(text, pos)
+        if rate and lx.RATE_UNITS[unit] == rate.group(1).lower():  # "barrels a day", "km an hour"
+            unit = f"{unit} per {rate.group(1).lower()}"
     return _Tail(pos, scale, unit, noun, qualifier, text_end)
 
 
