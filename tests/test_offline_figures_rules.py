@@ -234,3 +234,18 @@ def test_vague_or_referring_number_words_are_no_figures(text) -> None:
 def test_a_currency_of_letters_glued_to_the_number(text, wanted, value, unit) -> None:
     f = one(text, wanted)
     assert (f.value, f.unit) == (value, unit)
+
+
+# --- measures -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, wanted, measure_", [
+    ("The port plan foresees doubling its berth capacity by 2030.", "doubling", "increase in berth capacity"),
+    ("Seoul will double the number of nursing scholarships.", "double",
+     "increase in number of nursing scholarships"),
+    ("The agency shipped 21,000 tonnes of rice to Port Sudan.", "21,000", "rice"),
+    ("Turkmenistan exported about 40 billion cubic metres of natural gas.", "about 40 billion", "natural gas"),
+    ("Officials said volumes rose to 2 million tonnes of that trade.", "2 million", "trade"),
+    ("Remittances stood at $6 billion.", "$6 billion", "remittances"),
+])
+def test_measure_names_what_is_counted(text, wanted, measure_) -> None:
+    assert one(text, wanted).measure == measure_

@@ -9,7 +9,7 @@ from . import lexicon as lx
 from .attribution import Attribution
 from .countries import COUNTRIES
 from .lookback import ISO_CODES
-from .numbers import RawFigure, find_figures
+from .numbers import RawFigure, find_figures, singular
 from .periods import period, sentence_periods
 from .text import Document, clause_around, squash
 
@@ -137,6 +137,15 @@ _NOT_NOUNS = {"back", "away", "out", "last", "next", "this", "that", "every", "e
 _NOUN_STOP = _NP_STOP | _NOT_NOUNS
 _OBJECT_STOP = _NP_STOP | _LEVEL
 _CURRENCY_CODES = frozenset(ISO_CODES)
+# What the rules may find that names no thing: verbs, adverbs and words of comparison.
+_NOT_MEASURES = {"put", "stood", "stands", "buys", "carries", "carry", "cost", "costs", "need", "needs", "home",
+                 "only", "against", "remaining", "little", "further", "compared", "financed", "be financed", "percent",
+                 "amount", "eventually", "currently", "reached", "totalled", "rose", "fell", "times", "bcm"}
+_TRAILING_VERBS = {v.split()[0] for v in lx.LEVEL_VERBS} | {"put", "buys", "carries", "carry", "cost", "costs"}
+_DEMONSTRATIVES = {"that", "this", "these", "those", "it", "them"}
+# the object of a multiplier: "doubling its container capacity to ...", "double the number of ..."
+_MULTIPLIED = re.compile(r"\s+(?:(?:its|their|his|her|our|the|a)\s+)?((?:[\w’'-]+\s+){0,3}?[\w’'-]+)"
+                         r"(?=\s+(?:to|in|by|from|over|within|and|but|as|at|for|on|next|this|last)\b|[,;.:]|$)")
 _POSSESSIVE = re.compile(r"[’']s$")
 _HYPHEN_WORD_END = re.compile(r"-[A-Za-z]+$")
 _BREAK_RE = re.compile(r"[,;:“”\"()–—]")
@@ -149,7 +158,30 @@ def measure(text: str, raw: RawFigure, c_start: int, c_end: int, sentence_start:
     before_tokens = [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text, c_start, raw.start)]
     money = raw.unit in _CURRENCY_CODES
     result = _measure(text, raw, after, before_tokens, money)
-    return result or ("amount" if money else raw.unit.replace("_", " "))
+    return _refined(result, raw, after, text, before_tokens) or ("amount" if money else raw.unit.replace("_", " "))
+
+
+def _refined(result: str | None, raw: RawFigure, after: str, text: str, tokens: list) -> str | None:
+    """A measure that names a thing: what a multiplier multiplies ("doubling its capacity" ->
+    "increase in capacity"), what a unit measures ("tonnes of food" -> "food"), else the
+    clause's subject, where the rules found only a unit, a verb or a word of time."""
+    verb_form = not text[raw.end - 2:raw.end].lower() == "ed"  # "to double its", "doubling the", not "doubled"
+    if raw.unit == "times" and (verb_form or result is None or result.lower() in _NOT_MEASURES):
+        thing = _MULTIPLIED.match(after)
+        if thing and thing.group(1).split()[0].lower() not in _NP_STOP:
+            return f"{'decrease' if raw.value < 1 else 'increase'} in {squash(thing.group(1))}"
+    if result is None:
+        return None
+    unit, of, rest = result.partition(" of ")
+    if of and rest and singular(unit.lower()) in _MEASURE_UNITS:  # "cubic metres of natural gas": the gas
+        first, _, tail = rest.partition(" ")
+        return tail if first.lower() in _DEMONSTRATIVES and tail else rest  # "tonnes of that trade": trade
+    head, _, last = result.rpartition(" ")
+    if head and last.lower() in _TRAILING_VERBS:  # "remittances stood" (at $4 billion)
+        result = head
+    if result.lower() in _NOT_MEASURES or singular(result.lower()) in _MEASURE_UNITS | {raw.unit}:
+        return _clause_subject(text, tokens) or (None if result.lower() in _NOT_MEASURES else result)
+    return result
 
 
 def _proper(word: str) -> bool:
