@@ -11,6 +11,7 @@ Codes come from pycountry, by the currency's name there.
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 
 import pycountry
@@ -62,7 +63,7 @@ _CODES = {family: {country: pycountry.currencies.get(name=name).alpha_3 for coun
           for family, users in _FAMILIES.items()}
 
 _WORDS = sorted({*lx.CURRENCY_WORDS, *_NAMES})
-_AFTER = re.compile(r"\s+(" + "(?:" + alternation(_WORDS) + ")" + r"|" + "|".join(ISO_CODES) + r")\b",
+_AFTER = re.compile(r"\s+(" + "(?:" + alternation(_WORDS) + ")" + r"|(?:" + alternation(ISO_CODES) + r"))\b",
                     re.IGNORECASE)
 # "5 billion Australian dollars", "HK$" aside: a country's adjective or name before the name
 _QUALIFIED_AFTER = re.compile(r"\s+((?:[A-Z][a-z]+\s+){1,2}?)(" + alternation(_NAMES) + r")\b")
@@ -70,7 +71,7 @@ _QUALIFIED_AFTER = re.compile(r"\s+((?:[A-Z][a-z]+\s+){1,2}?)(" + alternation(_N
 
 def currency_after(text: str, pos: int) -> tuple[str, int] | None:
     """The currency named right after ``pos`` in ``text`` (its code, and where its name ends)."""
-    m = _QUALIFIED_AFTER.match(text, pos)
+    m = _QUALIFIED_AFTER.match(text, pos) if text[pos + 1:pos + 2].isupper() else None
     if m:
         family, _ = _NAMES[m.group(2).lower()]
         country = COUNTRIES.resolve(" ".join(m.group(1).split())) or " ".join(m.group(1).split())
@@ -88,8 +89,20 @@ def currency_after(text: str, pos: int) -> tuple[str, int] | None:
     return lx.CURRENCY_WORDS.get(word) or m.group(1).upper(), m.end()
 
 
+_local = threading.local()  # per thread: the last article read, and its shared names' codes
+
+
 def _shared(word: str, text: str) -> str | None:
     """The code of a shared name: the most named of its countries in ``text``, else its usual reading."""
+    last = getattr(_local, "last", None)
+    if last is None or last[0] is not text:
+        last = _local.last = (text, {})
+    if word not in last[1]:
+        last[1][word] = _shared_in(word, text)
+    return last[1][word]
+
+
+def _shared_in(word: str, text: str) -> str | None:
     family, narrower = _NAMES[word]
     users = [country for country, _ in _FAMILIES[family] if not narrower or country in narrower]
     if family in _STRONG_USUAL_READING:
