@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import cache
 
 import pycountry
 
@@ -20,6 +19,7 @@ from . import lexicon as lx
 from .countries import COUNTRIES
 from .lookback import ISO_CODES
 from .patterns import alternation
+from .scanner import cue_words, spots
 
 __all__ = ["currency_after"]
 
@@ -62,6 +62,7 @@ _NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
 _CODES = {family: {country: pycountry.currencies.get(name=name).alpha_3 for country, name in users}
           for family, users in _FAMILIES.items()}
 
+_COUNTRY_CUE = cue_words([*COUNTRIES.by_name, *COUNTRIES.by_demonym], caseless=False)
 _WORDS = sorted({*lx.CURRENCY_WORDS, *_NAMES})
 _AFTER = re.compile(r"\s+(" + "(?:" + alternation(_WORDS) + ")" + r"|(?:" + alternation(ISO_CODES) + r"))\b",
                     re.IGNORECASE)
@@ -108,7 +109,8 @@ def _shared_in(word: str, text: str) -> str | None:
     if family in _STRONG_USUAL_READING:
         top = _top_country(text)
         return _CODES[family][top if top in users else users[0]]
-    counts = {country: len(_mentions(country).findall(text)) for country in users}
+    named = _country_counts(text)
+    counts = {country: named.get(country, 0) for country in users}
     best = max(users, key=lambda country: counts[country])  # the first (usual) one on a tie
     if counts[best] == 0 and (family in _NO_USUAL_READING or narrower):
         return _CODES[family][users[0]] if narrower else None
@@ -117,22 +119,20 @@ def _shared_in(word: str, text: str) -> str | None:
 
 def _top_country(text: str) -> str | None:
     """The country ``text`` names most (by any name or demonym), or None."""
-    counts: dict[str, int] = {}
-    for m in _any_country().finditer(text):
-        country = COUNTRIES.resolve(m.group())
-        counts[country] = counts.get(country, 0) + 1
+    counts = _country_counts(text)
     return max(counts, key=lambda country: counts[country]) if counts else None
 
 
-@cache
-def _any_country() -> re.Pattern:
-    return re.compile(r"\b(?:" + alternation([*COUNTRIES.by_name, *COUNTRIES.by_demonym]) + r")\b")
-
-
-@cache
-def _mentions(country: str) -> re.Pattern:
-    """A pattern for every name and demonym of ``country``."""
-    forms = {name for name, common in COUNTRIES.by_name.items() if common == country}
-    forms |= {name for name, common in COUNTRIES.by_demonym.items() if common == country}
-    forms.add(country)
-    return re.compile(r"\b(?:" + alternation(forms) + r")\b")
+def _country_counts(text: str) -> dict[str, int]:
+    """How often ``text`` names each country, from the scan's spots (a longer name first:
+    "South Sudan" is not also "Sudan")."""
+    counts: dict[str, int] = {}
+    end = -1
+    for start, stop in spots(text)[_COUNTRY_CUE]:
+        if start < end:
+            continue
+        end = stop
+        country = COUNTRIES.resolve(text[start:stop])
+        if country is not None:
+            counts[country] = counts.get(country, 0) + 1
+    return counts
