@@ -177,6 +177,7 @@ def test_demo_article() -> None:
         "fewer than 40": (40, "ship", "less_than", "Tarek Mansour"),  # "According to the Egyptian minister"
         "500": (500, "student", "exact", None),
         "some 2,000": (2_000, "truck", "approximately", "Tarek Mansour"),
+        "a third": (33.33, "percent", "exact", None),  # "rose by a third": a share, in percent (LABELING)
     }
     assert {f.text for f in brief.figures} == set(expected)
     for text, (value, unit, qualifier, speaker) in expected.items():

@@ -57,7 +57,7 @@ def one(sentence: str):
     ("10 bcm of gas", ("10 bcm", 10_000_000_000, None, "cubic metre", "exact")),
     ("a 250-kilometre railway", ("250-kilometre", 250, None, "kilometre", "exact")),
     ("2,000 Russian troops", ("2,000", 2000, None, "troop", "exact")),
-    ("up to 40,000 barrels a day", ("up to 40,000", 40_000, None, "barrel", "up_to")),
+    ("up to 40,000 barrels a day", ("up to 40,000", 40_000, None, "barrel per day", "up_to")),  # as "bpd" reads
 ])
 def test_number_forms(sentence, expected) -> None:
     text, value, value_max, unit, qualifier = one(sentence)

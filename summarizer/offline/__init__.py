@@ -11,7 +11,13 @@ Modules, one job each:
     lexicon      word lists of news style: kinds of titles, verbs of saying, units, keywords
                  (the titles themselves and name folding: summarizer.names)
     numbers      numbers cited as quantities: value, unit, qualifier
+    multipliers  multipliers in words ("doubled", "twofold")
+    rawfigure    a number found, before measure, period and speaker
+    lookback     what stands right before a number (currency, qualifier, label, date)
+    currencies   currencies named in words, as ISO 4217 codes by the article's countries
+    shares       fractions used as shares ("a third of"), as percents
     figures      figures of the brief: evidence clause, measure, period, speaker
+    periods      a figure's period: time expressions near it
     mentions     name, country and organization patterns shared by the finders below
     participant  a participant being built, and the role it reads as
     people       people, by titles, appositions, verbs of saying and counterparts

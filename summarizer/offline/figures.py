@@ -8,27 +8,11 @@ from ..models import Figure, Qualifier
 from . import lexicon as lx
 from .attribution import Attribution
 from .countries import COUNTRIES
-from .numbers import RawFigure, find_figures
-from .patterns import first_char_alternation
-from .scan import Caseless
+from .lookback import ISO_CODES
+from .numbers import RawFigure, find_figures, singular
+from .periods import period, sentence_periods
 from .text import Document, clause_around, squash
 
-_MONTHS = "|".join(lx.MONTHS)
-# Lower-case (see .scan), the word boundary that starts every alternative put first so
-# that mid-word positions fail at once, relative periods grouped by first character.
-_RELATIVE = first_char_alternation([re.escape(p.lower()).replace(r"\ ", r"\s+") for p in
-                                    sorted(lx.RELATIVE_PERIODS, key=len, reverse=True)])
-_PERIOD = Caseless(
-    r"\b(?:(?P<rel>(?:" + _RELATIVE + r"))(?![\w])"
-    r"|(?P<part>(?:in|during|for|by|over|through)\s+the\s+(?:first|second|third|fourth|last|past)\s+"
-    r"(?:quarter|half|(?:\w+\s+)?months|(?:\w+\s+)?weeks)(?:\s+of\s+(?:\d{4}|this\s+year|last\s+year))?)"
-    r"|(?P<since>(?:since|by|until|through|before)\s+(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?\d{4})\b"
-    r"|(?P<span>(?:between|from)\s+\d{4}\s+(?:and|to)\s+\d{4}|\d{4}\s*[-–]\s*\d{2,4})\b"
-    r"|(?P<year>(?:(?:in|during|for)\s+)?(?:(?:early|late|mid-?)\s*)?(?:(?:" + _MONTHS + r")\s+)?(?:19|20)\d{2})\b"
-    r"|(?P<month>(?:in|during|since)\s+(?:" + _MONTHS + r"))\b)"
-)
-_COMPARISON = re.compile(r"(?:\bover|\bcompared\s+(?:with|to)|\bthan|\bfrom|\bagainst|\bversus|\bvs\.?)\s+$",
-                         re.IGNORECASE)
 _NP_STOP = {
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his", "her", "my", "your",
     "of", "in", "on", "at", "by", "for", "from", "to", "with", "and", "or", "but", "than", "as", "into",
@@ -60,14 +44,18 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
     text = doc.text
     figures = []
     seen: set[tuple[int, int]] = set()
-    raws = find_figures(text, doc.lower)
-    # time expressions of the sentences that hold figures, found once; each figure filters its range
-    spans = sorted({(doc.sentence_at(r.start).start, doc.sentence_at(r.start).end) for r in raws})
-    periods = [m for lo, hi in spans for m in _PERIOD.finditer(text, doc.lower, lo, hi)]
+    raws = _without_title_repeats(doc, find_figures(text, doc.lower))
+    # per sentence holding a figure, found once: its time expressions and the figures in it
+    context: dict[int, tuple[list[re.Match], list[RawFigure]]] = {}
     for raw in raws:
         if (raw.start, raw.end) in seen:
             continue
         seen.add((raw.start, raw.end))
+        index = doc.sentence_index(raw.start)
+        if index not in context:
+            sentence = doc.sentences[index]
+            context[index] = (sentence_periods(doc, sentence),
+                              [f for f in raws if sentence.start <= f.start < sentence.end])
         c_start, c_end = clause_around(doc, raw.start, raw.end)
         evidence = text[c_start:c_end]
         speaker = attribution.speaker_at(raw.start)
@@ -78,53 +66,24 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
             unit=raw.unit,
             qualifier=Qualifier(raw.qualifier),
             measure=measure(text, raw, c_start, c_end),
-            period=period(doc, raw, c_start, c_end, raws, periods),
+            period=period(text, raw, c_start, c_end, doc.sentences[index], *context[index]),
             speaker=speaker.name if speaker else None,
             evidence=evidence,
         ))
     return figures
 
 
-# --- period ----------------------------------------------------------------------------
-
-
-def period(doc: Document, raw: RawFigure, c_start: int, c_end: int, others: list[RawFigure],
-           matches: list[re.Match] | None = None) -> str | None:
-    """The time expression of the figure's clause, else of its sentence; comparison bases
-    ("over 2020", "than last year") are not periods, and outside the clause a time
-    expression nearer to another figure belongs to that figure."""
-    sentence = doc.sentence_at(raw.start)
-    neighbours = [f for f in others if sentence.start <= f.start < sentence.end]
-    if matches is None:
-        matches = list(_PERIOD.finditer(doc.text, doc.lower))
-    in_sentence = [m for m in matches if sentence.start <= m.start() and m.end() <= sentence.end]
-    for lo, hi, in_clause in ((c_start, c_end, True), (sentence.start, sentence.end, False)):
-        found = []
-        for m in (m for m in in_sentence if lo <= m.start() and m.end() <= hi):
-            if raw.start <= m.start() < raw.end or _COMPARISON.search(doc.text, max(0, m.start() - 20), m.start()):
-                continue
-            if any(f.start <= m.start() < f.end for f in neighbours):
-                continue
-            distance = _distance(m, raw)
-            if not in_clause and any(_distance(m, f) < distance for f in neighbours if f is not raw):
-                continue
-            found.append((distance + (0 if m.end() <= raw.start else 5), m))
-        if found:
-            return _period_text(min(found, key=lambda f: f[0])[1])
-    return None
-
-
-def _distance(m: re.Match, figure: RawFigure) -> int:
-    return figure.start - m.end() if m.end() <= figure.start else max(0, m.start() - figure.end)
-
-
-def _period_text(m: re.Match) -> str:
-    value = squash(m.group())
-    if m.group("year"):
-        value = re.sub(r"^(?i:in|during|for)\s+", "", value)
-    if value[:1].isupper() and not re.match(r"(?:" + _MONTHS + r")\b", value):
-        value = value[0].lower() + value[1:]
-    return value
+def _without_title_repeats(doc: Document, raws: list[RawFigure]) -> list[RawFigure]:
+    """The figures but those of a title line that the body states again ("... for up to 50,000
+    workers" over the story that says it): the body's is the one with context."""
+    if len(doc.paragraphs) < 2:
+        return raws
+    start, end = doc.paragraphs[0]
+    title = doc.text[start:end]
+    if "\n" in title or title.rstrip("”’\"' ")[-1:] in ".!?:":
+        return raws
+    body = {(f.value, f.unit) for f in raws if f.start >= end}
+    return [f for f in raws if not (f.end <= end and (f.value, f.unit) in body)]
 
 
 # --- measure ---------------------------------------------------------------------------
@@ -169,8 +128,26 @@ _QUALIFIER_TAIL = {"an", "a", "estimated", "some", "about", "around", "nearly", 
                    "over", "under", "just", "by"}
 _WORD_RE = re.compile(r"[\w’'$€£%.-]*\w")
 _LEVEL = {v for v in lx.LEVEL_VERBS if " " not in v}
+_LEVEL_NOT_COPULA = _LEVEL - {"is", "are", "was", "were"}
+_CHANGE_NOUNS = set(lx.CHANGE_VERBS.values())
+# lx.CHANGE_VERBS first (every value of it is a noun), then the base forms
+_CHANGES = {**_BASE_CHANGE, **lx.CHANGE_VERBS}
 _NOT_NOUNS = {"back", "away", "out", "last", "next", "this", "that", "every", "each", "per", "a", "an",
               *lx.UNITS_WORDS, *lx.TENS_WORDS}
+_NOUN_STOP = _NP_STOP | _NOT_NOUNS
+_OBJECT_STOP = _NP_STOP | _LEVEL
+_CURRENCY_CODES = frozenset(ISO_CODES)
+# What the rules may find that names no thing: verbs, adverbs and words of comparison.
+_NOT_MEASURES = {"put", "stood", "stands", "buys", "carries", "carry", "cost", "costs", "need", "needs", "home",
+                 "only", "against", "remaining", "little", "further", "compared", "financed", "be financed", "percent",
+                 "amount", "eventually", "currently", "reached", "totalled", "rose", "fell", "times", "bcm"}
+_TRAILING_VERBS = {v.split()[0] for v in lx.LEVEL_VERBS} | {"put", "buys", "carries", "carry", "cost", "costs"}
+_DEMONSTRATIVES = {"that", "this", "these", "those", "it", "them"}
+# the object of a multiplier: "doubling its container capacity to ...", "double the number of ..."
+_MULTIPLIED = re.compile(r"\s+(?:(?:its|their|his|her|our|the|a)\s+)?((?:[\w’'-]+\s+){0,3}?[\w’'-]+)"
+                         r"(?=\s+(?:to|in|by|from|over|within|and|but|as|at|for|on|next|this|last)\b|[,;.:]|$)")
+_POSSESSIVE = re.compile(r"[’']s$")
+_HYPHEN_WORD_END = re.compile(r"-[A-Za-z]+$")
 _BREAK_RE = re.compile(r"[,;:“”\"()–—]")
 _SHARE_OF = re.compile(r"\s+of\s+((?:[\w’'-]+\s+){0,4}?[\w’'-]+)(?=\s+(?:in|last|this|since|by|and|but|was|were|is|are)\b|[,;.:]|$)")
 
@@ -179,13 +156,36 @@ def measure(text: str, raw: RawFigure, c_start: int, c_end: int, sentence_start:
     """What the figure counts, from the words around it in its clause."""
     after = text[raw.end:c_end]
     before_tokens = [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text, c_start, raw.start)]
-    money = len(raw.unit) == 3 and raw.unit.isupper()
+    money = raw.unit in _CURRENCY_CODES
     result = _measure(text, raw, after, before_tokens, money)
-    return result or ("amount" if money else raw.unit.replace("_", " "))
+    return _refined(result, raw, after, text, before_tokens) or ("amount" if money else raw.unit.replace("_", " "))
+
+
+def _refined(result: str | None, raw: RawFigure, after: str, text: str, tokens: list) -> str | None:
+    """A measure that names a thing: what a multiplier multiplies ("doubling its capacity" ->
+    "increase in capacity"), what a unit measures ("tonnes of food" -> "food"), else the
+    clause's subject, where the rules found only a unit, a verb or a word of time."""
+    verb_form = not text[raw.end - 2:raw.end].lower() == "ed"  # "to double its", "doubling the", not "doubled"
+    if raw.unit == "times" and (verb_form or result is None or result.lower() in _NOT_MEASURES):
+        thing = _MULTIPLIED.match(after)
+        if thing and thing.group(1).split()[0].lower() not in _NP_STOP:
+            return f"{'decrease' if raw.value < 1 else 'increase'} in {squash(thing.group(1))}"
+    if result is None:
+        return None
+    unit, of, rest = result.partition(" of ")
+    if of and rest and singular(unit.lower()) in _MEASURE_UNITS:  # "cubic metres of natural gas": the gas
+        first, _, tail = rest.partition(" ")
+        return tail if first.lower() in _DEMONSTRATIVES and tail else rest  # "tonnes of that trade": trade
+    head, _, last = result.rpartition(" ")
+    if head and last.lower() in _TRAILING_VERBS:  # "remittances stood" (at $4 billion)
+        result = head
+    if result.lower() in _NOT_MEASURES or singular(result.lower()) in _MEASURE_UNITS | {raw.unit}:
+        return _clause_subject(text, tokens) or (None if result.lower() in _NOT_MEASURES else result)
+    return result
 
 
 def _proper(word: str) -> bool:
-    return COUNTRIES.is_place_word(re.sub(r"[’']s$", "", word)) or word.isupper()
+    return COUNTRIES.is_place_word(_POSSESSIVE.sub("", word)) or word.isupper()
 
 
 def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -> str | None:
@@ -200,11 +200,11 @@ def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -
         if share:  # "3-5% of Germany's total foreign trade"
             return f"share of {squash(share.group(1))}"
     noun = _NOUN_AFTER.match(after)
-    adjective = re.search(r"-[A-Za-z]+$", text[raw.start:raw.end]) is not None  # "a 250-kilometre railway"
-    if noun and noun.group("noun").split()[0] not in _NP_STOP | _NOT_NOUNS \
+    adjective = _HYPHEN_WORD_END.search(text, raw.start, raw.end) is not None  # "a 250-kilometre railway"
+    if noun and noun.group("noun").split()[0] not in _NOUN_STOP \
             and not noun.group("noun").endswith("ed") and (raw.unit not in _MEASURE_UNITS or adjective):
         head = noun.group("noun") + (" " + squash(noun.group("pp")) if noun.group("pp") else "")
-        if noun.group("noun") in set(lx.CHANGE_VERBS.values()) and not noun.group("pp"):
+        if noun.group("noun") in _CHANGE_NOUNS and not noun.group("pp"):
             subject = _np_before(text, tokens, len(tokens))
             if subject and not subject.endswith("ing"):
                 return f"{head} in {subject}"
@@ -244,7 +244,7 @@ def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -
     passive = _PASSIVE.match(after)
     if passive:
         return f"{'amount' if money else raw.unit} {squash(passive.group('rest'))}"
-    if tokens and tokens[-1][0].islower() and tokens[-1][0].lower() not in _NP_STOP | _LEVEL:
+    if tokens and tokens[-1][0].islower() and tokens[-1][0].lower() not in _OBJECT_STOP:
         rest = _OBJECT_REST.match(after)
         if rest:  # "they sent US$1.8 billion back to Tajikistan"
             return f"{'amount' if money else raw.unit} {tokens[-1][0]} {squash(rest.group(1))}"
@@ -253,13 +253,16 @@ def _measure(text: str, raw: RawFigure, after: str, tokens: list, money: bool) -
     return _np_before(text, tokens, len(tokens))
 
 
+def _has_digit(word: str) -> bool:
+    return not word.isalpha() and any(c.isdigit() for c in word)
+
+
 def _change(word: str) -> str | None:
-    w = word.lower()
-    return lx.CHANGE_VERBS.get(w) or _BASE_CHANGE.get(w)
+    return _CHANGES.get(word.lower())
 
 
 def _is_level(token: str) -> bool:
-    return token.lower() in {v for v in lx.LEVEL_VERBS if " " not in v} - {"is", "are", "was", "were"}
+    return token.lower() in _LEVEL_NOT_COPULA
 
 
 def _np_before(text: str, tokens: list, index: int) -> str | None:
@@ -280,7 +283,7 @@ def _np_before(text: str, tokens: list, index: int) -> str | None:
         word = tokens[i][0]
         lower = word.lower()
         gap = text[tokens[i][2]:tokens[i + 1][1]] if i + 1 < len(tokens) else ""
-        if _BREAK_RE.search(gap) or lower in _HARD or lower in _SPEECH or any(c.isdigit() for c in word) \
+        if _BREAK_RE.search(gap) or lower in _HARD or lower in _SPEECH or _has_digit(word) \
                 or word[:1] in "$€£" or _change(word) and lower not in {"cut", "increase", "growth"}:
             break
         start = i
@@ -293,29 +296,31 @@ def _np_before(text: str, tokens: list, index: int) -> str | None:
 def _clause_subject(text: str, tokens: list) -> str | None:
     """The first noun phrase of the clause: "This year's trade volumes topped..." -> "trade volumes"."""
     i = 0
-    while i < len(tokens) and (tokens[i][0].lower() in _SOFT | _HARD | _TIME_WORDS
-                               or re.sub(r"[’']s$", "", tokens[i][0].lower()) in _TIME_WORDS):
+    while i < len(tokens) and (tokens[i][0].lower() in _SKIPPED_LEAD
+                               or _POSSESSIVE.sub("", tokens[i][0].lower()) in _TIME_WORDS):
         i += 1
     j = i
     while j < len(tokens) and not (tokens[j][0].lower() in _HARD or _change(tokens[j][0]) or _is_level(tokens[j][0])
-                                   or any(c.isdigit() for c in tokens[j][0])):
+                                   or _has_digit(tokens[j][0])):
         j += 1
     return _np_span(text, tokens, i, j)
 
 
 _SPEECH = set(lx.SPEECH_VERBS)
+_SOFT_HARD = _SOFT | _HARD
+_SKIPPED_LEAD = _SOFT | _HARD | _TIME_WORDS
 
 
 def _np_span(text: str, tokens: list, start: int, end: int) -> str | None:
     """``tokens[start:end]`` as a phrase, without leading/trailing function and time words."""
     span = tokens[start:end]
     for t in span:
-        if any(c.isdigit() for c in t[0]) or t[0][:1] in "$€£":
+        if _has_digit(t[0]) or t[0][:1] in "$€£":
             return None
-    while span and (span[0][0].lower() in _SOFT | _TIME_WORDS | _HARD or span[0][0].lower().rstrip("’'s") in _TIME_WORDS
+    while span and (span[0][0].lower() in _SKIPPED_LEAD or span[0][0].lower().rstrip("’'s") in _TIME_WORDS
                     or _change(span[0][0])):
         span = span[1:]
-    while span and span[-1][0].lower() in _SOFT | _HARD:
+    while span and span[-1][0].lower() in _SOFT_HARD:
         span = span[:-1]
     if not span or (len(span) == 1 and span[0][0].lower() in _PRONOUNS):
         return None

@@ -266,7 +266,8 @@ SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion
                "trillion": 1_000_000_000_000}
 # Written scales after a number: "1.2 mln", "€2.4bn", "£300m", "5k".
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9,
-          "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "trn": 1e12, "tn": 1e12}
+          "bln": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "trn": 1e12, "tn": 1e12,
+          "crore": 1e7, "crores": 1e7, "lakh": 1e5, "lakhs": 1e5}  # South Asian scales: "INR 9,400 crore"
 MULTIPLIER_VERBS = {"twice": 2, "three times": 3, "doubled": 2, "double": 2, "doubling": 2, "tripled": 3, "triple": 3, "trebled": 3,
                     "tripling": 3, "quadrupled": 4, "quadruple": 4, "halved": 0.5, "halve": 0.5,
                     "halving": 0.5}
@@ -274,7 +275,8 @@ MULTIPLIER_VERBS = {"twice": 2, "three times": 3, "doubled": 2, "double": 2, "do
 # Currency symbols and words -> ISO 4217. Codes themselves ("USD 5 million") come from pycountry.
 CURRENCY_SYMBOLS = {"US$": "USD", "U.S.$": "USD", "$": "USD", "A$": "AUD", "C$": "CAD", "HK$": "HKD",
                     "S$": "SGD", "NZ$": "NZD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₹": "INR",
-                    "₺": "TRY", "₩": "KRW", "₴": "UAH", "₸": "KZT", "Rs": "INR", "Rs.": "INR"}
+                    "₺": "TRY", "₩": "KRW", "₴": "UAH", "₸": "KZT", "Rs": "INR", "Rs.": "INR",
+                    "RM": "MYR", "Rp": "IDR", "R$": "BRL", "₱": "PHP", "₦": "NGN", "₪": "ILS"}
 CURRENCY_WORDS = {
     "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD", "euros": "EUR",
     "euro": "EUR", "pounds sterling": "GBP", "pounds": "GBP", "sterling": "GBP", "rubles": "RUB",
@@ -295,7 +297,26 @@ UNIT_ABBREVIATIONS = {"km": "kilometre", "kms": "kilometre", "sq km": "square ki
                       "mw": "megawatt", "gw": "gigawatt", "kwh": "kilowatt-hour", "mwh": "megawatt-hour",
                       "gwh": "gigawatt-hour", "twh": "terawatt-hour", "bpd": "barrel per day",
                       "b/d": "barrel per day", "mt": "tonne", "t": "tonne", "cu m": "cubic metre",
-                      "tons": "ton", "kilometers": "kilometre", "kilometres": "kilometre"}
+                      "tons": "ton", "kilometers": "kilometre", "kilometres": "kilometre",
+                      "teu": "TEU"}  # twenty-foot equivalent units of containers
+# Nouns that "two" refers to in a story about two parties ("investment two nations can make").
+PARTY_NOUNS = {"countries", "nations", "economies", "governments", "leaders", "sides", "neighbours", "neighbors",
+               "capitals", "peoples", "presidents", "ministers", "states"}
+# Units that news gives as a rate of time: "barrels a day" is "barrel per day".
+RATE_UNITS = {"barrel": "day", "kilometre": "hour", "kilometer": "hour", "mile": "hour"}
+# Counted nouns that name people in general: the unit is "person" (LABELING: figures).
+PEOPLE_NOUNS = {"citizens", "nationals", "residents", "inhabitants", "consumers", "individuals", "fishermen"}
+# Nouns ending in "s" that are not plurals.
+MASS_NOUNS_IN_S = {"gas", "news", "series", "species", "lens", "bus", "chaos", "canvas", "atlas"}
+# Head nouns too vague alone, which keep the noun before them in a unit ("border guard").
+VAGUE_COUNTED_HEADS = {"attempt", "point", "station", "centre", "center", "carrier", "guard", "worker"}
+# Endings and words of adjectives, which are not noun modifiers of a counted noun.
+ADJECTIVE_ENDINGS = ("ed", "al", "ive", "ous", "ful", "ic", "ian", "ish", "ese", "ary", "ble", "less", "ant",
+                     "ent")
+COMMON_ADJECTIVES = {"new", "old", "more", "other", "additional", "further", "young", "major", "small", "large",
+                     "big", "local", "foreign", "senior", "key", "main", "top", "modern", "heavy", "light",
+                     "armed", "skilled", "long", "short", "high", "low", "total", "daily", "annual", "extra",
+                     "such", "many", "few", "several", "some", "same", "own", "full"}
 # Nouns after a number that make it a duration or an age, not a quantity the brief wants.
 DURATION_NOUNS = {"second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade",
                   "century", "weekend", "night", "term", "round", "time", "o'clock"}
@@ -341,6 +362,9 @@ RELATIVE_PERIODS = (
     "the first quarter", "the second quarter", "the third quarter", "the fourth quarter",
     "the first half", "the second half", "the first six months", "the first nine months",
     "year-on-year", "year on year", "over the past year", "so far this year", "since the start of the year",
+    "last fiscal year", "this fiscal year", "next fiscal year", "the last fiscal year", "the previous fiscal year",
+    "the current fiscal year", "last financial year", "this financial year", "the last financial year",
+    "the previous financial year", "the current financial year",
 )
 
 # --- topics ----------------------------------------------------------------------------

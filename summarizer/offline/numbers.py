@@ -14,27 +14,19 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pycountry
 from text_to_num import text2num
 
 from . import lexicon as lx
 from .countries import COUNTRIES
 from .patterns import alternation
 from .scan import Caseless, lowered
-
-
-@dataclass
-class RawFigure:
-    """One number found in the text, before measure, period and speaker are added."""
-
-    start: int  # span of the figure's text, qualifier included when it is kept
-    end: int
-    value: int | float
-    value_max: int | float | None
-    unit: str
-    qualifier: str
-    noun: str | None = None  # the counted noun as written ("people"), if any
-    tail_end: int = 0  # end of the number and its unit/noun, for the measure
+from .currencies import currency_after
+from .lookback import (QUALIFIER_BEFORE, between_before, currency_before, ends_with_clock,
+                       ends_with_letter, ends_with_month, is_identifier, last_word, qualifier_before)
+from .multipliers import find_multipliers
+from .rawfigure import RawFigure, as_number
+from .scanner import cue, cue_words, matches_at, spots
+from .shares import find_shares
 
 
 def _alternation(words) -> str:
@@ -43,55 +35,57 @@ def _alternation(words) -> str:
 
 _FIRST_NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS])
 _NUMBER_WORD = _alternation([*lx.UNITS_WORDS, *lx.TENS_WORDS, "hundred", "thousand", "million", "billion",
-                             "trillion"])
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+                             "trillion", "dozen"])
+# thousands grouped by commas, or by no-break or thin spaces ("12\u00a0000")
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
 _CORE = Caseless(
-    rf"(?P<digits>(?<![\w.,:/]){_DIGITS})"
+    rf"(?P<digits>(?:(?<![\w.,:/])|(?<=\bRM)|(?<=\bRp)|(?<=\bRs)){_DIGITS})"
     rf"|(?P<words>\b(?:(?:half\s+)?an?\s+(?:dozen|hundred|thousand|million|billion|trillion)"
     rf"|{_FIRST_NUMBER_WORD}(?:(?:\s+and\s+|\s+|-){_NUMBER_WORD})*|dozen)\b)",
 )
-_ISO_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
-_CURRENCY_BEFORE = re.compile(
-    "(?:" + "|".join((r"\b" if s[0].isalpha() else "") + re.escape(s)
-                     for s in sorted(lx.CURRENCY_SYMBOLS, key=len, reverse=True) if not s.startswith("Rs"))
-    + r"|\b(?:" + "|".join(_ISO_CODES) + r"|Rs\.?)(?:\s|\u00a0)?)$"
-)
-# Searched for in the few words before each number: over the lower-cased text when there
-# is one (see .scan); only the qualifier's position and lower-cased words are used.
-_QUALIFIER_BEFORE = Caseless(r"\b(" + _alternation(lx.QUALIFIERS_BEFORE) + r")\s+$")
-_BETWEEN = Caseless(r"\b(between|from)\s+$")
-
-_SCALE = re.compile(r"(?:\s|\u00a0)?(million|billion|trillion|thousand|mln|bln|mn|bn|trn|tn)\b|(m|b|k|M|B|K)\b",
+# Where a core can start, from the article's one scan (see .scanner): a digit after a
+# non-word character, a number word, or "a"/"half a" before a scale word. Python's \s
+# may stand in the one-byte view as a space, \x1c-\x1f or "?", hence _GAP.
+_GAP = r"[\s\x1c-\x1f?]+"
+DIGIT_CUE = cue(r"\b[0-9]")
+_GLUED_CURRENCY_CUE = cue(r"\b(?:RM|Rp|Rs)[0-9]", caseless=False)  # the digits start two characters in
+_A_SCALE_CUE = cue(rf"\b(?:half{_GAP})?an?{_GAP}(?:dozen|hundred|thousand|million|billion|trillion)\b")
+_NUMBER_WORD_CUE = cue_words([*lx.UNITS_WORDS, *lx.TENS_WORDS, "dozen"])
+# re's \d matches the digits of every script, the scan only ASCII ones; another script's
+# digit is a "?" in the scan's one-byte view, like a question mark.
+_STAND_IN_CUE = cue(r"\?")
+_SCALE = re.compile(r"(?:\s|\u00a0)?(million|billion|trillion|thousand|crores?|lakhs?|mln|bln|mn|bn|trn|tn)\b|(m|b|k|M|B|K)\b",
                     re.IGNORECASE)
 _PERCENT = re.compile(r"(?:\s|\u00a0)?%|(?:\s|\u00a0|-)?per(?:\s|-)?cent\b|(?:\s|\u00a0|-)?pct\b", re.IGNORECASE)
 _POINTS = re.compile(r"(?:\s|-)percentage(?:\s|-)points?\b|\s?p\.p\.|\s?pp\b", re.IGNORECASE)
 _BASIS_POINTS = re.compile(r"\s+basis\s+points?\b", re.IGNORECASE)
 _FOLD = re.compile(r"-?fold\b", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times(?=\s+(?:more|higher|larger|greater|bigger|less|lower|smaller|as|the|over|faster|"
-                    r"cheaper|fewer)\b)", re.IGNORECASE)
-_CURRENCY_AFTER = re.compile(r"\s+(" + _alternation(lx.CURRENCY_WORDS) + r"|" + "|".join(_ISO_CODES) + r")\b",
-                             re.IGNORECASE)
+                    r"cheaper|fewer|that|this|its|their|what|[A-Z][\w-]*['’]s)\b)", re.IGNORECASE)
+# The five above in one match, tried in that order; the group's name says which.
+_RATIO_UNITS = {"percent": "percent", "points": "percentage_points", "basis": "basis_point", "fold": "times",
+                "times": "times"}
+_RATIO_UNIT = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in zip(
+    _RATIO_UNITS, (_PERCENT, _POINTS, _BASIS_POINTS, _FOLD, _TIMES))), re.IGNORECASE)
 _UNIT_ABBREVIATION = re.compile(r"(?:\s|\u00a0)?(" + _alternation(
     [k for k in lx.UNIT_ABBREVIATIONS if k not in {"t", "mt"}] + ["bcm", "tcm"]) + r")\b", re.IGNORECASE)
 _HYPHEN_UNIT = re.compile(r"-(kilomet(?:re|er)|km|mile|metre|meter|tonne|ton|megawatt|MW|gigawatt|GW|hectare|litre|"
                           r"barrel|kilogram|kg|storey|seat|bed|member|strong)\b", re.IGNORECASE)
+_RATE = re.compile(r"\s+(?:a|an|per)\s+(day|hour)\b", re.IGNORECASE)
 _AFTER_QUALIFIER = re.compile(r"\s+or\s+more\b|-?plus\b|\+|\s+or\s+so\b|-odd\b", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"\s*[-–—]\s*|\s+to\s+", re.IGNORECASE)
 _AND_JOIN = re.compile(r"\s+and\s+", re.IGNORECASE)
 _WORD = re.compile(r"(?:\s+|-)([A-Za-z][A-Za-z’'-]*)")
-_MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(lx.MONTHS) + r")\.?\s+$")
 _MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + "|".join(lx.MONTHS) + r")\b")
 _TIME_AFTER = re.compile(r"^(?::\d|\s?(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|UTC\b|hrs\b|o['’]clock))", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b")
+_LETTERS_AFTER = re.compile(r"[A-Za-z]{2,}")
+_FRACTION_AFTER = re.compile(r"[\s-]+(?:halves|thirds|quarters|fifths|tenths)\b", re.IGNORECASE)
 _HYPHEN_ADJECTIVE = re.compile(r"^-(?:year|day|month|week|hour|minute|decade|century)s?(?:-old)?\b|^\s+years?\s+old\b",
                                re.IGNORECASE)
-# "doubled", "more than doubled", "plans to double", "roughly double the number", "twice as"
-_MULTIPLIER = Caseless(
-    r"\b(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)"
-    r"|(?P<fold>(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)fold)"
-    r"|(?P<adj>double|triple|twice|three\s+times)(?=\s+(?:the|as)\b)"
-    r"|(?P<inf>double|triple|quadruple|halve))\b",
-)
+# After digits, any of the four above in one match: an ordinal, a time, a date, an age.
+_DATE_OR_AGE_AFTER = re.compile("|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})"
+                                          for p in (_ORDINAL_AFTER, _TIME_AFTER, _MONTH_AFTER, _HYPHEN_ADJECTIVE)))
 _DETERMINERS = {"the", "these", "those", "both", "all", "its", "their", "our", "his", "her", "every", "each",
                 "no", "any", "this", "that", "my", "your", "whose", "which", "first", "last", "other"}
 _NOUN_STOP = {
@@ -101,6 +95,7 @@ _NOUN_STOP = {
     "might", "must", "should", "shall", "did", "do", "does", "not", "it", "they", "we", "he", "she", "also",
     "so", "up", "down", "back", "more", "less", "after", "before", "since", "during", "while", "when",
     "if", "then", "there", "here", "out", "off", "about", "around", "between", "among", "against",
+    "its", "his", "hers", "theirs", "ours", "through", "across", "via", "within", "without", "towards",
 }
 
 
@@ -122,12 +117,35 @@ def singular(noun: str) -> str:
 
 def _looks_plural(word: str) -> bool:
     w = word.lower()
-    return w in lx.IRREGULAR_SINGULAR or (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 2)
+    if w in lx.IRREGULAR_SINGULAR or (w.endswith("men") and len(w) > 5):  # "fishermen", "servicemen"
+        return True
+    if w.endswith("is") and word[:1].isupper():  # "Nepalis", "Pakistanis", not "crisis"
+        return word[:-1] in COUNTRIES.by_demonym
+    return w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 2 and w not in lx.MASS_NOUNS_IN_S
+
+
+def _counts_people(noun: str) -> bool:
+    """People counted by what they are in general ("citizens", "Koreans"): the unit is "person"."""
+    word = noun.split()[-1]
+    if word.lower() in lx.PEOPLE_NOUNS:
+        return True
+    return word[:1].isupper() and (word in COUNTRIES.by_demonym or word[:-1] in COUNTRIES.by_demonym
+                                   or word.endswith("ans"))
+
+
+def _noun_modifier(word: str) -> bool:
+    """A lower-case word that can name the kind of a vague head noun ("border" guards, "aid" workers)."""
+    return word.isalpha() and word.islower() and word not in _NOUN_STOP and word not in _DETERMINERS \
+        and not word.endswith(lx.ADJECTIVE_ENDINGS) and word not in lx.COMMON_ADJECTIVES
+
+
+_GROUP_SEPARATORS = str.maketrans("", "", ",\u00a0\u202f\u2009")
 
 
 def parse_digits(raw: str) -> Decimal:
-    """"1,200" -> 1200, "1.5" -> 1.5 (commas before three digits separate thousands)."""
-    return Decimal(raw.replace(",", ""))
+    """"1,200" -> 1200, "1.5" -> 1.5 (commas, or no-break or thin spaces, before three digits
+    separate thousands)."""
+    return Decimal(raw.translate(_GROUP_SEPARATORS))
 
 
 def parse_words(raw: str) -> Decimal | None:
@@ -140,17 +158,15 @@ def parse_words(raw: str) -> Decimal | None:
         words = ["one", *words[1:]]
     if words == ["dozen"] or words == ["one", "dozen"]:
         return Decimal(12) * factor
+    if len(words) > 1 and words[-1] == "dozen":  # "two dozen" = 24
+        dozens = parse_words(" ".join(words[:-1]))
+        return None if dozens is None else dozens * 12 * factor
     try:
         return Decimal(text2num(" ".join(words), "en")) * factor
     except ValueError:
         if len(words) == 1 and words[0] in lx.UNITS_WORDS:
             return Decimal(lx.UNITS_WORDS[words[0]]) * factor
         return None
-
-
-def as_number(value: Decimal) -> int | float:
-    """An int when integral (1800000000, not 1.8e9), else a float."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @dataclass
@@ -171,19 +187,15 @@ def _tail(text: str, pos: int, value: Decimal) -> _Tail:
         word = (m.group(1) or m.group(2)).lower()
         scale, pos = Decimal(str(lx.SCALES[word])), m.end()
     text_end = pos
-    for pattern, name in ((_PERCENT, "percent"), (_POINTS, "percentage_points"), (_BASIS_POINTS, "basis_point"),
-                          (_FOLD, "times"), (_TIMES, "times")):
-        m = pattern.match(text, pos)
-        if m:
-            unit, pos = name, m.end()
-            text_end = pos
-            break
+    m = _RATIO_UNIT.match(text, pos)
+    if m:
+        unit, pos = _RATIO_UNITS[m.lastgroup], m.end()
+        text_end = pos
     if unit is None:
-        m = _CURRENCY_AFTER.match(text, pos)
-        if m:
-            word = m.group(1).lower()
-            unit = lx.CURRENCY_WORDS.get(" ".join(word.split())) or m.group(1).upper()
-            pos = text_end = m.end()
+        named = currency_after(text, pos)
+        if named:
+            unit, pos = named
+            text_end = pos
     if unit is None:
         m = _UNIT_ABBREVIATION.match(text, pos)
         if m:
@@ -205,12 +217,16 @@ def _tail(text: str, pos: int, value: Decimal) -> _Tail:
         qualifier = lx.QUALIFIERS_AFTER.get(m.group().strip(" -").lower(), "more_than")
         pos = text_end = m.end()
     if unit is None:
-        noun, pos = _counted_noun(text, pos, value)
+        noun, pos = _counted_noun(text, pos, value * scale)
         if noun is not None:
-            unit = singular(noun)
+            unit = "person" if _counts_people(noun) else singular(noun)
             m = _AFTER_QUALIFIER.match(text, pos)
             if m and qualifier is None and not m.group().startswith(("+", "-", "plus")):  # "50 tanks or more"
                 qualifier = lx.QUALIFIERS_AFTER.get(" ".join(m.group().split()).lower(), "more_than")
+    if unit in lx.RATE_UNITS:
+        rate = _RATE.match(text, pos)
+        if rate and lx.RATE_UNITS[unit] == rate.group(1).lower():  # "barrels a day", "km an hour"
+            unit = f"{unit} per {rate.group(1).lower()}"
     return _Tail(pos, scale, unit, noun, qualifier, text_end)
 
 
@@ -225,8 +241,10 @@ def _counted_noun(text: str, pos: int, value: Decimal) -> tuple[str | None, int]
         word = m.group(1).rstrip("’'")
         if word.lower() in _NOUN_STOP:
             break
-        words.append((word, m.end()))
         cursor = m.end()
+        if word.lower() == "such" and not words:  # "40 such incidents"
+            continue
+        words.append((word, m.end()))
         if value != 1 and _looks_plural(word):
             break
     for i, (word, end) in enumerate(words):
@@ -237,7 +255,12 @@ def _counted_noun(text: str, pos: int, value: Decimal) -> tuple[str | None, int]
             # "cubic metres", "square kilometres" keep their modifier
             if i > 0 and words[i - 1][0].lower() in {"cubic", "square", "nautical"}:
                 return f"{words[i - 1][0].lower()} {word}", end
+            # a vague head keeps the noun before it: "hijacking attempts", "crossing points"
+            if i > 0 and singular(word) in lx.VAGUE_COUNTED_HEADS and _noun_modifier(words[i - 1][0]):
+                return f"{words[i - 1][0]} {word}", end
             return word, end
+    if words and value != 1 and words[-1][0] in COUNTRIES.by_demonym and words[-1][0].endswith(("ese", "ss")):
+        return words[-1]
     return None, pos
 
 
@@ -248,7 +271,7 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
     """
     if low is None:
         low = lowered(text)
-    cores = list(_CORE.finditer(text, low))
+    cores = _cores(text, low)
     figures: list[RawFigure] = []
     skip_until = -1
     for index, core in enumerate(cores):
@@ -259,30 +282,25 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
             continue
         figures.append(figure)
         skip_until = figure.tail_end
-    taken = [(f.start, f.end) for f in figures]
-    for m in _MULTIPLIER.finditer(text, low):
-        if any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        key = next(k for k in ("verb", "fold", "adj", "inf") if m.group(k))
-        verb = " ".join(m.group(key).lower().split())
-        if key == "fold":  # "twofold" -> 2
-            word = verb[:-4]
-            multiple = lx.UNITS_WORDS.get(word) or lx.TENS_WORDS.get(word) or lx.SCALE_WORDS[word]
-        else:
-            multiple = lx.MULTIPLIER_VERBS[verb]
-        if key == "inf" and not re.search(r"\b(?:to|will|would|could|\w+'ll)\s+$", text[max(0, m.start() - 12):m.start()],
-                                          re.IGNORECASE):
-            continue
-        start, end = m.start(), m.end()
-        q = _QUALIFIER_BEFORE.spans(text, low, max(0, start - 24), start) if key != "inf" else None
-        q = next(q, None) if q is not None else None
-        qualifier = lx.QUALIFIERS_BEFORE[" ".join(q.group(1).lower().split())][0] if q else "exact"
-        if q:
-            start = q.start(1)
-        figures.append(RawFigure(start, end, as_number(Decimal(str(multiple))), None,
-                                 "times", qualifier, None, end))
+    figures += find_multipliers(text, low, figures)
+    figures += find_shares(text, low, figures)
     figures.sort(key=lambda f: f.start)
     return figures
+
+
+def has_other_digits(text: str) -> bool:
+    """Whether ``text`` has digits of another script than ASCII (which re's \\d matches, the scan not)."""
+    return not text.isascii() and any(text[start].isdecimal() for start, _ in spots(text)[_STAND_IN_CUE])
+
+
+def _cores(text: str, low: str | None) -> list[re.Match]:
+    """The number cores of ``text``: ``_CORE`` tried only where the scan says one can start."""
+    if has_other_digits(text):
+        return list(_CORE.finditer(text, low))
+    found = spots(text)
+    candidates = sorted({start for c in (DIGIT_CUE, _A_SCALE_CUE, _NUMBER_WORD_CUE) for start, _ in found[c]}
+                        | {start + 2 for start, _ in found[_GLUED_CURRENCY_CUE]})
+    return list(matches_at(_CORE.exact, text, candidates))
 
 
 def _read(text: str, low: str | None, core: re.Match, following: re.Match | None) -> RawFigure | None:
@@ -293,23 +311,22 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     after = text[end:end + 40]
     # identifiers and dates
     if not is_words:
-        if re.search(r"[A-Za-z]-?$", before) or re.match(r"[A-Za-z]{2,}", after) and not _SCALE.match(after) \
+        glued = before.endswith(("RM", "Rp", "Rs")) and currency_before(before, len(before)) is not None
+        if ends_with_letter(before) and not glued or _LETTERS_AFTER.match(after) and not _SCALE.match(after) \
                 and not _PERCENT.match(after) and not _FOLD.match(after) and not _UNIT_ABBREVIATION.match(after):
             return None
-        if _ORDINAL_AFTER.match(after) or _TIME_AFTER.match(after) or re.search(r"\d:$", before):
+        if _DATE_OR_AGE_AFTER.match(after) or ends_with_clock(before) or ends_with_month(before):
             return None
-        if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after):
-            return None
-    if _HYPHEN_ADJECTIVE.match(after):
+    elif _HYPHEN_ADJECTIVE.match(after):
         return None
     value = parse_words(raw) if is_words else parse_digits(raw)
-    if value is None:
-        return None
+    if value is None or is_words and _FRACTION_AFTER.match(after):
+        return None  # "two-thirds" is a share (see .shares)
 
     # left context: currency, then qualifier or "between"
     fig_start = start
     currency = None
-    m = _CURRENCY_BEFORE.search(before, max(0, len(before) - 8))
+    m = currency_before(before, len(before))
     if m:
         symbol = m.group().strip()
         currency = lx.CURRENCY_SYMBOLS.get(symbol) or symbol.upper().rstrip(".")
@@ -319,27 +336,30 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     lead = text[max(0, fig_start - 40):fig_start]
     qualifier, keep_qualifier = "exact", False
     lead_low = None if low is None else low[max(0, fig_start - 40):fig_start]
-    q = next(_QUALIFIER_BEFORE.spans(lead, lead_low), None)
-    ranged_by = next(_BETWEEN.spans(lead, lead_low), None)
+    q = qualifier_before(lead, lead_low)
+    ranged_by = between_before(lead, lead_low)
     if q:
-        qualifier, keep_qualifier = lx.QUALIFIERS_BEFORE[" ".join(q.group(1).lower().split())]
+        qualifier, keep_qualifier = lx.QUALIFIERS_BEFORE[" ".join(q[1].split())]
 
     tail = _tail(text, end, value)
     value_max = None
     fig_end = tail.text_end
     # ranges: "3-5%", "3 to 5 percent", "between 3 and 5 percent", "from 10 to 12 million tonnes"
-    if following is not None and following.group("digits") is not None:
-        join = (_AND_JOIN if ranged_by and ranged_by.group(1).lower() == "between" else _RANGE_JOIN).match(text, tail.end)
-        window = max(0, following.start() - 8)
-        gap_currency = _CURRENCY_BEFORE.search(text, window, following.start())
-        has_gap_currency = bool(gap_currency and join and gap_currency.start() >= join.end())
+    # a range joins digits to digits, or number words to number words ("two to three times")
+    if following is not None and (following.group("digits") is not None
+                                  or is_words and following.group("words") is not None):
+        join = (_AND_JOIN if ranged_by and ranged_by[1] == "between" else _RANGE_JOIN).match(text, tail.end)
+        # a currency between the join and the second number ("$3 to $5") only if the join ends before it
+        gap_currency = None if not join or join.end() >= following.start() else currency_before(
+            text, following.start(), max(0, following.start() - 8))
+        has_gap_currency = bool(gap_currency and gap_currency.start() >= join.end())
         join_end = gap_currency.start() if has_gap_currency else following.start()
         same_money = not has_gap_currency or (currency is not None and currency == (
             lx.CURRENCY_SYMBOLS.get(gap_currency.group().strip()) or gap_currency.group().strip().upper()))
         if join and join.end() == join_end and same_money:
-            is_from = ranged_by is not None and ranged_by.group(1).lower() == "from"
+            is_from = ranged_by is not None and ranged_by[1] == "from"
             if not is_from or tail.unit is None:
-                upper = parse_digits(following.group())
+                upper = parse_words(following.group()) if is_words else parse_digits(following.group())
                 second = _tail(text, following.end(), upper)
                 unit_ok = (tail.unit is None and not (currency and second.unit)) or tail.unit == second.unit
                 if unit_ok and (second.unit or tail.unit or currency) and not _looks_like_year_pair(value, upper):
@@ -349,7 +369,7 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
                     value_max = upper * second.scale
                     fig_end = second.text_end
                     if ranged_by:
-                        fig_start = min(fig_start, ranged_by.start() + (fig_start - len(lead)))
+                        fig_start = min(fig_start, ranged_by[0] + (fig_start - len(lead)))
     unit = currency or tail.unit
     if tail.qualifier:
         qualifier = tail.qualifier
@@ -360,10 +380,10 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     if not currency and tail.scale == 1 and _is_year(raw, value) and unit not in {"percent", "times"}:
         return None
     if not currency and tail.unit not in {"percent", "percentage_points", "times"} and tail.scale == 1:
-        if _is_identifier(before) or (is_words and not _counted_word_number(raw, before, value)):
+        if is_identifier(before) or (is_words and not _counted_word_number(raw, before, value, tail.noun)):
             return None
     if keep_qualifier and q is not None:
-        fig_start = min(fig_start, fig_start - len(lead) + q.start(1))
+        fig_start = min(fig_start, fig_start - len(lead) + q[0])
     scaled = value * tail.scale
     upper_scaled = value_max if value_max is not None else None
     return RawFigure(fig_start, fig_end, as_number(scaled),
@@ -379,23 +399,12 @@ def _looks_like_year_pair(a: Decimal, b: Decimal) -> bool:
     return 1800 <= a <= 2100 and 1800 <= b <= 2100
 
 
-def _is_identifier(before: str) -> bool:
-    """"Article 5", "Resolution 2231", "Nord Stream 2": a label, not a quantity."""
-    m = re.search(r"([A-Za-z.]+)\s*$", before)
-    if not m:
-        return False
-    word = m.group(1)
-    if word.lower() in lx.IDENTIFIER_WORDS:
-        return True
-    # a capitalised word right before a bare number, not at a sentence start
-    sentence_start = re.search(r"(?:^|[.!?\"“]\s*)" + re.escape(word) + r"\s*$", before)
-    return (word[:1].isupper() and word.lower() not in lx.QUALIFIERS_BEFORE and not sentence_start
-            and word not in COUNTRIES.by_demonym)
-
-
-def _counted_word_number(raw: str, before: str, value: Decimal) -> bool:
-    """Number words count something unless they refer ("the two leaders") or are "one"."""
+def _counted_word_number(raw: str, before: str, value: Decimal, noun: str | None) -> bool:
+    """Number words count something unless they refer ("the two leaders", "two nations can"),
+    are vague ("a few dozen") or are "one"."""
     if raw.lower() in {"one", "a", "an"}:
         return False
-    prev = re.search(r"(\w+)\s*$", before)
-    return not (prev and prev.group(1).lower() in _DETERMINERS)
+    if raw.lower() == "two" and noun is not None and noun.lower() in lx.PARTY_NOUNS:
+        return False  # the two parties of a bilateral story, not a quantity
+    prev = last_word(before.rstrip())
+    return not (prev and prev.lower() in _DETERMINERS | {"few", "several", "many"})

@@ -7,13 +7,14 @@ string, so any excerpt taken from it is verbatim and grounds as ``exact``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
 from ..names import TITLE_ABBREVIATIONS
 from .scan import lowered
+from .scanner import cue, spots
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _LINE_BREAK = re.compile(r"\n\s*")
@@ -207,8 +208,14 @@ _CLAUSE_BREAK = re.compile(
     r"|\b(?:said|says|noted|notes|added|stressed|told \w+|stated|warned|explained|announced|emphasi[sz]ed|"
     r"believes|insisted|argued|recalled|confirmed) that\s+"
 )
+# What every clause break holds (case as written; the dashes are "-" in the scan's view):
+# a match starts there, or on the white space right before it.
+_CLAUSE_CUE = cue(r"[;:,\-]|\b(?:because|although|whereas|so that|said|says|noted|notes|added|stressed|told|"
+                  r"stated|warned|explained|announced|emphasi[sz]ed|believes|insisted|argued|recalled|confirmed)\b",
+                  caseless=False)
 _LEADING_JUNK = re.compile(r"(?:[\"“”‘’'«»(,\s]|(?:But|And|So|Yet|Or|while|but|and|so|yet|or)\s)+")
-_TRAILING_JUNK = re.compile(r"[\"“”‘'«»),;:\s–—-]+$")
+# Trailing junk is a run of these and white space: the regex [\"“”‘'«»),;:\s–—-]+$
+_TRAILING_CHARS = frozenset("\"“”‘'«»),;:–—-")
 
 
 def clause_around(doc: Document, start: int, end: int, min_words: int = 5) -> tuple[int, int]:
@@ -232,10 +239,10 @@ def clause_around(doc: Document, start: int, end: int, min_words: int = 5) -> tu
             elif q.start >= end and q.start < hi:
                 hi = q.start
     lo, hi = max(lo, 0), max(hi, end)
-    # several figures and topics share a sentence: its clause breaks are found once
-    pieces = doc.memo.get(("pieces", lo, hi))
+    key = ("clause pieces", lo, hi)  # figures of one sentence share its pieces
+    pieces = doc.memo.get(key)
     if pieces is None:
-        pieces = doc.memo[("pieces", lo, hi)] = _pieces(doc.text, lo, hi)
+        pieces = doc.memo[key] = _pieces(doc.text, lo, hi)
     # the piece holding the figure, merged with any piece the figure overlaps
     first = next(i for i, (s, e) in enumerate(pieces) if e > start)
     last = next(i for i, (s, e) in enumerate(pieces) if e >= end)
@@ -255,12 +262,32 @@ def text_has_close(text: str, hi: int) -> bool:
 
 def _pieces(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     pieces, cursor = [], lo
-    for match in _CLAUSE_BREAK.finditer(text, lo, hi):
+    for match in _clause_breaks(text, lo, hi):
         if match.start() > cursor:
             pieces.append((cursor, match.start()))
         cursor = match.end()
     pieces.append((cursor, hi))
     return [p for p in pieces if p[1] > p[0]] or [(lo, hi)]
+
+
+def _clause_breaks(text: str, lo: int, hi: int) -> list[re.Match]:
+    """``_CLAUSE_BREAK.finditer(text, lo, hi)``, tried only at the scan's clause cues and
+    the white space right before each."""
+    places = spots(text)[_CLAUSE_CUE]
+    candidates: list[int] = []
+    for start, _ in places[bisect_left(places, (lo, -1)):bisect_left(places, (hi, -1))]:
+        first = start
+        while first > lo and text[first - 1].isspace():
+            first -= 1
+        candidates.extend(range(first, start + 1))
+    found, end = [], -1
+    for start in candidates:
+        if start >= end:
+            m = _CLAUSE_BREAK.match(text, start, hi)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+    return found
 
 
 def tidy(text: str, start: int, end: int, keep: tuple[int, int] | None = None) -> tuple[int, int]:
@@ -269,12 +296,18 @@ def tidy(text: str, start: int, end: int, keep: tuple[int, int] | None = None) -
     lead = _LEADING_JUNK.match(text, s, e)
     if lead:
         s = lead.end()
-    trail = _TRAILING_JUNK.search(text, s, e)
-    if trail:
-        e = trail.start()
+    e = _before_trailing_junk(text, s, e)
     if keep is not None:
         s, e = min(s, keep[0]), max(e, keep[1])
     return trim(text, s, e)
+
+
+def _before_trailing_junk(text: str, start: int, end: int) -> int:
+    """Where the trailing junk of ``text[start:end]`` starts (else ``end``): read from the end,
+    not searched for at every position."""
+    while end > start and (text[end - 1] in _TRAILING_CHARS or text[end - 1].isspace()):
+        end -= 1
+    return end
 
 
 def squash(text: str) -> str:
