@@ -106,3 +106,12 @@ def test_a_name_that_only_qualifies_the_subject_did_not_raise_it() -> None:
     text = ("Foreign Minister Petra Lindqvist spoke in Oslo. "
             "Lindqvist's deputy doubled the border patrols along the eastern frontier.")
     assert [c.raised_by for c in concerns(text)] == [None]
+
+
+# --- an issue keeps its qualifier ---------------------------------------------------------------
+
+def test_at_least_before_a_count_stays_in_the_issue() -> None:
+    text = ("The deal follows a year in which Bolivian customs logged at least 40 incidents of "
+            "smuggled fuel crossing the frontier.")
+    issues = [c.issue for c in concerns(text)]
+    assert issues == ["At least 40 incidents of smuggled fuel crossing the frontier"]

@@ -94,6 +94,9 @@ def _lead_in(words_before: list[str]) -> list[str]:
     kept: list[str] = []
     for word in reversed(words_before[-6:]):
         bare = word.lower().strip(",;:“”\"")
+        if bare == "at" and kept and kept[0].lower() in ("least", "most"):
+            kept.insert(0, word)  # "at least 40 incidents": a qualifier, not a preposition
+            break
         if word.endswith((",", ";", ":")) or bare in _BACK_STOP:
             break
         kept.insert(0, word)
