@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from ..models import Category, Topic
 from .lexicon import TOPIC_KEYWORDS, TOPIC_NOT_COUNTED
@@ -82,17 +83,17 @@ def category_hits(text: str, low: str | None = None) -> dict[str, list[tuple[int
         at = m.start()
         for category in tried[at]:
             hit = pattern_of[category].match(source, at)
-            if hit and not _not_counted(category, text, low, hit.start(), hit.end()):
-                label, weight = _CATEGORY_PATTERNS[category][1][hit.lastgroup]
-                hits.setdefault(category, []).append((hit.start(), hit.end(), label, weight))
+            if hit is None:
+                continue
+            if category in _NOT_COUNTED and _not_counted(_NOT_COUNTED[category], text, low, at, hit.end()):
+                continue
+            label, weight = _CATEGORY_PATTERNS[category][1][hit.lastgroup]
+            hits.setdefault(category, []).append((at, hit.end(), label, weight))
     return hits
 
 
-def _not_counted(category: str, text: str, low: str | None, start: int, end: int) -> bool:
-    """Whether the hit at start..end lies inside one of its category's not-counted phrases."""
-    phrase = _NOT_COUNTED.get(category)
-    if phrase is None:
-        return False
+def _not_counted(phrase: Caseless, text: str, low: str | None, start: int, end: int) -> bool:
+    """Whether the hit at start..end lies inside a match of ``phrase`` (a category's not-counted phrases)."""
     for m in phrase.spans(text, low, max(0, start - _NOT_COUNTED_REACH), min(len(text), end + _NOT_COUNTED_REACH)):
         if m.start() <= start and end <= m.end():
             return True
@@ -103,20 +104,22 @@ def _capitalized(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _in_name(text: str, start: int, end: int, sentence_start: int, headline_like: bool) -> bool:
-    """Whether a keyword written with a capital stands inside a proper name: "Port Sudan",
-    "the Darfur Women's Health Network", "the Ministry of Water Resources" (not at the start of
-    a sentence, nor in a headline written in capitals)."""
-    if headline_like or not text[start:start + 1].isupper():
+def _in_name(text: str, start: int, end: int, sentence_start: int) -> bool:
+    """Whether a keyword written with a capital stands beside other capitalized words, as
+    inside a proper name: "Port Sudan", "the Darfur Women's Health Network", "the Ministry of
+    Water Resources" (not at the start of a sentence; the caller rules out headlines)."""
+    if not text[start:start + 1].isupper():
         return False
-    before = text[sentence_start:start].split()
+    window = max(sentence_start, start - _NAME_REACH)
+    before = text[window:start].split()
     if not before or before[-1] in ('"', "“", "-", "—", "–"):
         return False
-    after = text[end:end + 40].split()
+    whole = window == sentence_start  # else more words precede the window
+    after = text[end:end + _NAME_REACH].split()
     # the sentence's first word has its capital from its place, not from a name
-    neighbours = after[:1] + (before[-1:] if len(before) > 1 else [])
-    if before[-1] in _NAME_JOINERS and len(before) > 2:
-        neighbours.append(before[-2])
+    neighbours = after[:1] + (before[-1:] if len(before) > 1 or not whole else [])
+    if before[-1] in _NAME_JOINERS and (len(before) > 2 or not whole):
+        neighbours.append(before[-2] if len(before) > 1 else "")
     if after[:1] and after[0] in _NAME_JOINERS and len(after) > 1:
         neighbours.append(after[1])
     return any(_capitalized(word.strip("'’(\"“")) and word[-1:] not in ".:" for word in neighbours)
@@ -124,6 +127,7 @@ def _in_name(text: str, start: int, end: int, sentence_start: int, headline_like
 
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", "'", ")")
 _NAME_JOINERS = frozenset({"of", "for", "and", "&"})
+_NAME_REACH = 40  # characters looked at on each side of a keyword for the words of a name
 
 
 def _headline_like(text: str, start: int, end: int) -> bool:
@@ -158,17 +162,18 @@ def build_topics(doc: Document) -> list[Topic]:
     def in_name(start: int, end: int) -> bool:
         index = sentence_index(start)
         sentence = doc.sentences[index]
+        if not _in_name(text, start, end, sentence.start):
+            return False
         if index not in headline_like:
             headline_like[index] = _headline_like(text, sentence.start, sentence.end)
-        return _in_name(text, start, end, sentence.start, headline_like[index])
+        return not headline_like[index]
 
     def pick_evidence(by_sentence: dict[int, list[tuple[int, int, str, float]]]) -> list[str]:
         """Up to MAX_EVIDENCE excerpts: sentences with the most hits first, short sentences
         (a whole sentence reads better than a clause) before long ones, lines that are no
         sentence (titles) last, earlier ones on ties."""
-        ranked = sorted(by_sentence.items(), key=lambda item: (-len(item[1]), *rank(item[0]), item[0]))
         evidence: list[str] = []
-        for index, sentence_hits in ranked:
+        for index, sentence_hits in _ranked(by_sentence, rank):
             first = sentence_hits[0]
             sentence = doc.sentences[index]
             if not rank(index)[1]:
@@ -201,6 +206,17 @@ def build_topics(doc: Document) -> list[Topic]:
             topics.append((score, hits[0][0], Topic(label=_label(hits), category=Category(category), evidence=evidence)))
     topics.sort(key=lambda t: (-t[0], t[1]))
     return [t for _, _, t in topics]
+
+
+def _ranked(by_sentence: dict[int, list], rank) -> Iterator[tuple[int, list]]:
+    """The sentences by most hits, then by ``rank`` and place; ``rank`` is asked only of the
+    sentences of the hit counts reached (the caller stops after a few)."""
+    by_count: dict[int, list[int]] = {}
+    for index, sentence_hits in by_sentence.items():
+        by_count.setdefault(len(sentence_hits), []).append(index)
+    for count in sorted(by_count, reverse=True):
+        for index in sorted(by_count[count], key=lambda i: (*rank(i), i)):
+            yield index, by_sentence[index]
 
 
 def _label(hits: list[tuple[int, int, str, float]]) -> str:
