@@ -369,42 +369,59 @@ RELATIVE_PERIODS = (
 
 # --- topics ----------------------------------------------------------------------------
 
-# category -> [(keyword regex, label word)]. Keywords are matched case-insensitively as
-# whole words; the label of a topic is built from the label words of its strongest hits.
-TOPIC_KEYWORDS: dict[str, list[tuple[str, str]]] = {
+# category -> [(keyword regex, label word[, weight])]. Keywords are matched case-insensitively
+# as whole words; the label of a topic is built from the label words of its strongest hits.
+# A category is a topic
+# when the weights of its hits add up to at least topics.MIN_SCORE (2): a plain keyword
+# weighs 1; a word that names its subject beyond doubt weighs 2 (one mention makes a topic:
+# "humanitarian corridors", "the coast guard"); a word often used in passing weighs 0.5
+# ("allies", "companies", "the border"). Within a category the first alternative that
+# matches wins, so a longer phrase is listed before the word it starts with.
+TOPIC_KEYWORDS: dict[str, list[tuple]] = {
     "diplomacy": [
         (r"talks", "talks"), (r"summit", "summit"), (r"(?:official |state )?visit(?:s|ed|ing)?", "visit"),
         (r"met(?: with)?", "meeting"), (r"meetings?", "meeting"), (r"(?:bilateral |diplomatic )?relations", "bilateral relations"),
         (r"counterparts?", "bilateral relations"), (r"bilateral", "bilateral relations"),
         (r"diplomatic", "diplomacy"), (r"diplomacy", "diplomacy"), (r"negotiations?", "negotiations"),
-        (r"allies|ally|alliance", "alliances"), (r"partners(?:hip)?", "partnership"),
+        (r"allies|ally|alliance", "alliances", 0.5), (r"partnership", "partnership"), (r"partners", "partnership", 0.5),
         (r"phone (?:call|conversation)|telephone (?:call|conversation)|spoke by phone", "phone call"),
-        (r"ambassadors?|embass(?:y|ies)|envoys?", "diplomatic contacts"),
+        (r"ambassadors?|embass(?:y|ies)|envoys?", "diplomatic contacts", 0.5),
         (r"cooperation", "cooperation"), (r"memorandum|treaty|accord", "agreements"),
+        (r"communiqu\w|joint (?:statement|declaration)", "joint statement"),
         (r"mediat(?:e|ion|or)", "mediation"), (r"ceasefire talks|peace talks|peace process", "peace process"),
     ],
     "economy_trade": [
         (r"trade|trading", "trade"), (r"trade volumes?|trade turnover", "trade"), (r"exports?|exported|imports?|imported", "exports and imports"),
         (r"tariffs?|customs duties|duties", "tariffs"), (r"investments?|investors?|invest(?:ed)?", "investment"),
         (r"economic|economy|economies", "economic relations"), (r"GDP|growth forecast|inflation", "economy"),
-        (r"sanctions", "sanctions"), (r"markets?", "markets"), (r"loans?|credit line|debt", "finance"),
-        (r"budget", "budget"), (r"prices?", "prices"), (r"business(?:es)?|companies|firms", "business"),
+        (r"sanctions", "sanctions", 0.5), (r"markets?", "markets", 0.5), (r"loans?|credit line|debt", "finance"),
+        (r"budget", "budget"), (r"prices?", "prices"), (r"business(?:es)?|companies|firms", "business", 0.5),
         (r"remittances?", "remittances"),
     ],
     "security_defense": [
-        (r"security", "security"), (r"borders?", "border security"), (r"military", "military cooperation"),
+        (r"security", "security"),
+        (r"border (?:security|guards?|police|troops|patrols?|controls?|clashes|incidents?|tensions?|disputes?)",
+         "border security"),
+        (r"borders?", "border security", 0.5), (r"military", "military cooperation"),
         (r"weapons?|arms|missiles?|drones?|ammunition", "arms supplies"), (r"armed forces|troops|soldiers", "armed forces"),
-        (r"defen[cs]e|defensive", "defence"), (r"terroris[mt]s?|extremis[mt]s?|militants?|insurgents?", "terrorism"),
+        (r"defen[cs]e|defensive", "defence"), (r"terroris[mt]s?|extremis[mt]s?|militants?|insurgen(?:ts?|cy)", "terrorism"),
         (r"armed groups?|militias?|rebels?|jihadists?", "armed groups"),
         (r"threats?", "threats"), (r"military base|bases", "military base"), (r"attacks?|strikes?|shelling", "attacks"),
-        (r"war|conflict|hostilities|fighting|clashes", "conflict"), (r"ceasefire|truce", "ceasefire"),
-        (r"exercises|drills", "military exercises"), (r"nuclear weapons?|warheads?", "nuclear weapons"),
+        (r"war|warfare|conflict|hostilities|fighting|clashes|violence", "conflict"), (r"ceasefire|truce", "ceasefire"),
+        (r"exercises|drills?|(?:naval|military|joint|air|live-fire) exercise", "military exercises"),
+        (r"exercise(?! (?:restraint|caution|its|their|his|her|the|of|control|power|sovereignty|rights?|jurisdiction)\b)",
+         "military exercises"),
+        (r"nuclear weapons?|warheads?", "nuclear weapons"),
+        (r"navy|navies|naval|warships?|frigates?|patrols?", "naval patrols"), (r"coast ?guards?", "coast guard", 2),
+        (r"cyber-?attacks?|cyber(?:security| security)|hack(?:ers?|ed|ing)|espionage|sabotage", "cyber security"),
+        (r"polic(?:e|ing)", "policing"), (r"traffick(?:ing|ers?)|smuggl(?:ing|ers?)|pira(?:cy|tes)", "trafficking and piracy"),
+        (r"surveillance", "surveillance"), (r"coup", "conflict"),
     ],
     "energy": [
         (r"gas|LNG", "gas"), (r"oil|crude|barrels?", "oil"), (r"pipelines?", "pipelines"),
         (r"nuclear (?:power|plant|reactor|energy)", "nuclear power"), (r"electricity|power grid|power plants?|power lines?|transmission lines?|(?:mega|giga)watts?", "electricity"),
         (r"energy", "energy"), (r"renewables?|solar|wind (?:power|farms?)|hydropower|hydroelectric", "renewables"),
-        (r"coal", "coal"), (r"OPEC\+?", "oil"), (r"refiner(?:y|ies)", "oil"),
+        (r"coal", "coal"), (r"OPEC\+?", "oil"), (r"oil refiner(?:y|ies)", "oil"), (r"refiner(?:y|ies)", "oil", 0.5),
     ],
     "migration_labor": [
         (r"migrants?|migration|migratory", "migration"), (r"workers?|workforce", "labour migration"),
@@ -414,34 +431,52 @@ TOPIC_KEYWORDS: dict[str, list[tuple[str, str]]] = {
     ],
     "culture_education": [
         (r"language", "language"), (r"universit(?:y|ies)|schools?|education|educational", "education"),
-        (r"students?|study|studying", "education"), (r"(?:language |training |education(?:al)? )courses?|courses|teaching|teachers?", "teaching"),
+        (r"students?|studying", "education"), (r"study", "education", 0.5),
+        (r"(?:language |training |education(?:al)? )courses?|courses|teaching|teachers?", "teaching"),
         (r"culture|cultural", "culture"), (r"heritage|museums?|arts?", "culture"), (r"sports?|tourism|tourists", "tourism and sport"),
-        (r"scholarships?|exchanges?", "exchanges"),
+        (r"scholarships?|exchanges?(?! of (?:fire|shots|views|information|intelligence|financial|data|prisoners|letters|notes|documents))",
+         "exchanges"),
     ],
     "health": [(r"pandemic|COVID(?:-19)?|coronavirus|vaccines?|vaccination", "pandemic"),
-               (r"health|hospitals?|medical|medicines?|epidemic|outbreak|disease", "health")],
+               (r"health|hospitals?|medical|medicines?|epidemic|outbreak|disease", "health"),
+               (r"cholera|malaria|measles|polio|ebola|tuberculosis|mpox|dengue", "disease")],
     "infrastructure_transport": [
-        (r"railways?|rail|roads?|highways?|bridges?|ports?|airports?", "transport infrastructure"),
-        (r"transport|transit|logistics|corridors?|shipping|freight|cargo", "transport and transit"),
-        (r"infrastructure|construction", "infrastructure"),
+        (r"railways?|rail|roads?|highways?|expressways?|ports?|airports?|dams?|canals?|tunnels?|ferr(?:y|ies)",
+         "transport infrastructure"), (r"bridges?", "transport infrastructure", 0.5),
+        (r"transport|logistics|corridors?|shipping|freight|cargo", "transport and transit"), (r"transit", "transport and transit", 0.5),
+        (r"flights?|airlines?|aviation|air traffic|passengers?", "air transport"),
+        (r"infrastructure", "infrastructure"), (r"construction", "infrastructure", 0.5),
     ],
     "environment_climate": [
         (r"climate|emissions?|carbon|warming", "climate"), (r"environment(?:al)?|pollution", "environment"),
         (r"water resources|glaciers?|drought|floods?", "water and natural hazards"),
+        (r"water(?! cannon)", "water"), (r"sea[- ]levels?|rising seas|coastal (?:protection|erosion)|adaptation", "climate adaptation"),
+        (r"deforestation|forests?|forestry", "forests"),
+        (r"biodiversity|wildlife|species|conservation|fisheries|fish stocks|overfishing|deep-sea mining", "nature and fisheries"),
     ],
     "humanitarian": [
-        (r"humanitarian", "humanitarian aid"), (r"refugees?|displaced|evacuat(?:ed|ion)", "refugees"),
-        (r"aid|relief|food (?:aid|supplies|shortages)|famine", "aid"), (r"civilians?|casualties", "civilians"),
+        (r"humanitarian", "humanitarian aid", 2), (r"refugees?|displaced|evacuat(?:ed|ion)", "refugees"),
+        (r"aid|relief|food (?:aid|supplies|shortages)|famine", "aid"),
+        (r"civilians|civilian (?:deaths|casualties|areas|targets|populations?|lives)|casualties", "civilians"),
     ],
     "law_governance": [
-        (r"elections?|vote|referendum|ballots?", "elections"), (r"constitution(?:al)?|laws?|legislation|bill", "legislation"),
+        (r"elections?|referendum|ballots?", "elections"), (r"vote", "elections", 0.5),
+        (r"constitution(?:al)?|laws?|legislation", "legislation"), (r"bill", "legislation", 0.5),
         (r"courts?|judges?|trial|prosecutors?|sentenced", "courts"), (r"corruption", "corruption"),
         (r"human rights|rule of law|opposition", "rights and governance"),
     ],
     "technology": [
-        (r"technolog(?:y|ies)|digital|artificial intelligence|AI|cyber|semiconductors?|chips|satellites?|space",
-         "technology"),
+        (r"technolog(?:y|ies)", "technology", 0.5), (r"space", "technology", 0.5),
+        (r"digital|artificial intelligence|AI|semiconductors?|chips|satellites?", "technology"),
     ],
+    "other": [(r"religio(?:n|us)|pilgrims?|pilgrimage|hajj|umrah", "religious affairs")],
+}
+# Phrases in which a category's keyword does not speak of that category ("palm oil" is not
+# energy, "aid workers" are not labour migrants, "humanitarian corridors" are no transport).
+TOPIC_NOT_COUNTED: dict[str, str] = {
+    "energy": r"(?:palm|olive|cooking|vegetable|edible) oil",
+    "migration_labor": r"(?:aid|relief|humanitarian|health|medical) workers?",
+    "infrastructure_transport": r"humanitarian corridors?|drone flights?",
 }
 
 # --- security concerns -----------------------------------------------------------------
