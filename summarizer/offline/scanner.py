@@ -159,6 +159,18 @@ def _collect(reports: list[tuple[int, int, int]]) -> dict[int, list[tuple[int, i
 
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_SHORT = 3  # words of up to this many bytes are matched with hyperscan's word boundaries
+
+
+def _short(word: bytes) -> bool:
+    """Whether ``word`` is matched with ``\\b`` patterns: short, and a word character at
+    each end, where ``\\b`` means what the literal database's own boundary test means."""
+    return len(word) <= _SHORT and word[0] in _WORD_BYTES and word[-1] in _WORD_BYTES
+
+
+def _escaped(word: bytes) -> bytes:
+    """``word`` as a hyperscan pattern matching it literally."""
+    return b"".join(bytes([c]) if chr(c).isalnum() and c < 128 else b"\\x%02x" % c for c in word)
 
 
 class _Engine:
@@ -193,12 +205,27 @@ class _Engine:
                      for c in self.cues]
             self.database.compile(expressions=[c.pattern.encode("latin-1") for c in self.cues],
                                   ids=[c.id for c in self.cues], elements=len(self.cues), flags=flags)
-        if use_hyperscan and self.literals:
+        # A short word ("a", "in", "he") is inside most words of an article: as a literal it
+        # would be reported at every one of them, each report a Python call, and rejected
+        # there by its boundaries. Short words go to a database of their own, as patterns
+        # with hyperscan's word boundaries, which reports only the spots kept.
+        short = [_short(word) for word, _ in self.literals]
+        long = [i for i, is_short in enumerate(short) if not is_short]
+        self.short: list[tuple[int, bool]] = [
+            (i, whole) for i, is_short in enumerate(short) if is_short
+            for whole in sorted({whole for _, whole in self.owners[i]})]
+        self.short_database = None
+        if use_hyperscan and long:
             self.words_database = hyperscan.Database()
             self.words_database.compile(
-                expressions=[word for word, _ in self.literals], ids=list(range(len(self.literals))),
-                elements=len(self.literals), literal=True,
-                flags=[hyperscan.HS_FLAG_CASELESS if caseless else 0 for _, caseless in self.literals])
+                expressions=[self.literals[i][0] for i in long], ids=long, elements=len(long), literal=True,
+                flags=[hyperscan.HS_FLAG_CASELESS if self.literals[i][1] else 0 for i in long])
+        if use_hyperscan and self.short:
+            self.short_database = hyperscan.Database()
+            self.short_database.compile(
+                expressions=[rb"\b" + _escaped(self.literals[i][0]) + (rb"\b" if whole else b"") for i, whole in self.short],
+                ids=list(range(len(self.short))), elements=len(self.short),
+                flags=[hyperscan.HS_FLAG_CASELESS if self.literals[i][1] else 0 for i, _ in self.short])
         self.patterns = [re.compile(c.pattern.encode("latin-1"), re.IGNORECASE if c.caseless else 0)
                          for c in self.cues]
         self.scratch = threading.local()
@@ -235,9 +262,22 @@ class _Engine:
                 if ends_word or not whole:
                     append((cue_id, start, end))
 
-        if self.words_database is not None:
-            self.words_database.scan(data, match_event_handler=lambda i, start, end, flags, context: found(i, end),
-                                     scratch=self._space("words", self.words_database))
+        if self.words_database is not None or self.short_database is not None:
+            if self.words_database is not None:
+                self.words_database.scan(data, match_event_handler=lambda i, start, end, flags, context: found(i, end),
+                                         scratch=self._space("words", self.words_database))
+            if self.short_database is not None:
+                short = self.short
+
+                def found_short(k: int, end: int) -> None:
+                    i, whole = short[k]
+                    start = end - lengths[i]
+                    for cue_id, owner_whole in owners[i]:
+                        if owner_whole is whole:
+                            append((cue_id, start, end))
+
+                self.short_database.scan(data, match_event_handler=lambda k, start, end, flags, context: found_short(k, end),
+                                         scratch=self._space("short", self.short_database))
             return
         lowered = data.lower()
         for i, (literal, caseless) in enumerate(self.literals):
