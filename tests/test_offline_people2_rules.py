@@ -89,3 +89,41 @@ def test_a_portfolio_minister_without_a_country_in_the_sentence_is_of_the_dateli
 
 def test_a_place_before_a_name_still_hides_a_place_said() -> None:
     assert "Lake Victoria" not in people("The boats came back across Lake Victoria, officials said.")
+
+
+# --- organizations named by their kind of business, and which are kept ---------------------------
+
+def organizations(text: str) -> dict:
+    return {p.name: p for p in extract(text).participants if p.kind == "organization"}
+
+
+def test_a_body_named_after_its_kind_of_business_that_speaks_is_kept() -> None:
+    found = organizations("SANTIAGO, May 2 — The state mining company Minera Andina, which runs the northern pits, "
+                          "said in a statement that output would rise. Chile expects more.")
+    assert list(found) == ["Minera Andina"]
+    assert found["Minera Andina"].affiliation == "Chile"
+    assert "The state mining company Minera Andina" in found["Minera Andina"].aliases
+
+
+def test_a_business_of_a_country_takes_the_country_and_its_first_word_as_an_alias() -> None:
+    found = organizations("Danish shipping operator Nordhavn Lines agreed to buy four vessels. "
+                          "Nordhavn has also awarded a contract to a yard.")
+    assert found["Nordhavn Lines"].affiliation == "Denmark"
+    assert "Nordhavn" in found["Nordhavn Lines"].aliases
+
+
+def test_a_body_named_only_as_the_source_of_estimates_is_not_kept() -> None:
+    found = organizations("The fighting has displaced two million people, according to UN estimates, "
+                          "and the Kremlin said it would send aid.")
+    assert "the United Nations" not in found
+    assert "the Kremlin" in found
+
+
+def test_a_body_cited_as_the_source_itself_is_kept() -> None:
+    found = organizations("Two million people have fled, according to the Kremlin.")
+    assert "the Kremlin" in found
+
+
+def test_a_source_followed_by_a_place_is_still_the_source() -> None:
+    found = organizations("Two million people have fled, according to the Kremlin in a statement.")
+    assert "the Kremlin" in found

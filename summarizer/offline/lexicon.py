@@ -218,6 +218,7 @@ ORG_ACTION_VERBS = (
     "increased", "stepped up", "recorded", "cut off", "disowned", "financed", "funded", "provided", "pledged",
     "sanctioned", "seized", "detained", "arrested", "attacked", "captured", "occupied", "blocked", "withdrew",
     "evacuated", "intercepted", "shot down", "fired", "struck", "agreed", "accepted", "reset",
+    "logged", "awarded",
     # after "will", "would", "has": "NATO will step up patrols"
     "step up", "deploy", "send", "impose", "provide", "increase", "summon", "brief", "share", "fund", "expel",
     "suspend", "withdraw",
