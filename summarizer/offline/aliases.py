@@ -17,6 +17,7 @@ from . import lexicon as lx
 from .countries import COUNTRIES
 from .mentions import DEMONYMS, MODIFIERS, SPACE, TITLE_FORMS, UPPER, not_name_word
 from .datelines import dateline_country
+from .honorifics import strip_honorifics
 from .namecues import (
     HEAD_CUE, LEAD_CUE, TITLE_CUE, country_mentions, spots_in_words_before, with_article_before,
 )
@@ -52,6 +53,7 @@ class Registry:
     def add(self, name: str, pos: int, title: str | None = None, affiliation: str | None = None,
             dept: str | None = None, org: str | None = None, alias: str | None = None,
             modifier: str | None = None) -> Participant:
+        written, name = name, strip_honorifics(name)  # "Comrade X", "Dato' Seri X": the name is X
         person = self.people.get(name)
         if person is None:
             person = self.people[name] = Participant(name=name, first=pos)
@@ -66,6 +68,8 @@ class Registry:
             person.org = org
         if alias:
             person.add_alias(alias)
+        if written != name:
+            person.add_alias(written)
         return person
 
     def merge_short_names(self) -> None:

@@ -17,6 +17,7 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from . import lexicon as lx
+from .keeping import acting
 from .patterns import alternation
 from .mentions import UPPER
 from .people import Participant
@@ -298,8 +299,8 @@ class Attribution:
         return m.who if opens else -1
 
     def actors(self) -> set[int]:
-        """Participants that speak or act somewhere in the article."""
-        return {e.who for e in self.events}
+        """Participants that speak or act somewhere in the article (:func:`.keeping.acting`)."""
+        return acting(self.doc.text, self.events)
 
 
 def _verbs(doc: Document) -> list[tuple[re.Match, bool]]:

@@ -24,8 +24,9 @@ __all__ = ["capitals_between", "name_run_start", "reversed_text", "run_starts"]
 
 _SPACE = r"[ \u00a0]+"
 _REV_PARTICLE = "|".join(re.escape(p[::-1]) for p in sorted(lx.NAME_PARTICLES, key=len, reverse=True))
-# a name token "[UPPER][\w’'\-]*\.?" read backwards
-_REV_TOKEN = rf"\.?[\w’'\-]*[{UPPER}]"
+_REV_ARTICLE = "|".join(p[::-1] for p in sorted(lx.ARTICLE_PREFIXES, key=len, reverse=True))
+# a name token "[UPPER][\w’'\-]*\.?" read backwards, with an article joined before it ("al-Otaibi")
+_REV_TOKEN = rf"\.?[\w’'\-]*[{UPPER}](?:-(?:{_REV_ARTICLE}))?"
 # up to five tokens, with up to two particles between them ("Ana de Souza" is "azuoS ed anA")
 REV_NAME = rf"{_REV_TOKEN}(?:{_SPACE}(?:(?:{_REV_PARTICLE}){_SPACE}){{0,2}}{_REV_TOKEN}){{0,4}}"
 _RUN = re.compile(REV_NAME)

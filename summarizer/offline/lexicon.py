@@ -177,6 +177,8 @@ STATE_BODY_HEADS = {"Agency", "Authority", "Forces", "Force", "Army", "Navy", "P
 # Lower-case particles allowed inside a personal name ("Mohammed bin Salman", "Ursula von der Leyen").
 NAME_PARTICLES = ("bin", "ibn", "al", "al-", "el", "de", "da", "di", "du", "van", "von", "der", "den",
                   "la", "le", "dos", "das", "ben", "abu")
+# Arabic articles written joined to the next word of a name ("al-Otaibi", "el-Sayed")
+ARTICLE_PREFIXES = ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ud", "ul")
 
 # Words before a title that make another office of it ("Deputy Defence Minister", "Acting
 # President", "Former Prime Minister"): kept in the role, never dropped.
@@ -216,6 +218,7 @@ ORG_ACTION_VERBS = (
     "increased", "stepped up", "recorded", "cut off", "disowned", "financed", "funded", "provided", "pledged",
     "sanctioned", "seized", "detained", "arrested", "attacked", "captured", "occupied", "blocked", "withdrew",
     "evacuated", "intercepted", "shot down", "fired", "struck", "agreed", "accepted", "reset",
+    "logged", "awarded",
     # after "will", "would", "has": "NATO will step up patrols"
     "step up", "deploy", "send", "impose", "provide", "increase", "summon", "brief", "share", "fund", "expel",
     "suspend", "withdraw",

@@ -26,12 +26,14 @@ __all__ = [
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 _TOKEN = rf"[{UPPER}][\w’'\-]*\.?"
 _PARTICLE = "|".join(re.escape(p) for p in lx.NAME_PARTICLES)
+# a later word may carry an Arabic article: "Adel bin Fahad al-Otaibi", "Omar el-Sayed"
+_LATER_TOKEN = rf"(?:(?:{'|'.join(lx.ARTICLE_PREFIXES)})-)?{_TOKEN}"
 # up to two particles between words: "Ursula van der Berg", "Maria da Silva dos Santos"
-NAME = rf"{_TOKEN}(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+){{0,2}}{_TOKEN}){{0,3}}"
+NAME = rf"{_TOKEN}(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+){{0,2}}{_LATER_TOKEN}){{0,3}}"
 # "\b" + NAME at the start of a pattern, with the word boundary checked behind the capital
 # ("(?<!\w.)" after it): the pattern then starts with a character class, and the engine
 # jumps from capital to capital instead of trying every position.
-NAME_AT_START = rf"[{UPPER}](?<!\w.)[\w’'\-]*\.?(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+){{0,2}}{_TOKEN}){{0,3}}"
+NAME_AT_START = rf"[{UPPER}](?<!\w.)[\w’'\-]*\.?(?:[ \u00a0]+(?:(?:{_PARTICLE})[ \u00a0]+){{0,2}}{_LATER_TOKEN}){{0,3}}"
 
 
 DEMONYMS = alternation(COUNTRIES.by_demonym)

@@ -12,6 +12,7 @@ from functools import cache
 from ..names import fold
 from . import lexicon as lx
 from .countries import COUNTRIES
+from .datelines import dateline_country
 from .mentions import COUNTRY_NAMES, DEMONYMS, ORG_FORMS, ORG_MENTION, SPACE, UPPER
 from .backwards import capitals_between, reversed_text
 from .namecues import (
@@ -20,7 +21,7 @@ from .namecues import (
 )
 from .patterns import alternation
 from .participant import Participant
-from .scanner import matches_at, spots, starts
+from .scanner import cue_words, matches_at, spots, starts
 
 __all__ = ["find_organizations"]
 
@@ -67,6 +68,43 @@ _LOWER_DEPT = re.compile(
 )
 
 
+# "the state copper company Codelco", "the airport operator Avinor", "Norwegian fertiliser maker
+# Nordvik Agri": a common noun of a kind of business, then the body's own name
+_KINDS = ("company", "firm", "operator", "maker", "producer", "carrier", "airline", "lender", "insurer",
+          "miner", "utility", "broadcaster", "conglomerate", "manufacturer", "exporter", "refiner")
+_KIND_CUE = cue_words(_KINDS, caseless=False)
+_KIND_NAME = re.compile(
+    rf"(?P<kind>{'|'.join(_KINDS)}){SPACE}(?P<name>[{UPPER}][\w&’'-]+(?:{SPACE}[{UPPER}][\w&’'-]+){{0,2}})"
+    rf"(?![\w’'-]|{SPACE}[{UPPER}])"
+)
+_KIND_LEAD = re.compile(
+    rf"(?:(?P<the>\b[Tt]he)|(?P<demonym>{DEMONYMS})|(?P<country>{COUNTRY_NAMES})['’]s)((?:{SPACE}[a-z][\w-]*){{0,3}}){SPACE}$"
+)
+
+
+def _named_by_kind(text: str, found: dict[tuple[str, str | None], Participant]) -> None:
+    """Bodies named after a noun of their kind of business, led by "the", a demonym or a
+    country's possessive: "the airport operator Avinor" (alias), "Nordvik" alone (alias)."""
+    known = {fold(f) for o in found.values() for f in [o.name, *o.aliases]}
+    for m in matches_at(_KIND_NAME, text, starts(text, _KIND_CUE)):
+        lead = _KIND_LEAD.search(text, max(0, m.start() - 60), m.start())
+        name = m.group("name").rstrip("’'")
+        if lead is None or fold(name) in known or COUNTRIES.resolve(name) or name.split()[0] in lx.NON_NAME_WORDS:
+            continue
+        country = COUNTRIES.resolve(lead.group("demonym") or lead.group("country") or "") or None
+        if country is None and "state" in lead.group(4).split():  # "the state copper company": the article's state
+            counts = country_mentions(text)
+            country = dateline_country(text) or (counts.most_common(1)[0][0] if counts else None)
+        org = found[(name, country)] = Participant(name=name, kind="organization", affiliation=country or name,
+                                                   first=m.start("name"))
+        if lead.group("the"):
+            org.add_alias(" ".join(text[lead.start():m.end("name")].split()))
+        first = name.split()[0]
+        if " " in name and re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-]|{SPACE}[{UPPER}])", text):
+            org.add_alias(first)  # "Nordvik" for Nordvik Agri
+        known.add(fold(name))
+
+
 def find_organizations(text: str) -> list[Participant]:
     """Every organization named (lexicon or a ministry); the caller keeps those that speak or act."""
     found: dict[tuple[str, str | None], Participant] = {}
@@ -104,6 +142,7 @@ def find_organizations(text: str) -> list[Participant]:
         else:
             org.add_alias(surface)
     _find_named_orgs(text, found)
+    _named_by_kind(text, found)
     ministries = [o for (dept, _), o in found.items() if dept.startswith("Ministry") or dept == "State Department"
                   or o.name.lower().endswith("ministry") or "Ministry of" in o.name]
     if len(ministries) == 1:  # "the ministry said" can only be that one

@@ -29,6 +29,7 @@ from .mentions import (
     up_to_sentence_end,
 )
 from .organizations import find_organizations
+from .offices import find_copula_offices, portfolio_before
 from .owners import owner_of_its
 from .participant import Participant
 from .roles import find_described
@@ -247,6 +248,7 @@ def find_people(text: str) -> list[Participant]:
         registry.add(name, m.start("name"), title or None, affiliation, _dept(m), org,
                      modifier=modifier if title else None)
     find_described(text, registry)
+    find_copula_offices(text, titles, registry)
     verbs = starts(text, SPEECH_CUE)
     for m in [*matches_at(_SAID, text, run_starts(text, verbs, _SAID_BACK)),
               *matches_at(_SAID_INVERTED, text, _inverted_starts(text, verbs))]:
@@ -255,14 +257,23 @@ def find_people(text: str) -> list[Participant]:
         inner = _ASIDE_NAME.fullmatch(aside) if aside else None
         if inner:  # "the chairman of the X Authority, Ana Souza, said": the aside is the speaker
             raw, start = inner.group("name"), m.start("aside") + inner.start("name")
-        elif CROSSES_SENTENCE.search(raw) or PLACE_BEFORE.search(text, max(0, start - 12), start):
+        elif CROSSES_SENTENCE.search(raw):
             continue
         name = clean_name(raw)
         if name is None:
             continue
+        office = portfolio_before(text, start, raw)  # "Minister for the Pacific Claire Donnithorne said"
+        if office is not None:
+            name, start = office[2], office[3]
+        elif PLACE_BEFORE.search(text, max(0, start - 12), start):
+            continue  # "in Kuala Lumpur said"
         known = any(p == name or p.endswith(" " + name) for p in registry.people)
         if len(name.split()) >= 2 or known:
-            registry.add(name, start)
+            person = registry.add(name, start)
+            if office is not None and person.title is None and person.described is None:
+                person.described = office[0]
+                person.affiliation = person.affiliation or office[1]
+                person.add_alias(f"{office[0]} {name}")
     for m in matches_at(_COUNTERPART, text, _counterpart_starts(text)) if "counterpart" in text else ():
         name = clean_name(m.group("name"))
         if name is None:
