@@ -6,7 +6,12 @@ excerpt of ``text``, so grounding finds it as ``exact``. Spans are left to the c
 
 Modules, one job each:
 
+    scanner      one hyperscan scan per article: every stage's cues, and exact patterns at their spots
+    scan         case-insensitive keyword patterns run over the lower-cased article
+    patterns     regex alternations of long word lists, as a character trie
+    literals     keyword regexes as the literal words a scanner cue looks for
     text         paragraphs, sentences, quotations and clauses as character offsets
+    language     whether a text is English, which the rules read (the backend refuses the rest)
     countries    country names, aliases and demonyms (with pycountry's official names)
     lexicon      word lists of news style: kinds of titles, verbs of saying, units, keywords
                  (the titles themselves and name folding: summarizer.names)
@@ -19,16 +24,25 @@ Modules, one job each:
     figures      figures of the brief: evidence clause, measure, period, speaker
     periods      a figure's period: time expressions near it
     mentions     name, country and organization patterns shared by the finders below
+    namecues     the scanner cues of the people and organization finders
+    backwards    where a name can start, read backwards from the cue after it
+    honorifics   forms of address before a name ("Comrade", "His Excellency"): aliases
+    offices      offices stated in a clause of their own ("X has been ... Minister")
     participant  a participant being built, and the role it reads as
     people       people, by titles, appositions, verbs of saying and counterparts
     roles        roles written out around a name ("Ana Souza, a senior analyst at ...")
+    owners       whose office "its spokesperson" is
+    datelines    the country of a wire story's dateline
     aliases      mentions of one person merged under one participant
-    organizations  organizations named; the caller keeps those that speak or act
+    organizations  organizations named; keeping decides which speak or act
+    keeping      which organizations a brief keeps
     attribution  who said what: speech events and quotation speakers
-    topics       topics by keyword tables
-    security     security concerns
+    turns        speech laid out by the page: interview turns, live-blog entries, readout bullets
+    topics       topics by weighted keyword tables
+    security     security concerns: threats and the measures against them
+    concern_issue   a concern's issue: a whole phrase around its cue
+    concern_region  a concern's region: the place of its clause
     headline     extractive headline and summary
-    language     whether a text is English, which the rules read (the backend refuses the rest)
 """
 
 from __future__ import annotations
