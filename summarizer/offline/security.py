@@ -154,7 +154,7 @@ def _concern(text, source, lo, hi, sentence, attribution, context, context_start
         if not has_context:
             return None
     s, e = tidy(text, lo, hi)
-    if len(text[s:e].split()) < 4 or _IN_A_FIGURE_OF_SPEECH.match(text, s, e):
+    if len(text[s:e].split()) < 4 or _is_figure_of_speech(text, s, e):
         return None
     anchor = named.start() if named else unit_cues[0][0]
     # a live-blog time stamp or a heading on the line before is not the sentence's opening
@@ -175,6 +175,15 @@ def _concern(text, source, lo, hi, sentence, attribution, context, context_start
 _IN_A_FIGURE_OF_SPEECH = re.compile(
     r"(?=[^,;:]*\b(?:every|each|any|no|how|what)\b)[^,;:]*\s(?:on|in|for|into)\s+(?:a|an|this|that)\s+"
     r"(?:war|missile|conflict|bomb|weapon)[\s.!?”\"’]*$", re.IGNORECASE)
+
+
+def _is_figure_of_speech(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends on a threat word in a figure of speech (:data:`_IN_A_FIGURE_OF_SPEECH`)."""
+    last = text[max(start, end - 12):end].rstrip(" .!?”\"’").rsplit(None, 1)[-1:]
+    return bool(last) and last[0].lower() in _FIGURE_ENDS and _IN_A_FIGURE_OF_SPEECH.match(text, start, end) is not None
+
+
+_FIGURE_ENDS = {"war", "missile", "conflict", "bomb", "weapon"}
 
 
 def _cues_in(cues: list[tuple[int, int]], cue_starts: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
