@@ -503,14 +503,19 @@ THREAT_CUES = (
     r"malicious", r"leak(?:ed|s)?", r"doctored", r"disinformation", r"influence operations?", r"interference",
     r"data breach(?:es)?", r"stolen", r"theft",
     # armed violence and its toll
-    r"siege", r"besieged", r"looted", r"fired on", r"sexual violence", r"displaced", r"displacement",
-    r"famine", r"(?:land)?mines", r"missiles?", r"drones?", r"air ?strikes?", r"airstrikes?", r"bombardment",
+    r"siege", r"besieged", r"looted", r"fired on", r"sexual violence", r"(?:land)?mines", r"missiles?", r"drones?", r"air ?strikes?", r"airstrikes?", r"bombardment",
     r"arms embargo", r"embargo", r"sanctions evasion", r"kidnappings?", r"pirates", r"hijacking attempts?",
     r"recruit(?:ed|ing|ment|s)?", r"fighters", r"impunity", r"incidents?", r"fragile", r"danger(?:ous)?",
     r"smuggl(?:ers?|ed|e)", r"drugs?", r"contested", r"warships?", r"frigates?", r"navies", r"fleets?",
     # deliberate damage (only beside an infrastructure noun, see .security) and armed groups named once
     r"cut", r"severed", r"damaged", r"sabotaged", r"blown up", r"blew up", r"apt ?\d{1,3}", r"al-[a-z][\w-]*",
     r"extra-regional", r"ballistic", r"nuclear", r"aggression", r"coup", r"unrest",
+    # crimes at sea and across borders, jamming, airspace violations, a military build-up, a group by name
+    r"illegal(?:,? unreported and unregulated)? fishing", r"fishing without (?:a )?licen[cs]es?",
+    r"(?:drug |arms |human |people )?traffickers?", r"(?:gps|signal|satellite|navigation|radio) jamming", r"jamming",
+    r"airspace violations?", r"violat(?:ions?|ed|ing) (?:of )?(?:\w+ )?airspace",
+    r"(?:massing|massed|build(?:ing)? up|rebuil(?:t|ding)|concentrat(?:ed|ing)) (?:its |their )?(?:forces|troops)",
+    r"(?:military|troop) build-?up", r"islamic state",
 )
 # Measures: what is done against a threat.
 MEASURE_CUES = (
@@ -530,6 +535,8 @@ MEASURE_CUES = (
     r"pull-?back", r"demilitari[sz](?:ed|ation)", r"no-fly zone", r"buffer zone", r"freedom of navigation",
     r"radar units?", r"radars?", r"counter-drone(?: systems?)?", r"anti-drone(?: systems?)?",
     r"early-warning (?:aircraft|planes?|radars?|systems?)",
+    # defences built and forces raised
+    r"bunkers", r"fortifications", r"(?:rocket|missile) launchers", r"conscripts?", r"conscript(?:ion| intake)",
 )
 # "<Demonym> problem/issue/crisis/question": a named problem tied to a place.
 NAMED_PROBLEM_NOUNS = ("problem", "issue", "crisis", "question", "conflict", "threat", "war", "situation",

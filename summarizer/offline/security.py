@@ -29,7 +29,7 @@ _THREAT = Caseless(r"(?<![\w-])(?:" + first_char_alternation(lx.THREAT_CUES) + r
 _MEASURE = Caseless(r"(?<![\w-])(?:" + first_char_alternation(lx.MEASURE_CUES) + r")(?![\w-])")
 _GENERIC = {"threaten", "threatens", "threatened", "threatening", "threat", "threats", "risk", "risks", "tension", "tensions", "crisis", "alarm", "conflict",
             "concern", "instability", "unstable", "escalation", "deploy", "deployed", "deployment",
-            "deploying", "reinforce", "reinforced", "reinforcement", "sanctions", "killed", "wounded"}
+            "deploying", "reinforce", "reinforced", "reinforcement", "sanctions", "killed", "wounded", "jamming"}
 # Cues that name a threat or a measure only beside a security word ("troops", "incidents", "stolen").
 _GENERIC_PATTERN = re.compile(
     r"(?:incidents?|fragile|danger(?:ous)?|recruit\w*|fighters|drugs?|contested|observers|troops|soldiers|"
@@ -46,8 +46,8 @@ _CONTEXT_WORDS = (
     r"navy", r"insurgen\w*", r"extremis\w*", r"nuclear", r"violence", r"fighting", r"ceasefire", r"shelling",
     r"police", r"forces", r"cyber\w*", r"hack\w*", r"intrusions?", r"navy", r"naval", r"navies",
     r"warships?", r"maritime", r"sanctions", r"truce", r"siege", r"famine", r"militia\w*", r"rebels?",
-    r"armed", r"pirates", r"piracy", r"espionage", r"intelligence", r"embargo", r"frontier", r"coast guard",
-    r"occupied", r"besieged", r"humanitarian",
+    r"armed", r"pirates", r"piracy", r"espionage", r"intelligence", r"embargo", r"frontier", r"coast guards?",
+    r"occupied", r"besieged", r"humanitarian", r"airspace",
 )
 _CONTEXT = Caseless(r"(?<![\w-])(?:" + "|".join(_CONTEXT_WORDS) + r")(?![\w-])")
 # Where each can start, from the one scan of the article (see .scanner and .literals).
@@ -72,6 +72,8 @@ _UNIT_BREAK = re.compile(
     r"“(?<!\w .)(?<!\w\u00a0.)|«(?<!\w .)(?<!\w\u00a0.)|\"(?=\S)(?<!\w .)(?<!\w\u00a0.)|”|»|\"(?<=\S.)|;\s+"
     r"|,\s+and\s+(?=that\b|(?:the|its|their|his|her)\s)|,\s+(?:noting|adding|saying|stressing|stating|warning|explaining|emphasi[sz]ing|pointing out|"
     r"recalling|insisting)\b(?:\s+that)?"
+    # a participle that keeps its own object: ", describing al-Shabaab as ...", ", calling for a truce"
+    r"|,\s+(?=(?:describing|calling|citing|accusing|urging)\b)"
     # a measure's purpose names the threat it answers, an item of its own: "..., to deter piracy"
     r"|,\s+(?=to\s+(?:deter|counter|combat|prevent|fight|curb|tackle|thwart|guard\s+against|protect\s+against)\b)"
 )
@@ -89,7 +91,9 @@ _PERSON_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
 _SUB_BREAK = re.compile(
     r",\s+after\s+(?!the\s+(?:war|fighting|conflict)\b)"
     r"|,\s+and\s+(?=(?:would|will|could|should|must|may|might|can|plans?\s+to|\w+ed|sent|began|built|set|shot|"
-    r"seized|struck|put|took|held|brought|made)\s+(?!forces\b|groups?\b|men\b|conflict\b|violence\b))")
+    r"seized|struck|put|took|held|brought|made)\s+(?!forces\b|groups?\b|men\b|conflict\b|violence\b))"
+    # a second measure without the comma: "banned drone flights and sent radar units to the airports"
+    r"|\s+and\s+(?=(?:sent|deployed|dispatched|imposed|banned|closed|suspended)\s)")
 _LETTER = re.compile(r"[^\W\d_]")  # every letter, and a few other characters (superscript digits)
 
 
@@ -150,10 +154,13 @@ def _concern(text, source, lo, hi, sentence, attribution, context, context_start
         if not has_context:
             return None
     s, e = tidy(text, lo, hi)
-    if len(text[s:e].split()) < 4:
+    if len(text[s:e].split()) < 4 or _is_figure_of_speech(text, s, e):
         return None
     anchor = named.start() if named else unit_cues[0][0]
-    speaker = attribution.speaker_at(anchor, reporting_only=False) or attribution.subject_of(sentence.start, s)
+    # a live-blog time stamp or a heading on the line before is not the sentence's opening
+    line = text.rfind("\n", sentence.start, anchor) + 1
+    speaker = attribution.speaker_at(anchor, reporting_only=False) or (
+        attribution.subject_of(line, anchor) if line > s else attribution.subject_of(sentence.start, s))
     own = speaker.affiliation if speaker else None
     return SecurityConcern(
         issue=issue_text(text, s, e, named, (strong or unit_cues)[0] if unit_cues else None),
@@ -161,6 +168,22 @@ def _concern(text, source, lo, hi, sentence, attribution, context, context_start
         raised_by=speaker.name if speaker else None,
         evidence=text[s:e],
     ), has_context
+
+
+# "spend on a war", "is fuel for this war", "ends up in a missile": a threat word only as the
+# last object of a comparison or a figure of speech, naming no threat of the moment
+_IN_A_FIGURE_OF_SPEECH = re.compile(
+    r"(?=[^,;:]*\b(?:every|each|any|no|how|what)\b)[^,;:]*\s(?:on|in|for|into)\s+(?:a|an|this|that)\s+"
+    r"(?:war|missile|conflict|bomb|weapon)[\s.!?”\"’]*$", re.IGNORECASE)
+
+
+def _is_figure_of_speech(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends on a threat word in a figure of speech (:data:`_IN_A_FIGURE_OF_SPEECH`)."""
+    last = text[max(start, end - 12):end].rstrip(" .!?”\"’").rsplit(None, 1)[-1:]
+    return bool(last) and last[0].lower() in _FIGURE_ENDS and _IN_A_FIGURE_OF_SPEECH.match(text, start, end) is not None
+
+
+_FIGURE_ENDS = {"war", "missile", "conflict", "bomb", "weapon"}
 
 
 def _cues_in(cues: list[tuple[int, int]], cue_starts: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
@@ -229,12 +252,15 @@ def _not_a_cue(text: str, cue: tuple[int, int], sentence_start: int) -> bool:
     cue_text = text[start:end]
     if cue_text.lower() in _DAMAGE:
         return not _damages_infrastructure(text, start, end)
-    if _GROUP_CODE.match(cue_text):
-        return False
+    if _GROUP_CODE.match(cue_text) or cue_text.lower().startswith("islamic state"):
+        return False  # an armed group by name, though written with capitals
+    if _not_a_threat_here(text, cue_text.lower(), start, end, sentence_start):
+        return True
     if cue_text.startswith(("al-", "Al-")):
         return not cue_text[3:4].isupper() or _PERSON_BEFORE.search(text, max(0, start - 30), start) is not None
-    if text[start].isupper() and start > sentence_start and not _OPENING_BEFORE.search(text[max(0, start - 2):start]):
-        return True
+    if (text[start].isupper() and start > sentence_start and not cue_text.rsplit(None, 1)[-1].islower()
+            and not _OPENING_BEFORE.search(text[max(0, start - 2):start])):
+        return True  # a name in capitals ("the National Armed Forces"), not "GPS jamming"
     window = text[max(0, start - 40):start].lower()
     if any(word in window for word in _TIME_WORDS):
         for m in _TIME_OF_EVENT.finditer(text, max(0, start - 40), min(len(text), end + 30)):
@@ -243,6 +269,37 @@ def _not_a_cue(text: str, cue: tuple[int, int], sentence_start: int) -> bool:
     window = window[-20:]
     return any(word in window for word in _BACK_WORDS) and bool(
         _BACK_REFERENCE.search(text, max(0, start - 20), start))
+
+# "attacks there had risen": the subject's place was named before, and so was the threat
+_THERE_AFTER = re.compile(r"\s+there\s+(?:had|have|has|was|were|is|are|rose|fell|\w+ed)\b")
+# "what it mines", "the company mines copper": the verb, not explosives
+_MINES_VERB = re.compile(r"\b(?:it|they|he|she|we|who|which|that|company|firm)\s+$", re.IGNORECASE)
+# "more nuclear, more renewables", "nuclear power": energy, not a weapon
+_NUCLEAR_ENERGY = re.compile(
+    r"(?:power|energy|plants?|reactors?|renewables?|electricity|fuel|generation|capacity|stations?)\b", re.IGNORECASE)
+# "told reporters on the deck of the frigate ...": where someone stood, not a deployment
+_ABOARD_BEFORE = re.compile(r"\b(?:aboard|on\s+board|on\s+the\s+deck\s+of|on\s+the\s+bridge\s+of)\s+(?:the\s+|a\s+)?$",
+                            re.IGNORECASE)
+# "five years ago, when the gulf was the most dangerous ...", "the war, which erupted in April": background
+_PAST_WHEN = re.compile(r"\b(?:ago|in\s+\d{4}),?\s+when\b")
+_WHICH_BEGAN = re.compile(r",\s+which\s+(?:erupted|began|started|broke\s+out)\b")
+
+
+def _not_a_threat_here(text: str, cue: str, start: int, end: int, sentence_start: int) -> bool:
+    """A cue word used in another sense or as background here: a repeat named by "there",
+    the verb "mines", nuclear energy, a ship where someone stood, a past time."""
+    if _THERE_AFTER.match(text, end):
+        return True
+    if cue == "mines":
+        return _MINES_VERB.search(text, max(0, start - 12), start) is not None
+    if cue == "nuclear":
+        return _NUCLEAR_ENERGY.search(text[end:end + 40].split(".")[0]) is not None
+    if cue in ("frigate", "frigates", "warship", "warships"):
+        return _ABOARD_BEFORE.search(text, max(0, start - 30), start) is not None
+    if cue in ("war", "conflict", "fighting") and _WHICH_BEGAN.match(text, end):
+        return True
+    return "when" in text[max(sentence_start, start - 90):start] and _PAST_WHEN.search(
+        text, max(sentence_start, start - 90), start) is not None
 
 
 def _damages_infrastructure(text: str, start: int, end: int) -> bool:
