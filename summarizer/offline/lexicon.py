@@ -286,6 +286,8 @@ CURRENCY_WORDS = {
     "swiss francs": "CHF", "francs": "CHF", "soms": "KGS", "sums": "UZS", "lari": "GEL", "drams": "AMD",
     "rand": "ZAR", "reais": "BRL", "pesos": "MXN", "zlotys": "PLN", "kroner": "NOK", "kronor": "SEK",
     "dinars": "IQD", "rials": "IRR", "taka": "BDT", "ringgit": "MYR", "baht": "THB", "dong": "VND",
+    "birr": "ETB", "soles": "PEN", "naira": "NGN", "cedis": "GHS", "rupiah": "IDR", "kyat": "MMK",
+    "riel": "KHR", "kip": "LAK", "tugriks": "MNT", "afghanis": "AFN", "forints": "HUF", "leva": "BGN",
 }
 
 # Counted nouns: irregular singulars and abbreviations.
