@@ -127,3 +127,41 @@ def test_shared_currency_name_takes_the_country_that_is_the_subject_of_its_sente
     text = ("Sweden's defence budget will rise again next year, and Sweden will buy new air defence systems. "
             "Sweden's army will also grow. Denmark has set up a fund of 20 billion crowns for drones.")
     assert one(text, "20 billion crowns").unit == "DKK"
+
+
+# --- before and after values, and bare numbers whose noun the sentence names -----------------
+
+def test_a_change_from_one_value_to_another_gives_two_figures() -> None:
+    text = "Average bus speeds in central Nairobi should rise from 12 to 20 kilometres an hour, the city said."
+    found = {(f.value, f.value_max, f.unit) for f in extract(text).figures}
+    assert (12, None, "kilometre per hour") in found
+    assert (20, None, "kilometre per hour") in found
+
+
+def test_a_change_takes_the_scale_of_its_second_value() -> None:
+    text = "The refinery's capacity is being raised from 8 to 12 million tonnes a year, the operator said."
+    found = {(f.value, f.unit) for f in extract(text).figures}
+    assert (8_000_000, "tonne") in found and (12_000_000, "tonne") in found
+
+
+def test_a_price_from_one_value_to_another_without_a_change_stays_a_range() -> None:
+    f = one("A bag of fertiliser in Lilongwe now costs from 30 to 35 dollars.", "from 30 to 35 dollars")
+    assert (f.value, f.value_max, f.unit) == (30, 35, "USD")
+
+
+def test_the_base_of_a_comparison_counts_what_the_figure_before_it_counts() -> None:
+    text = "The coast guard in Manila recorded 48 such intrusions last year, up from 30 the year before."
+    found = {(f.value, f.unit, f.period) for f in extract(text).figures}
+    assert (48, "intrusion", "last year") in found
+    assert (30, "intrusion", "the year before") in found
+
+
+def test_the_number_of_a_noun_goes_to_a_bare_number() -> None:
+    text = "The Kenyan bank said it would open six offices next year, bringing the number of its branches in Uganda to 22."
+    assert {(f.value, f.unit) for f in extract(text).figures} >= {(22, "branch")}
+
+
+def test_the_time_of_a_base_against_the_whole_of_a_year() -> None:
+    text = "Police in Oslo logged 35 drone sightings this spring, against fewer than 12 in the whole of the previous year."
+    found = {(f.value, f.period) for f in extract(text).figures}
+    assert (12, "in the whole of the previous year") in found

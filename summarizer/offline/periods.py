@@ -48,6 +48,8 @@ _PERIOD = Caseless(
     r"(?:19|20)\d0s|the\s+(?:19|20)\d{2}\s+[a-z]+|the\s+(?:" + _EVENTS + r")(?:\s+(?:began|started|erupted|broke\s+out))?))\b"
     # since a season ("since the autumn"); "in the spring" dates an event more often than a figure
     r"|(?P<season>since\s+the\s+(?:spring|summer|autumn|fall|winter)(?:\s+of\s+\d{4})?)\b"
+    r"|(?P<whole>(?:in|during|for|over)\s+the\s+whole\s+of\s+(?:(?:the\s+(?:previous|past|last)\s+|last\s+|this\s+)"
+    r"(?:year|month|week|decade)|(?:19|20)\d{2}))\b"
     r"|(?P<end_of>by\s+the\s+end\s+of\s+(?:the|this|next)\s+(?:decade|year|month))\b"
     r"|(?P<part>(?:in|during|for|by|over|through)\s+the\s+(?:first|second|third|fourth|last|past)\s+"
     r"(?:quarter|half|(?:\w+\s+)?months|(?:\w+\s+)?weeks)(?:\s+of\s+(?:\d{4}|(?:the|this|last|next)\s+year))?)"
@@ -67,13 +69,13 @@ _COMPARISON = re.compile(r"(?:\bover|\bcompared\s+(?:with|to)|\bthan|\bfrom|\bag
 _PERIOD_CUE = cue_words({"in", "during", "for", "by", "over", "through", "since", "until", "before", "between", "within",
                          "from", "early", "late", "mid", *lx.MONTHS, *_COUNT_WORDS.split("|"), *(p.split()[0] for p in (*lx.RELATIVE_PERIODS, *_ADVERB_PERIODS))})
 _SEASON_CUE = cue_words({"early", "late", "mid"}, whole=False)  # "mid2024": no space needed
-# Every time expression holds one of these (or a digit), at most five words after its start
+# Every time expression holds one of these (or a digit), at most six words after its start
 # ("since the start of the year").
 _ANCHOR_CUE = cue_words({"year", "month", "week", "quarter", "decade", "half", "months", "weeks", *lx.MONTHS,
                          "independence", "spring", "summer", "autumn", "fall", "winter", *_EVENTS.split("|"),
                          "today", "far", "present", "season"},
                         whole=False)
-_MOST_WORDS_BEFORE_ANCHOR = 5
+_MOST_WORDS_BEFORE_ANCHOR = 6  # "in the whole of the previous year"
 
 
 def time_expressions(doc: Document, sentence: Sentence) -> list[re.Match]:
