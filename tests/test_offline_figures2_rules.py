@@ -165,3 +165,17 @@ def test_the_time_of_a_base_against_the_whole_of_a_year() -> None:
     text = "Police in Oslo logged 35 drone sightings this spring, against fewer than 12 in the whole of the previous year."
     found = {(f.value, f.period) for f in extract(text).figures}
     assert (12, "in the whole of the previous year") in found
+
+
+def test_the_same_period_is_a_period_and_the_same_period_last_year_a_base() -> None:
+    text = ("Exports to Japan rose 6% in the first quarter. Imports from Korea fell 2.4% to $3.1bn over the same "
+            "period. Trade with Laos in the first five months rose by a fifth over the same period last year, "
+            "reaching 95 million USD.")
+    found = {f.text: f.period for f in extract(text).figures}
+    assert found["2.4%"] == "over the same period"
+    assert found["95 million USD"] == "in the first five months"
+
+
+def test_to_exceed_is_more_than_and_for_the_full_year_a_period() -> None:
+    f = one("The ministry in Astana expects trade with Turkey to exceed $9bn for the full year.", "exceed $9bn")
+    assert (f.qualifier.value, f.period) == ("more_than", "for the full year")

@@ -48,6 +48,9 @@ _PERIOD = Caseless(
     r"(?:19|20)\d0s|the\s+(?:19|20)\d{2}\s+[a-z]+|the\s+(?:" + _EVENTS + r")(?:\s+(?:began|started|erupted|broke\s+out))?))\b"
     # since a season ("since the autumn"); "in the spring" dates an event more often than a figure
     r"|(?P<season>since\s+the\s+(?:spring|summer|autumn|fall|winter)(?:\s+of\s+\d{4})?)\b"
+    # "fell 3% over the same period" (the one named before); "over the same period last year" is a base
+    r"|(?P<same>(?:over|in|during|for)\s+the\s+same\s+period)\b(?!\s+(?:last|a|of|in|the)\b)"
+    r"|(?P<full>for\s+the\s+(?:full|whole)\s+year)\b"
     r"|(?P<whole>(?:in|during|for|over)\s+the\s+whole\s+of\s+(?:(?:the\s+(?:previous|past|last)\s+|last\s+|this\s+)"
     r"(?:year|month|week|decade)|(?:19|20)\d{2}))\b"
     r"|(?P<end_of>by\s+the\s+end\s+of\s+(?:the|this|next)\s+(?:decade|year|month))\b"
@@ -62,7 +65,8 @@ _YEAR_LEAD = re.compile(r"^(?i:in|during|for)\s+")
 # "rose 11.4% year on year", "up 5 percent over the previous year": the base of a change
 _BASE = re.compile(r"(?i:year[\s-]on[\s-]year|over\s+the\s+previous\s+(?:year|month|quarter|week)$)")
 _MONTH_FIRST = re.compile(r"(?:" + _MONTHS + r")\b")
-_COMPARISON = re.compile(r"(?:\bover|\bcompared\s+(?:with|to)|\bthan|\bfrom|\bagainst|\bversus|\bvs\.?)\s+$",
+_COMPARISON = re.compile(r"(?:\bover|\bcompared\s+(?:with|to)|\bthan|\bfrom|\bagainst|\bversus|\bvs\.?)\s+"
+                         r"(?:the\s+same\s+(?:period|time|months?|quarter)\s+(?:of\s+)?)?$",
                          re.IGNORECASE)
 # Where a time expression can start: its first word (a preposition, "early", a month, the
 # first word of a relative period), or a digit (the scan's DIGIT_CUE).
@@ -73,7 +77,7 @@ _SEASON_CUE = cue_words({"early", "late", "mid"}, whole=False)  # "mid2024": no 
 # ("since the start of the year").
 _ANCHOR_CUE = cue_words({"year", "month", "week", "quarter", "decade", "half", "months", "weeks", *lx.MONTHS,
                          "independence", "spring", "summer", "autumn", "fall", "winter", *_EVENTS.split("|"),
-                         "today", "far", "present", "season"},
+                         "today", "far", "present", "season", "period"},
                         whole=False)
 _MOST_WORDS_BEFORE_ANCHOR = 6  # "in the whole of the previous year"
 
@@ -112,7 +116,7 @@ def sentence_periods(doc: Document, sentence: Sentence) -> list[re.Match]:
     bases ("over 2020", "than last year")."""
     text = doc.text
     return [m for m in time_expressions(doc, sentence)
-            if not _COMPARISON.search(text, max(0, m.start() - 20), m.start()) and not _BASE.match(m.group())]
+            if not _COMPARISON.search(text, max(0, m.start() - 40), m.start()) and not _BASE.match(m.group())]
 
 
 def _starts_in(places: list[tuple[int, int]], lo: int, hi: int) -> list[int]:
