@@ -9,6 +9,7 @@ refers to the period at the head of its column, not to the nearest year of the b
 from __future__ import annotations
 
 import re
+import threading
 
 __all__ = ["column_period"]
 
@@ -18,6 +19,17 @@ _PERIOD_HEADING = re.compile(r"^(?:(?:FY|Q[1-4]|H[12])\s?)?(?:19|20)\d{2}(?:\s?[
                              r"(?:\s+(?:Q[1-4]|H[12]))?$|^(?:Q[1-4]|H[12])\s+(?:19|20)\d{2}$"
                              r"|^[A-Z][a-z]{2,8}(?:\s?[–-]\s?[A-Z][a-z]{2,8})?\s+(?:19|20)\d{2}$")
 _MOST_CELLS = 12
+
+
+_local = threading.local()  # per thread: the last article read, and whether it has a cell gap
+
+
+def _has_cell_gaps(text: str) -> bool:
+    """Whether ``text`` has two spaces, a tab or a bar anywhere (found once per article)."""
+    last = getattr(_local, "last", None)
+    if last is None or last[0] is not text:
+        last = _local.last = (text, "  " in text or "\t" in text or "|" in text)
+    return last[1]
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -34,6 +46,8 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 def column_period(text: str, start: int, end: int) -> str | None:
     """The period heading the column of the number at ``text[start:end]`` when it is a cell
     of a plain-text table whose heading line names periods, else None."""
+    if not _has_cell_gaps(text):
+        return None
     line_start, line_end = _line_bounds(text, start)
     line = text[line_start:line_end]
     if end > line_end or not ("  " in line or "\t" in line or "|" in line):
