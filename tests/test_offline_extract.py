@@ -237,7 +237,7 @@ def test_press_briefing() -> None:
     dizon = brief.participant("Ramon Dizon")
     assert dizon.affiliation == "Philippines"
     assert figure(brief, "7.2%").speaker == "Lin Haoran"  # "the spokesperson said"
-    assert figure(brief, "7.2%").period == "in the first five months"
+    assert figure(brief, "7.2%").period == "in the first five months of the year"  # as written (LABELING: period)
     assert figure(brief, "50 million yuan").unit == "CNY"
     assert figure(brief, "three").speaker == "Ramon Dizon"
     assert figure(brief, "two").speaker is None  # narrative, not Lin's statement

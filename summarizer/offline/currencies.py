@@ -10,6 +10,8 @@ Codes come from pycountry, by the currency's name there.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import threading
 
@@ -75,19 +77,43 @@ def currency_after(text: str, pos: int) -> tuple[str, int] | None:
     m = _QUALIFIED_AFTER.match(text, pos) if text[pos + 1:pos + 2].isupper() else None
     if m:
         family, _ = _NAMES[m.group(2).lower()]
-        country = COUNTRIES.resolve(" ".join(m.group(1).split())) or " ".join(m.group(1).split())
-        if country in _CODES[family]:
-            return _CODES[family][country], m.end()
+        qualifier = " ".join(m.group(1).split())
+        country = COUNTRIES.resolve(qualifier) or qualifier
+        code = _CODES[family].get(country) or _named_code(family, country, qualifier)
+        if code:
+            return code, m.end()
+    m = _CFA.match(text, pos) if text[pos + 1:pos + 2] == "C" else None
+    if m:  # West Africa's franc unless the article names more of Central Africa's users
+        named = _country_counts(text)
+        central = sum(named.get(country, 0) for country in _CENTRAL_CFA)
+        return ("XAF" if central > sum(named.values()) - central else "XOF"), m.end()
     m = _AFTER.match(text, pos)
     if m is None:
         return None
     word = " ".join(m.group(1).lower().split())
     if word in _NAMES:
-        code = _shared(word, text)
+        code = _in_sentence(word, text, pos) or _shared(word, text)
         if code is None and word in lx.CURRENCY_WORDS:
             code = lx.CURRENCY_WORDS[word]
         return (code, m.end()) if code else None
     return lx.CURRENCY_WORDS.get(word) or m.group(1).upper(), m.end()
+
+
+_MOST_LOOKBACK = 300
+_CFA = re.compile(r"\s+CFA\s+francs?\b")
+_CENTRAL_CFA = {"Cameroon", "Chad", "Gabon", "Republic of the Congo", "Congo", "Central African Republic",
+                "Equatorial Guinea"}
+
+
+@functools.lru_cache(maxsize=256)
+def _named_code(family: str, country: str, qualifier: str) -> str | None:
+    """The code of a currency that pycountry names after its country ("Fiji dollars" ->
+    "Fiji Dollar" -> FJD), for the countries a family's table leaves out."""
+    for name in dict.fromkeys((country, qualifier)):
+        currency = pycountry.currencies.get(name=f"{name} {family.title()}")
+        if currency is not None:
+            return currency.alpha_3
+    return None
 
 
 _local = threading.local()  # per thread: the last article read, and its shared names' codes
@@ -115,6 +141,25 @@ def _shared_in(word: str, text: str) -> str | None:
     if counts[best] == 0 and (family in _NO_USUAL_READING or narrower):
         return _CODES[family][users[0]] if narrower else None
     return _CODES[family][best]
+
+
+def _in_sentence(word: str, text: str, pos: int) -> str | None:
+    """The code of a shared name by the country that is the subject of its sentence, when
+    that country uses the name ("Denmark has set up a fund of 50 billion crowns": DKK in a
+    story that names Sweden most)."""
+    family, narrower = _NAMES[word]
+    if family in _STRONG_USUAL_READING:
+        return None
+    start = max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, pos - _MOST_LOOKBACK)
+    while start < pos and text[start] in " \u00a0\"“‘'":
+        start += 1
+    places = spots(text)[_COUNTRY_CUE]
+    at = bisect.bisect_left(places, (start, -1))
+    if at == len(places) or places[at][0] != start or places[at][1] > pos:
+        return None
+    country = COUNTRIES.resolve(text[start:places[at][1]])
+    users = _CODES[family]
+    return users[country] if country in users and (not narrower or country in narrower) else None
 
 
 def _top_country(text: str) -> str | None:

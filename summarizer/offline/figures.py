@@ -11,6 +11,7 @@ from .countries import COUNTRIES
 from .lookback import ISO_CODES
 from .numbers import RawFigure, find_figures, singular
 from .periods import period, sentence_periods
+from .table_cells import column_period
 from .text import Document, clause_around, squash
 
 _NP_STOP = {
@@ -66,7 +67,8 @@ def build_figures(doc: Document, attribution: Attribution) -> list[Figure]:
             unit=raw.unit,
             qualifier=Qualifier(raw.qualifier),
             measure=measure(text, raw, c_start, c_end),
-            period=period(text, raw, c_start, c_end, doc.sentences[index], *context[index]),
+            period=column_period(text, raw.start, raw.end)
+            or period(text, raw, c_start, c_end, doc.sentences[index], *context[index]),
             speaker=speaker.name if speaker else None,
             evidence=evidence,
         ))

@@ -245,6 +245,7 @@ QUALIFIERS_BEFORE: dict[str, tuple[str, bool]] = {
     "more than": ("more_than", True), "over": ("more_than", True), "above": ("more_than", True),
     "just over": ("more_than", True), "in excess of": ("more_than", True),
     "upwards of": ("more_than", True), "exceeding": ("more_than", True), "exceeded": ("more_than", True),
+    "exceed": ("more_than", True), "exceeds": ("more_than", True),
     "topped": ("more_than", True), "tops": ("more_than", True), "surpassed": ("more_than", True),
     "well over": ("more_than", True), "well above": ("more_than", True),
     "less than": ("less_than", True), "fewer than": ("less_than", True), "under": ("less_than", True),
@@ -289,6 +290,8 @@ CURRENCY_WORDS = {
     "swiss francs": "CHF", "francs": "CHF", "soms": "KGS", "sums": "UZS", "lari": "GEL", "drams": "AMD",
     "rand": "ZAR", "reais": "BRL", "pesos": "MXN", "zlotys": "PLN", "kroner": "NOK", "kronor": "SEK",
     "dinars": "IQD", "rials": "IRR", "taka": "BDT", "ringgit": "MYR", "baht": "THB", "dong": "VND",
+    "birr": "ETB", "soles": "PEN", "naira": "NGN", "cedis": "GHS", "rupiah": "IDR", "kyat": "MMK",
+    "riel": "KHR", "kip": "LAK", "tugriks": "MNT", "afghanis": "AFN", "forints": "HUF", "leva": "BGN",
 }
 
 # Counted nouns: irregular singulars and abbreviations.

@@ -20,6 +20,7 @@ from . import lexicon as lx
 from .countries import COUNTRIES
 from .patterns import alternation
 from .scan import Caseless, lowered
+from .context_units import CHANGE_BEFORE_FROM, number_of_noun, unit_of_base
 from .currencies import currency_after
 from .lookback import (QUALIFIER_BEFORE, between_before, currency_before, ends_with_clock,
                        ends_with_letter, ends_with_month, is_identifier, last_word, qualifier_before)
@@ -277,7 +278,8 @@ def find_figures(text: str, low: str | None = None) -> list[RawFigure]:
     for index, core in enumerate(cores):
         if core.start() < skip_until:
             continue
-        figure = _read(text, low, core, cores[index + 1] if index + 1 < len(cores) else None)
+        figure = _read(text, low, core, cores[index + 1] if index + 1 < len(cores) else None,
+                       figures[-1] if figures else None)
         if figure is None:
             continue
         figures.append(figure)
@@ -303,7 +305,19 @@ def _cores(text: str, low: str | None) -> list[re.Match]:
     return list(matches_at(_CORE.exact, text, candidates))
 
 
-def _read(text: str, low: str | None, core: re.Match, following: re.Match | None) -> RawFigure | None:
+def _unit_in_context(text: str, start: int, previous: RawFigure | None) -> str | None:
+    """The unit of a bare number that its sentence names elsewhere (see .context_units)."""
+    carried = unit_of_base(text, start, previous)
+    if carried is not None:
+        return carried
+    noun = number_of_noun(text, start)
+    if noun is None:
+        return None
+    return "person" if _counts_people(noun) or noun.lower() == "people" else singular(noun)
+
+
+def _read(text: str, low: str | None, core: re.Match, following: re.Match | None,
+          previous: RawFigure | None = None) -> RawFigure | None:
     start, end = core.span()
     raw = core.group()
     is_words = core.group("words") is not None
@@ -362,7 +376,14 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
                 upper = parse_words(following.group()) if is_words else parse_digits(following.group())
                 second = _tail(text, following.end(), upper)
                 unit_ok = (tail.unit is None and not (currency and second.unit)) or tail.unit == second.unit
-                if unit_ok and (second.unit or tail.unit or currency) and not _looks_like_year_pair(value, upper):
+                if is_from and unit_ok and second.unit and not currency \
+                        and CHANGE_BEFORE_FROM.search(lead, 0, ranged_by[0]):
+                    # "rise from 45 to 60 km an hour": the values before and after, two figures;
+                    # the first counts what the second counts
+                    tail = _Tail(tail.end, second.scale if tail.scale == 1 else tail.scale, second.unit,
+                                 second.noun, tail.qualifier, tail.text_end)
+                    fig_end = tail.text_end
+                elif unit_ok and (second.unit or tail.unit or currency) and not _looks_like_year_pair(value, upper):
                     scale = second.scale if tail.scale == 1 else tail.scale
                     tail = _Tail(second.end, scale, second.unit or tail.unit, second.noun or tail.noun,
                                  second.qualifier, second.text_end)
@@ -373,6 +394,8 @@ def _read(text: str, low: str | None, core: re.Match, following: re.Match | None
     unit = currency or tail.unit
     if tail.qualifier:
         qualifier = tail.qualifier
+    if unit is None and tail.scale == 1 or unit is None and not is_words:
+        unit = _unit_in_context(text, fig_start, previous)
     if unit is None:
         return None  # a bare number counts nothing we can name
     if unit in lx.DURATION_NOUNS:
