@@ -10,16 +10,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.offline import extract
-
-
-def figures(text: str) -> dict:
-    return {f.text: f for f in extract(text).figures}
-
-
-def one(text: str, wanted: str):
-    found = figures(text)
-    assert wanted in found, list(found)
-    return found[wanted]
+from test_offline_figures_rules import figures, one
 
 
 # --- periods as written ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from .namecues import (
 from .patterns import alternation
 from .participant import Participant
 from .scanner import cue_words, matches_at, spots, starts
+from .text import occurrences
 
 __all__ = ["find_organizations"]
 
@@ -180,14 +181,6 @@ def _the_head(head: str) -> re.Pattern:
     return re.compile(rf"\b[Tt]he{SPACE}{re.escape(head)}\b(?![ \u00a0]+(?:of|for)\b)")
 
 
-def _occurrences(text: str, word: str) -> list[int]:
-    """Every offset where ``word`` occurs in ``text``."""
-    found, at = [], text.find(word)
-    while at >= 0:
-        found.append(at)
-        at = text.find(word, at + 1)
-    return found
-
 
 # "India’s state-run Bharat Urvarak Ltd", "Norwegian fertiliser maker Nordvik Agri": a country
 # and up to three lower-case words of description before a body's name
@@ -271,5 +264,5 @@ def _find_named_orgs(text: str, found: dict[tuple[str, str | None], Participant]
     for head, orgs in heads.items():
         if len(orgs) == 1 and head not in {"government", "forces", "force", "army", "union", "party"}:
             pattern = _the_head(head)
-            for m in matches_at(pattern, text, with_article_before(text, _occurrences(text, head), keep_words=False)):
+            for m in matches_at(pattern, text, with_article_before(text, occurrences(text, head), keep_words=False)):
                 orgs[0].add_alias(m.group())

@@ -18,6 +18,7 @@ from .mentions import (
 )
 from .namecues import ROLE_CUE, TITLE_CUE, country_mentions
 from .scanner import matches_at, starts
+from .text import occurrences
 
 __all__ = ["find_described"]
 
@@ -207,13 +208,6 @@ def _sentence_start(text: str, at: int) -> int:
     return -1 if m is None else len(text) - 1 - m.start()
 
 
-def _occurrences(text: str, word: str) -> list[int]:
-    found, at = [], text.find(word)
-    while at >= 0:
-        found.append(at)
-        at = text.find(word, at + 1)
-    return found
-
 
 def find_described(text: str, registry: Registry) -> None:
     """People whose role is written out around their name with commas."""
@@ -253,7 +247,7 @@ def find_described(text: str, registry: Registry) -> None:
         person = registry.add(name, m.start("name"), affiliation=_described_affiliation(" ".join(phrase_words), text),
                               alias=alias)
         person.described = person.described or role
-    commas = [at for at in _occurrences(text, ", who ")]
+    commas = occurrences(text, ", who ")
     for m in matches_at(_WHO_HEADS, text, run_starts(text, commas)) if commas else ():
         name = clean_name(m.group("name"))
         if name is None or len(name.split()) < 2:

@@ -313,3 +313,12 @@ def _before_trailing_junk(text: str, start: int, end: int) -> int:
 def squash(text: str) -> str:
     """One-line form of an excerpt: runs of whitespace (incl. non-breaking) become one space."""
     return " ".join(text.split())
+
+
+def occurrences(text: str, word: str) -> list[int]:
+    """Every offset where ``word`` occurs in ``text`` (``str.find``, overlapping ones too)."""
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
