@@ -21,6 +21,7 @@ from .patterns import alternation
 from .name_spans import capitalised as _capitalised, form_spans as _form_spans
 from .people import Participant
 from .scanner import cue_words, matches_at, starts
+from .statements import described_before, further_events, pronoun_continues
 from .text import Document
 from .turns import NAME_AS_MODIFIER, SUBJECT_OPENING, entry_floor, entry_starts, layout_of
 
@@ -39,7 +40,7 @@ _ACTION_CUE = cue_words(lx.ORG_ACTION_VERBS, caseless=False, whole=False)
 _ACCORDING = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}$")
 # What may stand between a subject and its verb: ", for his part," and adverbs or auxiliaries.
 _GAP = re.compile(
-    r"^(?:,[^,.;“”\"]{1,80},|,\s+(?:which|who))?"
+    r"^(?:,[^,.;“”\"]{1,120},|,\s+(?:which|who))?"
     r"(?:\s+(?:\w+ly|also|further|then|later|again|has|have|had|was|were|is|are|would|will|had|"
     r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
     r"\s+$"
@@ -83,7 +84,7 @@ class Attribution:
         self.doc = doc
         self.participants = participants
         self.mentions = self._find_mentions()
-        self._mention_starts = [m.start for m in self.mentions]
+        self.mention_starts = [m.start for m in self.mentions]
         self._entries = entry_starts(doc)  # a live blog's entries: no speaker crosses into the next
         self.events = self._find_events()
         self._speech = [e for e in self.events if e.speech]
@@ -127,14 +128,16 @@ class Attribution:
         events: list[Event] = []
         last_person, last_at = -1, -1
         for verb, speech in verbs:
-            subject = self._subject_before(verb.start())
+            subject = self.subject_before(verb.start())
             if subject is None and speech and _after_comma_or_quote(text, verb.start()):
                 subject = self._subject_after(verb.end())
-            if subject is None:
+            who = subject.who if subject else described_before(self, verb.start(), self.doc.sentence_at(verb.start()).start) \
+                if speech else -1
+            if who < 0 and subject is None:
                 continue
-            who = subject.who
-            if who == -1:  # a pronoun: the last person named (outside quotes), else the last who spoke
-                who = self._last_person_before(subject.start)
+            if who == -1:  # a pronoun: the speaker of the sentence before, else the last person named
+                continuing = pronoun_continues(self, subject.start, last_person, last_at)
+                who = last_person if continuing else self.person_before(subject.start)
                 if who < 0 and last_at >= entry_floor(self._entries, subject.start):
                     who = last_person
                 if who < 0:
@@ -152,17 +155,18 @@ class Attribution:
                 events.append(Event(m.start, m.end, m.who, True))
             elif _ACCORDING_THE.search(text[max(0, m.start - 24):m.start]):
                 events.append(Event(m.start, m.end, m.who, True))
-        return sorted(events, key=lambda e: e.verb_start)
+        events.sort(key=lambda e: e.verb_start)
+        return sorted(events + [Event(*e) for e in further_events(self, events)], key=lambda e: e.verb_start)
 
-    def _subject_before(self, pos: int) -> Mention | None:
+    def subject_before(self, pos: int) -> Mention | None:
         text = self.doc.text
         sentence = self.doc.sentence_at(pos)
         # mentions starting at or after pos also end after it: start the walk before them
-        for i in range(bisect_left(self._mention_starts, pos) - 1, -1, -1):
+        for i in range(bisect_left(self.mention_starts, pos) - 1, -1, -1):
             m = self.mentions[i]
             if m.end > pos:
                 continue
-            if m.end < pos - 110 or m.start < sentence.start:
+            if m.end < pos - 160 or m.start < sentence.start:
                 break
             if _GAP.match(text[m.end:pos]) or _closes_apposition(text, m, pos):
                 return m
@@ -170,7 +174,7 @@ class Attribution:
 
     def _subject_after(self, pos: int) -> Mention | None:
         text = self.doc.text
-        for m in self.mentions[bisect_left(self._mention_starts, pos):]:
+        for m in self.mentions[bisect_left(self.mention_starts, pos):]:
             if m.start > pos + 60:
                 break
             between = text[pos:m.start]
@@ -180,7 +184,7 @@ class Attribution:
             return None
         return None
 
-    def _last_person_before(self, pos: int) -> int:
+    def person_before(self, pos: int) -> int:
         """Who a pronoun at ``pos`` stands for: the subject of its sentence ("Kanzaki briefed
         Mehrotra ..., which he described": Kanzaki), else the person named last before it;
         possessives ("Rahmon's attention") and quotes skipped."""
@@ -188,7 +192,7 @@ class Attribution:
         sentence_start = self.doc.sentence_at(pos).start
         floor = entry_floor(self._entries, pos)
         last = -1
-        for i in range(bisect_left(self._mention_starts, pos) - 1, -1, -1):
+        for i in range(bisect_left(self.mention_starts, pos) - 1, -1, -1):
             m = self.mentions[i]
             if last >= 0 and m.start < sentence_start or m.start < floor:
                 break
@@ -281,16 +285,16 @@ class Attribution:
         at = self._speech_starts
         for e in self._speech[bisect_left(at, start):bisect_left(at, end)]:
             return e.who
-        return self._subject_index(start, end)
+        return self.subject_index(start, end)
 
     def subject_of(self, start: int, end: int) -> Participant | None:
         """The participant that opens ``text[start:end]`` as its subject ("The Border Commissioner's
         office had doubled patrols"), or None; a quote's words have no such subject."""
-        who = self._subject_index(start, end) if self.doc.quote_at(end) is None else -1
+        who = self.subject_index(start, end) if self.doc.quote_at(end) is None else -1
         return self.participants[who] if who >= 0 else None
 
-    def _subject_index(self, start: int, end: int) -> int:
-        i = bisect_left(self._mention_starts, start)
+    def subject_index(self, start: int, end: int) -> int:
+        i = bisect_left(self.mention_starts, start)
         m = self.mentions[i] if i < len(self.mentions) else None
         if m is None or m.start >= max(end, start + 1) or m.who < 0:
             return -1
