@@ -104,3 +104,11 @@ def test_a_name_then_a_long_apposition_then_said_is_the_speaker() -> None:
     text = ("Ingrid Rasmussen, Director of Operations at the United Nations Office for the Coordination of "
             "Humanitarian Affairs (OCHA), said some 2 million people needed food aid.")
     assert speaker_of(text, "2 million") == "Ingrid Rasmussen"
+
+
+def test_a_title_of_state_media_stands_for_the_head_of_state() -> None:
+    text = ("President Nguyen Van Long received Lao Foreign Minister Somsak Vongkham in Ha Noi. "
+            "The head of state affirmed that Viet Nam would grant 900 scholarships a year. "
+            "He proposed joint patrols against armed smugglers at the border gates.")
+    assert speaker_of(text, "900 scholarships") == "Nguyen Van Long"
+    assert speaker_of(text, "armed smugglers", reporting_only=False) == "Nguyen Van Long"

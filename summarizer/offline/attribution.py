@@ -21,7 +21,7 @@ from .patterns import alternation
 from .name_spans import capitalised as _capitalised, form_spans as _form_spans
 from .people import Participant
 from .scanner import cue_words, matches_at, starts
-from .statements import described_before, further_events, pronoun_continues
+from .statements import NOT_REPORTING, STATING, described_before, further_events, pronoun_continues, stating_verbs
 from .text import Document
 from .turns import NAME_AS_MODIFIER, SUBJECT_OPENING, entry_floor, entry_starts, layout_of
 
@@ -38,9 +38,10 @@ _ACTION_VERB = re.compile(rf"(?<![\w-])(?:{_alt(lx.ORG_ACTION_VERBS)})(?![\w-])"
 _SPEECH_CUE = cue_words(lx.SPEECH_VERBS, caseless=False, whole=False)
 _ACTION_CUE = cue_words(lx.ORG_ACTION_VERBS, caseless=False, whole=False)
 _ACCORDING = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}$")
-# What may stand between a subject and its verb: ", for his part," and adverbs or auxiliaries.
+# What may stand between a subject and its verb: ", for his part," and adverbs or auxiliaries
+# (matched from the subject's end to the verb, the text not sliced).
 _GAP = re.compile(
-    r"^(?:,[^,.;“”\"]{1,120},|,\s+(?:which|who))?"
+    r"(?:,[^,.;“”\"]{1,120},|,\s+(?:which|who))?"
     r"(?:\s+(?:\w+ly|also|further|then|later|again|has|have|had|was|were|is|are|would|will|had|"
     r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
     r"\s+$"
@@ -131,8 +132,7 @@ class Attribution:
             subject = self.subject_before(verb.start())
             if subject is None and speech and _after_comma_or_quote(text, verb.start()):
                 subject = self._subject_after(verb.end())
-            who = subject.who if subject else described_before(self, verb.start(), self.doc.sentence_at(verb.start()).start) \
-                if speech else -1
+            who = subject.who if subject else described_before(self, verb.start()) if speech else -1
             if who < 0 and subject is None:
                 continue
             if who == -1:  # a pronoun: the speaker of the sentence before, else the last person named
@@ -142,10 +142,12 @@ class Attribution:
                     who = last_person
                 if who < 0:
                     continue
-            if not speech and self.is_person(who):
+            stated = verb.re is STATING  # a verb of estimate: a person's only ("He put the cost at")
+            if not speech and self.is_person(who) or stated and not self.is_person(who):
                 continue
             verb_text = " ".join(verb.group().split())
-            events.append(Event(verb.start(), verb.end(), who, speech, verb_text in lx.REPORTING_VERBS))
+            reporting = verb_text in lx.REPORTING_VERBS or stated and verb_text not in NOT_REPORTING
+            events.append(Event(verb.start(), verb.end(), who, speech, reporting))
             if self.is_person(who) and speech:
                 last_person, last_at = who, verb.start()
         for m in self.mentions:
@@ -156,7 +158,8 @@ class Attribution:
             elif _ACCORDING_THE.search(text[max(0, m.start - 24):m.start]):
                 events.append(Event(m.start, m.end, m.who, True))
         events.sort(key=lambda e: e.verb_start)
-        return sorted(events + [Event(*e) for e in further_events(self, events)], key=lambda e: e.verb_start)
+        further = further_events(self, events)
+        return sorted(events + [Event(*e) for e in further], key=lambda e: e.verb_start) if further else events
 
     def subject_before(self, pos: int) -> Mention | None:
         text = self.doc.text
@@ -168,7 +171,7 @@ class Attribution:
                 continue
             if m.end < pos - 160 or m.start < sentence.start:
                 break
-            if _GAP.match(text[m.end:pos]) or _closes_apposition(text, m, pos):
+            if _GAP.match(text, m.end, pos) or _closes_apposition(text, m, pos):
                 return m
         return None
 
@@ -312,7 +315,8 @@ def _verbs(doc: Document) -> list[tuple[re.Match, bool]]:
     if verbs is None:
         text = doc.text
         verbs = [(m, True) for m in matches_at(_SPEECH_VERB, text, starts(text, _SPEECH_CUE))] + [
-            (m, False) for m in matches_at(_ACTION_VERB, text, starts(text, _ACTION_CUE))]
+            (m, False) for m in matches_at(_ACTION_VERB, text, starts(text, _ACTION_CUE))] + [
+            (m, True) for m in stating_verbs(doc)]
         verbs.sort(key=lambda v: v[0].start())
         doc.memo["verbs"] = verbs
     return verbs

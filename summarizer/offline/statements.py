@@ -22,22 +22,23 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from . import lexicon as lx
 from .countries import COUNTRIES
 from .patterns import alternation
 from .scanner import cue_words, matches_at, starts
 
-__all__ = ["STATING_CUE", "described_before", "further_events", "pronoun_continues"]
+__all__ = ["NOT_REPORTING", "STATING", "described_before", "further_events", "pronoun_continues", "stating_verbs"]
 
 _S = r"[ \u00a0]+"
 # verbs by which a person states a figure or a view; "put" only when the clause puts a value "at"
-_STATING = re.compile(
+STATING = re.compile(
     rf"(?<![\w-])(?:put(?={_S}(?:[^.;:“”\"]{{0,80}}?{_S})?at{_S})|expects|expected|repeated|drew{_S}attention|"
     rf"pointed{_S}to|affirmed|requested|briefed{_S}on)(?![\w-])")
-STATING_CUE = cue_words(["put", "expects", "expected", "repeated", "drew", "pointed", "affirmed", "requested",
+_STATING_CUE = cue_words(["put", "expects", "expected", "repeated", "drew", "pointed", "affirmed", "requested",
                          "briefed"], caseless=False, whole=False)
-_NOT_REPORTING = {"requested"}  # a request reports no fact: its figures are not the requester's
+NOT_REPORTING = {"requested"}  # a request reports no fact: its figures are not the requester's
 _PASSIVE = re.compile(rf"(?:\b(?:is|was|are|were|be|been|being|not)|,){_S}$")
 _PARTICIPLES = sorted({*lx.SPEECH_PARTICIPLES, "saying", "warning"})
 _PARTICIPLE = re.compile(rf"(?<![\w-])(?:{alternation(_PARTICIPLES)})(?![\w-])")
@@ -45,43 +46,64 @@ _PARTICIPLE_CUE = cue_words(_PARTICIPLES, caseless=False, whole=False)
 _PARTICIPLE_LEAD = re.compile(rf"(?:,|\bby){_S}$")  # ", arguing that", "by saying"
 _HEADS = ("minister", "spokesperson", "spokesman", "spokeswoman", "president", "commissioner", "ambassador",
           "envoy", "chairman", "chairwoman", "governor", "secretary", "director", "premier", "chancellor")
+_HEAD_WORDS = alternation([*_HEADS, *(head.capitalize() for head in _HEADS)])
 _HEAD_CUE = cue_words([*_HEADS, "head"], caseless=True, whole=True)
 # "the head of state" is the president in state media
 _HEAD_ALIASES = {"head of state": "president", "head of government": "prime minister"}
+_HEAD = rf"({_HEAD_WORDS}|head{_S}of{_S}(?:state|government)|Head{_S}of{_S}(?:State|Government))"
+_TAIL = rf"(?:,[^,.;“”\"]{{1,80}},|{_S}(?:\w+ly|also|further|then|later|again|has|had|was|on{_S}\w+day))*{_S}"
+_HEAD_THEN_VERB = re.compile(rf"{_HEAD}{_TAIL}")  # tried first, anchored at a title word: cheap
 _DESCRIPTION = re.compile(
-    rf"(?:\b[Tt]he|(?:\b[Tt]he{_S})?(?<![\w'’-])[\w-]+['’]s)((?:{_S}[\w-]+){{0,4}}?){_S}"
-    rf"({alternation(_HEADS)}|{alternation(_HEADS).title()}|head{_S}of{_S}(?:state|government)|"
-    rf"Head{_S}of{_S}(?:State|Government))"
-    rf"(?:,[^,.;“”\"]{{1,80}},|{_S}(?:\w+ly|also|further|then|later|again|has|had|was|on{_S}\w+day))*{_S}$")
+    rf"(?<![\w'’-])(?:[Tt]he\b|(?:[Tt]he{_S})?[\w-]+['’]s)((?:{_S}[\w-]+){{0,4}}?){_S}{_HEAD}{_TAIL}$")
 # what a subject follows when it opens a clause: a comma, dash, quote or colon, or a conjunction
 _CLAUSE_OPENS = re.compile(r"(?:[,—–“”\":]|\b(?:and|but|that|while))[ \u00a0]*$")
+_WORD = re.compile(r"[\w-]+")
+_LOWER_WORD = re.compile(r"[ \u00a0]+([a-z][\w-]*)")
 _ACCORDING_TO = re.compile(rf"\b[Aa]ccording{_S}to{_S}")
 
 
-def _role_words(role: str | None) -> set[str]:
-    words = set(re.findall(r"[\w-]+", (role or "").lower()))
-    return words | {"spokes" + w[6:] for w in words if w.startswith("spokes")} | (
-        {"spokesperson", "spokesman", "spokeswoman"} if any(w.startswith("spokes") for w in words) else set())
+@lru_cache(maxsize=4096)  # a role recurs across a batch
+def _role_words(role: str | None) -> frozenset[str]:
+    """The words of a role, lower-cased; any word for a spokesperson stands for all three."""
+    words = set(_WORD.findall((role or "").lower()))
+    if any(w.startswith("spokes") for w in words):
+        words |= {"spokesperson", "spokesman", "spokeswoman"}
+    return frozenset(words)
 
 
 def _country_of(word: str) -> str | None:
-    bare = re.sub(r"['’]s$", "", word)
+    bare = word[:-2] if word.endswith(("'s", "’s")) else word
     return COUNTRIES.by_name.get(bare) or COUNTRIES.by_demonym.get(bare)
 
 
-def described_before(att, end: int, floor: int) -> int:
+def described_before(att, end: int, floor: int | None = None) -> int:
     """The person a description ending right before ``end`` stands for ("Japan's foreign
-    minister", "the alliance's spokesperson"), looked for after ``floor``; -1 for none."""
+    minister", "the alliance's spokesperson"), looked for after ``floor`` (by default the
+    start of the sentence); -1 for none."""
     text = att.doc.text
-    heads = starts(text, _HEAD_CUE)  # most verbs have no title word before them: no search
+    heads = att.doc.memo.get("title heads")  # most verbs have no title word before them: no search
+    if heads is None:
+        heads = att.doc.memo["title heads"] = starts(text, _HEAD_CUE)
     i = bisect_left(heads, end) - 1
-    if i < 0 or heads[i] < end - 100:
+    if i < 0 or heads[i] < end - 100 or not _HEAD_THEN_VERB.fullmatch(text, heads[i], end):
         return -1
-    m = _DESCRIPTION.search(text, max(floor, end - 120), end)
+    floor = att.doc.sentence_at(end).start if floor is None else floor
+    m = _DESCRIPTION.search(text, max(floor, heads[i] - 60), end)
     if m is None or m.end() != end or not _CLAUSE_OPENS.search(text, max(floor, m.start() - 8), m.start()) and \
             m.start() > floor:
         return -1  # "officials travelling with the minister said": the minister is no subject
     return _described(att, m, end)
+
+
+def _titles(att):
+    """The article's people, the words of each one's role, and every word of some role; kept
+    per list of participants (attribution runs twice when silent organizations are dropped)."""
+    kept = att.doc.memo.get("titles")
+    if kept is None or kept[0] is not att.participants:
+        people = [(i, p) for i, p in enumerate(att.participants) if p.kind == "person"]
+        roles = {i: _role_words(p.role) for i, p in people}
+        kept = att.doc.memo["titles"] = (att.participants, (people, roles, frozenset().union(*roles.values())))
+    return kept[1]
 
 
 def _described(att, m: re.Match, pos: int) -> int:
@@ -89,9 +111,7 @@ def _described(att, m: re.Match, pos: int) -> int:
     head = _HEAD_ALIASES.get(head, head)
     opening = m.group(0)[:m.start(1) - m.start()].strip()
     words = [opening] + m.group(1).split() if opening.lower() != "the" else m.group(1).split()
-    people = [(i, p) for i, p in enumerate(att.participants) if p.kind == "person"]
-    roles = {i: _role_words(p.role) for i, p in people}
-    known = set().union(*roles.values()) if roles else set()
+    people, roles, known = _titles(att)
     candidates = []
     for i, p in people:
         if not set(head.split()) <= roles[i]:
@@ -109,11 +129,10 @@ def _described(att, m: re.Match, pos: int) -> int:
             candidates.append(i)
     if len(candidates) == 1:
         return candidates[0]
-    last = {}
-    for mention in att.mentions[:bisect_left(att.mention_starts, pos)]:
-        if mention.who in candidates:
-            last[mention.who] = mention.start
-    return max(last, key=last.__getitem__) if last else -1
+    for i in range(bisect_left(att.mention_starts, pos) - 1, -1, -1):  # the one named last
+        if att.mentions[i].who in candidates:
+            return att.mentions[i].who
+    return -1
 
 
 def pronoun_continues(att, pos: int, last_person: int, last_at: int) -> bool:
@@ -133,23 +152,28 @@ def pronoun_continues(att, pos: int, last_person: int, last_at: int) -> bool:
     return True
 
 
+def stating_verbs(doc) -> list[re.Match]:
+    """A person's verbs of estimate ("put ... at", "expects", "repeated"), outside quotes and
+    not passive ("is expected to" states nothing)."""
+    text = doc.text
+    return [verb for verb in matches_at(STATING, text, starts(text, _STATING_CUE))
+            if not _PASSIVE.search(text, max(0, verb.start() - 12), verb.start()) and doc.quote_at(verb.start()) is None]
+
+
 def further_events(att, events) -> list[tuple[int, int, int, bool, bool]]:
     """(start, end, who, speech, reporting) of the statements found by the rules above;
     ``events`` are the article's events so far, in order."""
     doc, text = att.doc, att.doc.text
     found = []
-    speech = [e for e in events if e.speech]
+    participles = doc.memo.get("participles")
+    if participles is None:  # ", arguing", "by saying" outside quotes: found once per article
+        led = [at for at in starts(text, _PARTICIPLE_CUE) if _PARTICIPLE_LEAD.search(text, max(0, at - 6), at)]
+        participles = doc.memo["participles"] = [
+            part for part in matches_at(_PARTICIPLE, text, led) if doc.quote_at(part.start()) is None]
+    speech = [e for e in events if e.speech] if participles else []
     speech_starts = [e.verb_start for e in speech]
-    for verb in matches_at(_STATING, text, starts(text, STATING_CUE)):
-        if _PASSIVE.search(text, max(0, verb.start() - 12), verb.start()):
-            continue
-        who = _subject(att, verb.start(), speech, speech_starts)
-        if who >= 0 and att.is_person(who) and doc.quote_at(verb.start()) is None:
-            found.append((verb.start(), verb.end(), who, True, verb.group() not in _NOT_REPORTING))
-    for part in matches_at(_PARTICIPLE, text, starts(text, _PARTICIPLE_CUE)):
+    for part in participles:
         at = part.start()
-        if not _PARTICIPLE_LEAD.search(text, max(0, at - 6), at) or doc.quote_at(at) is not None:
-            continue
         sentence = doc.sentence_at(at)
         before = speech[bisect_left(speech_starts, sentence.start):bisect_left(speech_starts, at)]
         who = before[-1].who if before else att.subject_index(sentence.start, at)
@@ -170,28 +194,13 @@ def further_events(att, events) -> list[tuple[int, int, int, bool, bool]]:
 
 
 _DESCRIPTION_AFTER = re.compile(
-    rf"(?:[Tt]he|[\w-]+['’]s)((?:{_S}[\w-]+){{0,3}}?){_S}({alternation(_HEADS)}|{alternation(_HEADS).title()})\b")
-
-
-def _subject(att, pos: int, speech, speech_starts) -> int:
-    """Who is the subject of the verb at ``pos``: a participant or pronoun right before it,
-    else a description; a pronoun stands for the person it continues."""
-    subject = att.subject_before(pos)
-    if subject is None:
-        return described_before(att, pos, att.doc.sentence_at(pos).start)
-    if subject.who >= 0:
-        return subject.who
-    i = bisect_left(speech_starts, subject.start) - 1
-    last = next((e for e in reversed(speech[:i + 1]) if att.is_person(e.who)), None)
-    if last is not None and pronoun_continues(att, subject.start, last.who, last.verb_start):
-        return last.who
-    return att.person_before(subject.start)
+    rf"(?:[Tt]he|[\w-]+['’]s)((?:{_S}[\w-]+){{0,3}}?){_S}({_HEAD_WORDS})\b")
 
 
 def _first_verb_gap(text: str, start: int, end: int) -> int:
     """Where the sentence's opening noun phrase ends: before its first lower-case word that
     is not "the"/"of"/a particle ("The Lao Deputy Prime Minister highly appreciated")."""
-    for m in re.finditer(r"[ \u00a0]+([a-z][\w-]*)", text[start:end]):
+    for m in _LOWER_WORD.finditer(text, start, end):
         if m.group(1) not in ("the", "of", "and"):
-            return start + m.start()
+            return m.start()
     return end
