@@ -112,3 +112,19 @@ def test_a_title_of_state_media_stands_for_the_head_of_state() -> None:
             "He proposed joint patrols against armed smugglers at the border gates.")
     assert speaker_of(text, "900 scholarships") == "Nguyen Van Long"
     assert speaker_of(text, "armed smugglers", reporting_only=False) == "Nguyen Van Long"
+
+
+# --- a live blog's heading and a new clause of narration ---------------------------------------
+
+def test_a_participle_after_a_live_blog_heading_continues_the_subject_of_its_line() -> None:
+    text = ("UPDATE 09:10 GMT\nSamoa's Prime Minister Tala Faleolo opened the meeting by saying "
+            "illegal fishing costs the islands 90 million dollars a year.\n\n"
+            "UPDATE 09:40 GMT\nThe leaders broke for lunch.")
+    assert speaker_of(text, "90 million") == "Tala Faleolo"
+
+
+def test_an_organizations_act_in_a_new_clause_ends_the_reported_speech() -> None:
+    text = ("The National Cyber Security Agency has warned that the election could be targeted, "
+            "and the Interior Ministry recorded 300 serious incidents last year.")
+    assert speaker_of(text, "300 serious") is None
+    assert speaker_of(text, "the election") == "National Cyber Security Agency"

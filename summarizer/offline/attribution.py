@@ -21,7 +21,8 @@ from .patterns import alternation
 from .name_spans import capitalised as _capitalised, form_spans as _form_spans
 from .people import Participant
 from .scanner import cue_words, matches_at, starts
-from .statements import NOT_REPORTING, STATING, described_before, further_events, pronoun_continues, stating_verbs
+from .statements import (NOT_REPORTING, STATING, described_before, further_events, new_clause_between,
+                         pronoun_continues, stating_verbs)
 from .text import Document
 from .turns import NAME_AS_MODIFIER, SUBJECT_OPENING, entry_floor, entry_starts, layout_of
 
@@ -90,6 +91,7 @@ class Attribution:
         self.events = self._find_events()
         self._speech = [e for e in self.events if e.speech]
         self._speech_starts = [e.verb_start for e in self._speech]
+        self._acts = [e.verb_start for e in self.events if not e.speech]
         self.layout = layout_of(doc, self._forms, self._people_mentions, self._lead_in_subject)
         self.quote_speakers = self._attribute_quotes()
 
@@ -277,6 +279,8 @@ class Attribution:
             return None
         before = [e for e in people if e.verb_start <= pos]
         chosen = max(before, key=lambda e: e.verb_start) if before else min(people, key=lambda e: e.verb_start)
+        if before and self._acts and new_clause_between(self, self._acts, chosen.verb_start, pos):
+            return None  # "X warned that ..., and the agency recorded 268 incidents": the article's own voice
         return self.participants[chosen.who]
 
     def _people_mentions(self) -> list[tuple[int, int]]:

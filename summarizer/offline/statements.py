@@ -29,7 +29,8 @@ from .countries import COUNTRIES
 from .patterns import alternation
 from .scanner import cue_words, matches_at, starts
 
-__all__ = ["NOT_REPORTING", "STATING", "described_before", "further_events", "pronoun_continues", "stating_verbs"]
+__all__ = ["NOT_REPORTING", "STATING", "described_before", "further_events", "new_clause_between", "pronoun_continues",
+           "stating_verbs"]
 
 _S = r"[ \u00a0]+"
 # verbs by which a person states a figure or a view; "put" only when the clause puts a value "at"
@@ -58,6 +59,7 @@ _DESCRIPTION = re.compile(
 # what a subject follows when it opens a clause: a comma, dash, quote or colon, or a conjunction
 _CLAUSE_OPENS = re.compile(r"(?:[,—–“”\":]|\b(?:and|but|that|while))[ \u00a0]*$")
 _WORD = re.compile(r"[\w-]+")
+_CLAUSE_JOIN = re.compile(r"(?:,[ \u00a0]+(?:and|but|while|whereas)|;)[ \u00a0]+$")
 _LOWER_WORD = re.compile(r"[ \u00a0]+([a-z][\w-]*)")
 _ACCORDING_TO = re.compile(rf"\b[Aa]ccording{_S}to{_S}")
 
@@ -152,6 +154,18 @@ def pronoun_continues(att, pos: int, last_person: int, last_at: int) -> bool:
     return True
 
 
+def new_clause_between(att, acts: list[int], start: int, end: int) -> bool:
+    """Whether an organization's act (its verb at one of ``acts``) opens a clause of its own
+    between ``start`` and ``end``: ", and the agency recorded ...", "; NATO sent ..."."""
+    text = att.doc.text
+    for at in acts[bisect_left(acts, start):bisect_left(acts, end)]:
+        subject = att.subject_before(at)
+        if subject is not None and subject.start > start and _CLAUSE_JOIN.search(
+                text, max(0, subject.start - 12), subject.start):
+            return True
+    return False
+
+
 def stating_verbs(doc) -> list[re.Match]:
     """A person's verbs of estimate ("put ... at", "expects", "repeated"), outside quotes and
     not passive ("is expected to" states nothing)."""
@@ -174,11 +188,12 @@ def further_events(att, events) -> list[tuple[int, int, int, bool, bool]]:
     speech_starts = [e.verb_start for e in speech]
     for part in participles:
         at = part.start()
-        sentence = doc.sentence_at(at)
-        before = speech[bisect_left(speech_starts, sentence.start):bisect_left(speech_starts, at)]
-        who = before[-1].who if before else att.subject_index(sentence.start, at)
+        # a line break ends a heading the sentence may have run on from ("UPDATE 12:30 GMT")
+        start = max(doc.sentence_at(at).start, text.rfind("\n", 0, at) + 1)
+        before = speech[bisect_left(speech_starts, start):bisect_left(speech_starts, at)]
+        who = before[-1].who if before else att.subject_index(start, at)
         if who < 0:
-            who = described_before(att, _first_verb_gap(text, sentence.start, at), sentence.start)
+            who = described_before(att, _first_verb_gap(text, start, at), start)
         if who >= 0 and att.is_person(who):
             found.append((at, part.end(), who, True, True))
     at = text.find("ccording to ")
