@@ -111,7 +111,9 @@ class Attribution:
         if tokens is None:
             tokens = memo["capitalised"] = _capitalised(text)
         folded = {" ".join(k.split()): v for k, v in forms.items()}
-        mentions = [Mention(start, end, folded[" ".join(text[start:end].split())])
+        get = folded.get  # a span already in single spaces is a key as it stands: no split and join
+        mentions = [Mention(start, end, who if (who := get(text[start:end])) is not None
+                            else folded[" ".join(text[start:end].split())])
                     for start, end in _form_spans(text, forms, memo.setdefault("form hits", {}), tokens)]
         pronouns = self.doc.memo.get("pronouns")
         if pronouns is None:

@@ -90,12 +90,16 @@ def _is_token(piece: str) -> bool:
 def capitalised(text: str) -> dict[str, list[int]]:
     """Each capitalised word of ``text`` (a whole run of word characters) and where it starts."""
     tokens: dict[str, list[int]] = {}
-    for m in _CAPITALISED.finditer(text):
-        word = m.group()
-        if word in tokens:
-            tokens[word].append(m.start())
+    # split() yields text between words and the words in turn, with no match object to build
+    pieces = iter(_CAPITALISED_SPLIT.split(text))
+    pos = len(next(pieces))
+    for word in pieces:
+        starts = tokens.get(word)
+        if starts is None:
+            tokens[word] = [pos]
         else:
-            tokens[word] = [m.start()]
+            starts.append(pos)
+        pos += len(word) + len(next(pieces))
     return tokens
 
 
@@ -131,3 +135,4 @@ _TOKEN = re.compile(rf"[{UPPER}][\w-]*")
 # a capital not after a word character: written to start with the class, so the engine
 # jumps from capital to capital, the boundary checked behind it
 _CAPITALISED = re.compile(rf"[{UPPER}](?<![\w-].)[\w-]*")
+_CAPITALISED_SPLIT = re.compile(f"({_CAPITALISED.pattern})")
