@@ -128,3 +128,10 @@ def test_an_organizations_act_in_a_new_clause_ends_the_reported_speech() -> None
             "and the Interior Ministry recorded 300 serious incidents last year.")
     assert speaker_of(text, "300 serious") is None
     assert speaker_of(text, "the election") == "National Cyber Security Agency"
+
+
+def test_a_person_who_asked_for_a_measure_raised_the_concern_but_states_no_figure() -> None:
+    text = ("Foreign Minister Lee Jun-ho visited Astana and Tashkent. According to an aide, the minister asked "
+            "his hosts to stop 200 North Korean workers from evading sanctions.")
+    assert speaker_of(text, "North Korean workers", reporting_only=False) == "Lee Jun-ho"
+    assert speaker_of(text, "200 North") is None

@@ -36,10 +36,10 @@ _S = r"[ \u00a0]+"
 # verbs by which a person states a figure or a view; "put" only when the clause puts a value "at"
 STATING = re.compile(
     rf"(?<![\w-])(?:put(?={_S}(?:[^.;:“”\"]{{0,80}}?{_S})?at{_S})|expects|expected|repeated|drew{_S}attention|"
-    rf"pointed{_S}to|affirmed|requested|briefed{_S}on)(?![\w-])")
-_STATING_CUE = cue_words(["put", "expects", "expected", "repeated", "drew", "pointed", "affirmed", "requested",
+    rf"pointed{_S}to|affirmed|requested|asked|briefed{_S}on)(?![\w-])")
+_STATING_CUE = cue_words(["put", "expects", "expected", "repeated", "drew", "pointed", "affirmed", "requested", "asked",
                          "briefed"], caseless=False, whole=False)
-NOT_REPORTING = {"requested"}  # a request reports no fact: its figures are not the requester's
+NOT_REPORTING = {"requested", "asked"}  # a request reports no fact: its figures are not the requester's
 _PASSIVE = re.compile(rf"(?:\b(?:is|was|are|were|be|been|being|not)|,){_S}$")
 _PARTICIPLES = sorted({*lx.SPEECH_PARTICIPLES, "saying", "warning"})
 _PARTICIPLE = re.compile(rf"(?<![\w-])(?:{alternation(_PARTICIPLES)})(?![\w-])")
