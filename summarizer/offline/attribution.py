@@ -7,7 +7,10 @@ person who spoke. A quotation takes the speaker named right after it in its sent
 else the one named before it in its sentence, else the last speaker of the same or the
 previous paragraph (quotes that run on). Anything else in a sentence with a speech event
 is reported speech of that event's speaker. People outrank organizations
-("Rahmon said, according to the Kremlin" is Rahmon's).
+("Rahmon said, according to the Kremlin" is Rahmon's), and an organization's act opening
+a clause of its own ends the reported speech. The further rules (a pronoun continuing the
+speaker before, verbs of estimate, participles of saying, descriptions such as "Japan's
+foreign minister") are in :mod:`.statements`.
 """
 
 from __future__ import annotations
