@@ -82,19 +82,26 @@ def described_before(att, end: int, floor: int | None = None) -> int:
     """The person a description ending right before ``end`` stands for ("Japan's foreign
     minister", "the alliance's spokesperson"), looked for after ``floor`` (by default the
     start of the sentence); -1 for none."""
-    text = att.doc.text
-    heads = att.doc.memo.get("title heads")  # most verbs have no title word before them: no search
+    found = att.doc.memo.setdefault("descriptions", {})  # the text's part, kept for the second run
+    key = (end, floor)
+    m = found[key] if key in found else found.setdefault(key, _description_before(att.doc, end, floor))
+    return -1 if m is None else _described(att, m, end)
+
+
+def _description_before(doc, end: int, floor: int | None) -> re.Match | None:
+    text = doc.text
+    heads = doc.memo.get("title heads")  # most verbs have no title word before them: no search
     if heads is None:
-        heads = att.doc.memo["title heads"] = starts(text, _HEAD_CUE)
+        heads = doc.memo["title heads"] = starts(text, _HEAD_CUE)
     i = bisect_left(heads, end) - 1
     if i < 0 or heads[i] < end - 100 or not _HEAD_THEN_VERB.fullmatch(text, heads[i], end):
-        return -1
-    floor = att.doc.sentence_at(end).start if floor is None else floor
+        return None
+    floor = doc.sentence_at(end).start if floor is None else floor
     m = _DESCRIPTION.search(text, max(floor, heads[i] - 60), end)
     if m is None or m.end() != end or not _CLAUSE_OPENS.search(text, max(floor, m.start() - 8), m.start()) and \
             m.start() > floor:
-        return -1  # "officials travelling with the minister said": the minister is no subject
-    return _described(att, m, end)
+        return None  # "officials travelling with the minister said": the minister is no subject
+    return m
 
 
 def _titles(att):
@@ -196,16 +203,27 @@ def further_events(att, events) -> list[tuple[int, int, int, bool, bool]]:
             who = described_before(att, _first_verb_gap(text, start, at), start)
         if who >= 0 and att.is_person(who):
             found.append((at, part.end(), who, True, True))
-    at = text.find("ccording to ")
-    while at >= 0:
-        m = _ACCORDING_TO.match(text, at - 1)
-        d = _DESCRIPTION_AFTER.match(text, m.end()) if m else None
-        if d is not None:
-            who = _described(att, d, at)
-            if who >= 0:
-                found.append((d.start(), d.end(), who, True, True))
-        at = text.find("ccording to ", at + 12)
+    for at, d in _according_to_descriptions(doc):
+        who = _described(att, d, at)
+        if who >= 0:
+            found.append((d.start(), d.end(), who, True, True))
     return found
+
+
+def _according_to_descriptions(doc) -> list[tuple[int, re.Match]]:
+    """Each "according to" followed by a description ("according to the minister"), once per article."""
+    kept = doc.memo.get("according to")
+    if kept is None:
+        text, kept = doc.text, []
+        at = text.find("ccording to ")
+        while at >= 0:
+            m = _ACCORDING_TO.match(text, at - 1)
+            d = _DESCRIPTION_AFTER.match(text, m.end()) if m else None
+            if d is not None:
+                kept.append((at, d))
+            at = text.find("ccording to ", at + 12)
+        doc.memo["according to"] = kept
+    return kept
 
 
 _DESCRIPTION_AFTER = re.compile(
