@@ -7,7 +7,10 @@ person who spoke. A quotation takes the speaker named right after it in its sent
 else the one named before it in its sentence, else the last speaker of the same or the
 previous paragraph (quotes that run on). Anything else in a sentence with a speech event
 is reported speech of that event's speaker. People outrank organizations
-("Rahmon said, according to the Kremlin" is Rahmon's).
+("Rahmon said, according to the Kremlin" is Rahmon's), and an organization's act opening
+a clause of its own ends the reported speech. The further rules (a pronoun continuing the
+speaker before, verbs of estimate, participles of saying, descriptions such as "Japan's
+foreign minister") are in :mod:`.statements`.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from typing import NamedTuple
 from . import lexicon as lx
 from .keeping import acting
 from .patterns import alternation
-from .mentions import UPPER
+from .name_spans import capitalised as _capitalised, form_spans as _form_spans
 from .people import Participant
 from .scanner import cue_words, matches_at, starts
+from .statements import (NOT_REPORTING, STATING, described_before, further_events, new_clause_between,
+                         pronoun_continues, stating_verbs)
 from .text import Document
 from .turns import NAME_AS_MODIFIER, SUBJECT_OPENING, entry_floor, entry_starts, layout_of
 
@@ -38,9 +43,10 @@ _ACTION_VERB = re.compile(rf"(?<![\w-])(?:{_alt(lx.ORG_ACTION_VERBS)})(?![\w-])"
 _SPEECH_CUE = cue_words(lx.SPEECH_VERBS, caseless=False, whole=False)
 _ACTION_CUE = cue_words(lx.ORG_ACTION_VERBS, caseless=False, whole=False)
 _ACCORDING = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}$")
-# What may stand between a subject and its verb: ", for his part," and adverbs or auxiliaries.
+# What may stand between a subject and its verb: ", for his part," and adverbs or auxiliaries
+# (matched from the subject's end to the verb, the text not sliced).
 _GAP = re.compile(
-    r"^(?:,[^,.;“”\"]{1,80},|,\s+(?:which|who))?"
+    r"(?:,[^,.;“”\"]{1,120},|,\s+(?:which|who))?"
     r"(?:\s+(?:\w+ly|also|further|then|later|again|has|have|had|was|were|is|are|would|will|had|"
     r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
     r"\s+$"
@@ -84,11 +90,12 @@ class Attribution:
         self.doc = doc
         self.participants = participants
         self.mentions = self._find_mentions()
-        self._mention_starts = [m.start for m in self.mentions]
+        self.mention_starts = [m.start for m in self.mentions]
         self._entries = entry_starts(doc)  # a live blog's entries: no speaker crosses into the next
         self.events = self._find_events()
         self._speech = [e for e in self.events if e.speech]
         self._speech_starts = [e.verb_start for e in self._speech]
+        self._acts = [e.verb_start for e in self.events if not e.speech]
         self.layout = layout_of(doc, self._forms, self._people_mentions, self._lead_in_subject)
         self.quote_speakers = self._attribute_quotes()
 
@@ -108,7 +115,9 @@ class Attribution:
         if tokens is None:
             tokens = memo["capitalised"] = _capitalised(text)
         folded = {" ".join(k.split()): v for k, v in forms.items()}
-        mentions = [Mention(start, end, folded[" ".join(text[start:end].split())])
+        get = folded.get  # a span already in single spaces is a key as it stands: no split and join
+        mentions = [Mention(start, end, who if (who := get(text[start:end])) is not None
+                            else folded[" ".join(text[start:end].split())])
                     for start, end in _form_spans(text, forms, memo.setdefault("form hits", {}), tokens)]
         pronouns = self.doc.memo.get("pronouns")
         if pronouns is None:
@@ -128,22 +137,25 @@ class Attribution:
         events: list[Event] = []
         last_person, last_at = -1, -1
         for verb, speech in verbs:
-            subject = self._subject_before(verb.start())
+            subject = self.subject_before(verb.start())
             if subject is None and speech and _after_comma_or_quote(text, verb.start()):
                 subject = self._subject_after(verb.end())
-            if subject is None:
+            who = subject.who if subject else described_before(self, verb.start()) if speech else -1
+            if who < 0 and subject is None:
                 continue
-            who = subject.who
-            if who == -1:  # a pronoun: the last person named (outside quotes), else the last who spoke
-                who = self._last_person_before(subject.start)
+            if who == -1:  # a pronoun: the speaker of the sentence before, else the last person named
+                continuing = pronoun_continues(self, subject.start, last_person, last_at)
+                who = last_person if continuing else self.person_before(subject.start)
                 if who < 0 and last_at >= entry_floor(self._entries, subject.start):
                     who = last_person
                 if who < 0:
                     continue
-            if not speech and self.is_person(who):
+            stated = verb.re is STATING  # a verb of estimate: a person's only ("He put the cost at")
+            if not speech and self.is_person(who) or stated and not self.is_person(who):
                 continue
             verb_text = " ".join(verb.group().split())
-            events.append(Event(verb.start(), verb.end(), who, speech, verb_text in lx.REPORTING_VERBS))
+            reporting = verb_text in lx.REPORTING_VERBS or stated and verb_text not in NOT_REPORTING
+            events.append(Event(verb.start(), verb.end(), who, speech, reporting))
             if self.is_person(who) and speech:
                 last_person, last_at = who, verb.start()
         for m in self.mentions:
@@ -153,25 +165,27 @@ class Attribution:
                 events.append(Event(m.start, m.end, m.who, True))
             elif _ACCORDING_THE.search(text[max(0, m.start - 24):m.start]):
                 events.append(Event(m.start, m.end, m.who, True))
-        return sorted(events, key=lambda e: e.verb_start)
+        events.sort(key=lambda e: e.verb_start)
+        further = further_events(self, events)
+        return sorted(events + [Event(*e) for e in further], key=lambda e: e.verb_start) if further else events
 
-    def _subject_before(self, pos: int) -> Mention | None:
+    def subject_before(self, pos: int) -> Mention | None:
         text = self.doc.text
         sentence = self.doc.sentence_at(pos)
         # mentions starting at or after pos also end after it: start the walk before them
-        for i in range(bisect_left(self._mention_starts, pos) - 1, -1, -1):
+        for i in range(bisect_left(self.mention_starts, pos) - 1, -1, -1):
             m = self.mentions[i]
             if m.end > pos:
                 continue
-            if m.end < pos - 110 or m.start < sentence.start:
+            if m.end < pos - 160 or m.start < sentence.start:
                 break
-            if _GAP.match(text[m.end:pos]) or _closes_apposition(text, m, pos):
+            if _GAP.match(text, m.end, pos) or _closes_apposition(text, m, pos):
                 return m
         return None
 
     def _subject_after(self, pos: int) -> Mention | None:
         text = self.doc.text
-        for m in self.mentions[bisect_left(self._mention_starts, pos):]:
+        for m in self.mentions[bisect_left(self.mention_starts, pos):]:
             if m.start > pos + 60:
                 break
             between = text[pos:m.start]
@@ -181,7 +195,7 @@ class Attribution:
             return None
         return None
 
-    def _last_person_before(self, pos: int) -> int:
+    def person_before(self, pos: int) -> int:
         """Who a pronoun at ``pos`` stands for: the subject of its sentence ("Kanzaki briefed
         Mehrotra ..., which he described": Kanzaki), else the person named last before it;
         possessives ("Rahmon's attention") and quotes skipped."""
@@ -189,7 +203,7 @@ class Attribution:
         sentence_start = self.doc.sentence_at(pos).start
         floor = entry_floor(self._entries, pos)
         last = -1
-        for i in range(bisect_left(self._mention_starts, pos) - 1, -1, -1):
+        for i in range(bisect_left(self.mention_starts, pos) - 1, -1, -1):
             m = self.mentions[i]
             if last >= 0 and m.start < sentence_start or m.start < floor:
                 break
@@ -271,6 +285,8 @@ class Attribution:
             return None
         before = [e for e in people if e.verb_start <= pos]
         chosen = max(before, key=lambda e: e.verb_start) if before else min(people, key=lambda e: e.verb_start)
+        if before and self._acts and new_clause_between(self, self._acts, chosen.verb_start, pos):
+            return None  # "X warned that ..., and the agency recorded 268 incidents": the article's own voice
         return self.participants[chosen.who]
 
     def _people_mentions(self) -> list[tuple[int, int]]:
@@ -282,16 +298,16 @@ class Attribution:
         at = self._speech_starts
         for e in self._speech[bisect_left(at, start):bisect_left(at, end)]:
             return e.who
-        return self._subject_index(start, end)
+        return self.subject_index(start, end)
 
     def subject_of(self, start: int, end: int) -> Participant | None:
         """The participant that opens ``text[start:end]`` as its subject ("The Border Commissioner's
         office had doubled patrols"), or None; a quote's words have no such subject."""
-        who = self._subject_index(start, end) if self.doc.quote_at(end) is None else -1
+        who = self.subject_index(start, end) if self.doc.quote_at(end) is None else -1
         return self.participants[who] if who >= 0 else None
 
-    def _subject_index(self, start: int, end: int) -> int:
-        i = bisect_left(self._mention_starts, start)
+    def subject_index(self, start: int, end: int) -> int:
+        i = bisect_left(self.mention_starts, start)
         m = self.mentions[i] if i < len(self.mentions) else None
         if m is None or m.start >= max(end, start + 1) or m.who < 0:
             return -1
@@ -309,7 +325,8 @@ def _verbs(doc: Document) -> list[tuple[re.Match, bool]]:
     if verbs is None:
         text = doc.text
         verbs = [(m, True) for m in matches_at(_SPEECH_VERB, text, starts(text, _SPEECH_CUE))] + [
-            (m, False) for m in matches_at(_ACTION_VERB, text, starts(text, _ACTION_CUE))]
+            (m, False) for m in matches_at(_ACTION_VERB, text, starts(text, _ACTION_CUE))] + [
+            (m, True) for m in stating_verbs(doc)]
         verbs.sort(key=lambda v: v[0].start())
         doc.memo["verbs"] = verbs
     return verbs
@@ -329,122 +346,3 @@ def _after_comma_or_quote(text: str, pos: int) -> bool:
     while i >= 0 and text[i].isspace():
         i -= 1
     return i >= 0 and text[i] in _INVERTED_LEAD
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char in "_-"
-
-
-def _form_spans(text: str, forms, hits_of: dict[str, list[tuple[int, int]]] | None = None,
-                tokens: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
-    """Spans of ``forms`` as whole words: what ``(?<![\\w-])(?:form|...)(?![\\w-])`` finds.
-
-    Building and compiling that regex for each article's names costs more than the rest of
-    attribution, so the forms are looked up with ``str.find`` and the regex's choice is
-    replayed: the leftmost occurrence, the longest form there, no overlaps. A space in a
-    form matches a run of spaces and non-breaking spaces, as in :func:`.patterns.alternation`.
-    ``hits_of`` keeps each form's occurrences for the article (attribution runs twice when
-    organizations that never act are dropped); ``tokens`` is :func:`_capitalised` of ``text``.
-    """
-    hits_of = {} if hits_of is None else hits_of
-    tokens = _capitalised(text) if tokens is None else tokens
-    found = []
-    for form in set(forms):
-        if not form:
-            continue
-        if "" in form.split(" ") or "\u00a0" in form:  # odd spacing: the regex itself decides
-            pattern = re.compile(rf"(?<![\w-])(?:{_alt(forms)})(?![\w-])")
-            return [m.span() for m in pattern.finditer(text)]
-        hits = hits_of.get(form)
-        if hits is None:
-            hits = hits_of[form] = _occurrences(text, form, tokens)
-        found += hits
-    found.sort()
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for at, negative_length in found:
-        if at >= pos:  # the first at a position is the longest
-            spans.append((at, at - negative_length))
-            pos = at - negative_length
-    return spans
-
-
-def _occurrences(text: str, form: str, tokens: dict[str, list[int]]) -> list[tuple[int, int]]:
-    """(start, -length) of each whole-word occurrence of ``form`` (its spaces any run of spaces).
-
-    ``tokens`` are the starts of each capitalised word of the text (:func:`_capitalised`):
-    a form is looked up there by its longest capitalised word, else found with ``str.find``.
-    """
-    pieces = form.split(" ")
-    size = len(text)
-    found = []
-    tokens_at = [_is_token(piece) for piece in pieces]
-    k = max(range(len(pieces)), key=lambda i: (tokens_at[i], len(pieces[i])))
-    anchor, before, after = pieces[k], pieces[:k], pieces[k + 1:]
-    if tokens_at[k]:
-        # a piece is bounded by spaces or the form's boundaries: a whole capitalised word
-        hits = tokens.get(anchor, ())
-    else:
-        hits = []
-        hit = text.find(anchor)
-        while hit >= 0:
-            hits.append(hit)
-            hit = text.find(anchor, hit + 1)
-    for hit in hits:
-        at = _form_start(text, hit, before)
-        end = _form_end(text, hit + len(anchor), after) if at >= 0 else -1
-        if end >= 0 and (at == 0 or not _is_word_char(text[at - 1])) and (
-                end == size or not _is_word_char(text[end])):
-            found.append((at, at - end))
-    return found
-
-
-def _is_token(piece: str) -> bool:
-    """A capitalised word of word characters only ("Putin", "Sung-ho"; not "Brazil’s")."""
-    return _TOKEN.fullmatch(piece) is not None
-
-
-def _capitalised(text: str) -> dict[str, list[int]]:
-    """Each capitalised word of ``text`` (a whole run of word characters) and where it starts."""
-    tokens: dict[str, list[int]] = {}
-    for m in _CAPITALISED.finditer(text):
-        word = m.group()
-        if word in tokens:
-            tokens[word].append(m.start())
-        else:
-            tokens[word] = [m.start()]
-    return tokens
-
-
-def _form_end(text: str, pos: int, pieces: list[str]) -> int:
-    """End of the words ``pieces`` from ``pos``, each after a run of spaces; -1 if they are not there."""
-    size = len(text)
-    for piece in pieces:
-        if pos >= size or text[pos] not in _SPACES:
-            return -1
-        while pos < size and text[pos] in _SPACES:
-            pos += 1
-        if not text.startswith(piece, pos):
-            return -1
-        pos += len(piece)
-    return pos
-
-
-def _form_start(text: str, pos: int, pieces: list[str]) -> int:
-    """Start of the words ``pieces`` ending before ``pos``, each before a run of spaces; -1 if not there."""
-    for piece in reversed(pieces):
-        if pos == 0 or text[pos - 1] not in _SPACES:
-            return -1
-        while pos > 0 and text[pos - 1] in _SPACES:
-            pos -= 1
-        pos -= len(piece)
-        if pos < 0 or not text.startswith(piece, pos):
-            return -1
-    return pos
-
-
-_SPACES = " \u00a0"
-_TOKEN = re.compile(rf"[{UPPER}][\w-]*")
-# a capital not after a word character: written to start with the class, so the engine
-# jumps from capital to capital, the boundary checked behind it
-_CAPITALISED = re.compile(rf"[{UPPER}](?<![\w-].)[\w-]*")
