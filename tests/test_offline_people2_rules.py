@@ -127,3 +127,11 @@ def test_a_body_cited_as_the_source_itself_is_kept() -> None:
 def test_a_source_followed_by_a_place_is_still_the_source() -> None:
     found = organizations("Two million people have fled, according to the Kremlin in a statement.")
     assert "the Kremlin" in found
+
+
+def test_a_dateline_is_no_part_of_a_role_written_before_a_name() -> None:
+    text = ("NAIROBI – Kenya's Deputy Minister of Trade, Wanjiru Kamau-Otieno, said on Monday that "
+            "exports to Uganda rose by a fifth last year.")
+    person = people(text)["Wanjiru Kamau-Otieno"]
+    assert not [alias for alias in person.aliases if "NAIROBI" in alias], person.aliases
+    assert "Kenya's Deputy Minister of Trade, Wanjiru Kamau-Otieno" in person.aliases

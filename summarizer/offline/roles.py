@@ -18,7 +18,7 @@ from .mentions import (
 )
 from .namecues import ROLE_CUE, TITLE_CUE, country_mentions
 from .scanner import matches_at, starts
-from .text import occurrences
+from .text import DATELINE, occurrences
 
 __all__ = ["find_described"]
 
@@ -230,6 +230,9 @@ def find_described(text: str, registry: Registry) -> None:
         if name is None or len(name.split()) < 2 or name != " ".join(m.group("name").split()):
             continue
         sentence_start = _sentence_start(text, m.start())
+        dateline = DATELINE.match(text, sentence_start + 1, m.start())  # "ACCRA – " opens no role
+        if dateline:
+            sentence_start = dateline.end() - 1
         segments = text[sentence_start + 1:m.start()].split(",")
         words: list[str] = []
         found = None
