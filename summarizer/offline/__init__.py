@@ -21,6 +21,8 @@ Modules, one job each:
     lookback     what stands right before a number (currency, qualifier, label, date)
     currencies   currencies named in words, as ISO 4217 codes by the article's countries
     shares       fractions used as shares ("a third of"), as percents
+    context_units  what a bare number counts when its sentence names it elsewhere; "from X to Y"
+    table_cells  a table cell's period: the heading of its column
     figures      figures of the brief: evidence clause, measure, period, speaker
     periods      a figure's period: time expressions near it
     mentions     name, country and organization patterns shared by the finders below
@@ -37,6 +39,8 @@ Modules, one job each:
     organizations  organizations named; keeping decides which speak or act
     keeping      which organizations a brief keeps
     attribution  who said what: speech events and quotation speakers
+    name_spans   where each form of a participant's name occurs, as whole words
+    statements   clues of who states what beyond "X said" (a pronoun, "put ... at", a description)
     turns        speech laid out by the page: interview turns, live-blog entries, readout bullets
     topics       topics by weighted keyword tables
     security     security concerns: threats and the measures against them
