@@ -44,6 +44,16 @@ _ISOLATED_VARIABLES = (
 )
 
 
+
+@pytest.fixture(params=["hyperscan", "re"])
+def engine(request):
+    """The offline scanner on hyperscan, then on its ``re`` fallback (the same spots either way)."""
+    from summarizer.offline import scanner
+
+    scanner.use_re_only(request.param == "re")
+    yield request.param
+    scanner.use_re_only(False)
+
 @pytest.fixture(autouse=True)
 def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Isolate every test from the user's environment, caches and proxies."""

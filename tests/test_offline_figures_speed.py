@@ -11,8 +11,6 @@ import random
 import re
 from pathlib import Path
 
-import pytest
-
 from summarizer.offline import lexicon as lx
 from summarizer.offline import lookback, numbers, periods, scanner, text as text_module
 from summarizer.offline.text import Document
@@ -51,13 +49,6 @@ def test_qualifier_and_range_words_read_backwards_agree_with_the_search():
 def _articles() -> list[str]:
     paths = sorted((ROOT / "examples").glob("*.txt")) + sorted((ROOT / "evals" / "fixtures").glob("*.txt"))
     return [path.read_text(encoding="utf-8") for path in paths]
-
-
-@pytest.fixture(params=["hyperscan", "re"])
-def engine(request):
-    scanner.use_re_only(request.param == "re")
-    yield request.param
-    scanner.use_re_only(False)
 
 
 def test_cores_at_cue_spots_are_the_cores_of_a_full_pass(engine):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from summarizer.offline import scanner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,13 +13,6 @@ DIGIT = scanner.cue(r"[0-9]")
 THREATS = scanner.cue_words(["missile", "missiles", "drone", "drones", "cyberattack", "cyberattacks"])
 CAPITAL = scanner.cue(r"\b[A-Z][a-z]", caseless=False)
 EURO = scanner.cue(r"\x80[0-9]")
-
-
-@pytest.fixture(params=["hyperscan", "re"])
-def engine(request):
-    scanner.use_re_only(request.param == "re")
-    yield request.param
-    scanner.use_re_only(False)
 
 
 def test_spots_are_character_offsets_of_the_article_itself(engine):

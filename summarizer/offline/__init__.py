@@ -9,7 +9,7 @@ Modules, one job each:
     scanner      one hyperscan scan per article: every stage's cues, and exact patterns at their spots
     scan         case-insensitive keyword patterns run over the lower-cased article
     patterns     regex alternations of long word lists, as a character trie
-    literals     keyword regexes as the literal words a scanner cue looks for
+    keyword_cues keyword regexes as the literal words a scanner cue looks for
     text         paragraphs, sentences, quotations and clauses as character offsets
     language     whether a text is English, which the rules read (the backend refuses the rest)
     countries    country names, aliases and demonyms (with pycountry's official names)

@@ -51,8 +51,7 @@ _GAP = re.compile(
     r"on\s+\w+day|in\s+a\s+statement|in\s+an\s+interview|at\s+a\s+(?:news|press)\s+(?:conference|briefing)))*"
     r"\s+$"
 )
-_LONE_COMMA = re.compile(r",[ \u00a0]+$")
-_COMMA_BEFORE = re.compile(r",[ \u00a0]+$")
+_COMMA_END = re.compile(r",[ \u00a0]+$")  # a comma and spaces ending the stretch looked at
 _ACCORDING_THE = re.compile(rf"\b[Aa]ccording{_SPACE}to{_SPACE}[Tt]he{_SPACE}$")
 _INVERTED_LEAD = ",”\""  # ', said Putin': the verb follows a comma or a closing quote
 # "He", "She", "he", "she" as words. Written to start with a character class, so the
@@ -335,8 +334,8 @@ def _verbs(doc: Document) -> list[tuple[re.Match, bool]]:
 def _closes_apposition(text: str, m: Mention, pos: int) -> bool:
     """"the ministry's spokeswoman, Klára Benešová, said": a name set off by commas right
     before the verb is its subject (a lone comma after any other name is not)."""
-    return _LONE_COMMA.match(text, m.end, pos) is not None and (
-        _COMMA_BEFORE.search(text, max(0, m.start - 3), m.start) is not None
+    return _COMMA_END.match(text, m.end, pos) is not None and (
+        _COMMA_END.search(text, max(0, m.start - 3), m.start) is not None
         or "," in text[m.start:m.end])  # the mention holds the title: "Sweden's Defence Minister, Erik Sundqvist"
 
 

@@ -19,7 +19,7 @@ from .concern_issue import issue_text
 from .concern_region import region_of
 from .countries import REGIONS
 from .mentions import COUNTRY_NAMES, DEMONYMS
-from .literals import keyword_cues
+from .keyword_cues import keyword_cues
 from .patterns import alternation, first_char_alternation
 from .scan import Caseless
 from .scanner import cue_words, matches_at, starts
@@ -50,7 +50,7 @@ _CONTEXT_WORDS = (
     r"occupied", r"besieged", r"humanitarian", r"airspace",
 )
 _CONTEXT = Caseless(r"(?<![\w-])(?:" + "|".join(_CONTEXT_WORDS) + r")(?![\w-])")
-# Where each can start, from the one scan of the article (see .scanner and .literals).
+# Where each can start, from the one scan of the article (see .scanner and .keyword_cues).
 _THREAT_CUES = keyword_cues(lx.THREAT_CUES)
 _MEASURE_CUES = keyword_cues(lx.MEASURE_CUES)
 _CONTEXT_CUES = keyword_cues(_CONTEXT_WORDS)

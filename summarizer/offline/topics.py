@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..models import Category, Topic
 from .lexicon import TOPIC_KEYWORDS, TOPIC_NOT_COUNTED
 from .patterns import first_char_alternation, first_chars, top_level_alternatives
-from .literals import keyword_cues
+from .keyword_cues import keyword_cues
 from .scan import Caseless, lowered
 from .scanner import matches_at, spots
 from .text import Document, clause_around, tidy
