@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from ..config import Backend, UngroundedPolicy, resolve_settings
-from ..errors import InputError, SummarizerError
+from ..errors import ConfigError, InputError, SummarizerError
 from .common import EXIT_INTERRUPTED, configure_logging, fail, check_backend, note_model, say
 from .options import (
     Stream,
@@ -85,6 +86,23 @@ class _Progress:
             self.bar.stop()
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+def _job(engine: Engine, inputs: list[str], output: Path, settings, options, address: str | None,  # type: ignore[no-untyped-def]
+         actors: int | None):
+    """The job of ``engine``: both have ``total``, ``on_progress``, ``run()``, ``fatal`` and ``inputs_changed``."""
+    if engine is Engine.ray:
+        from ..ray import RayBatchJob, RayOptions  # a ConfigError naming the extra when it is missing
+
+        return RayBatchJob(inputs, output, settings, options, RayOptions(address=address, actors=actors))
+    from ..batch.runner import BatchJob
+
+    return BatchJob(inputs, output, settings, options)
+
+
 @batch_app.command("run")
 def run_command(
     inputs: Annotated[list[str], typer.Argument(metavar="INPUT", help="Files (txt, md, html), folders, JSONL with id and text, or -")],
@@ -99,7 +117,9 @@ def run_command(
     deadline: DeadlineOption = None,
     stream: StreamOption = Stream.auto,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at once")] = 16,
-    workers: Annotated[int, typer.Option(help="Processes that make briefs (default: all cores)", show_default=False)] = 0,
+    workers: Annotated[int, typer.Option(help="Processes that make briefs (default: all cores); on --engine ray, "
+                                         "brief makers (default: one per CPU offline, two per CPU with a server)",
+                                         show_default=False)] = 0,
     rpm: Annotated[Optional[float], typer.Option(help="Client-side limit, requests per minute")] = None,
     tpm: Annotated[Optional[float], typer.Option(help="Client-side limit, tokens per minute")] = None,
     resume: Annotated[bool, flag("--resume", "Continue an interrupted run into the same output")] = False,
@@ -113,11 +133,15 @@ def run_command(
         help='JSON price table, US$ per 1M tokens: {"model": [input, cached input, output]}')] = None,
     max_input_tokens: MaxInputTokensOption = None,
     max_article_chars: MaxArticleCharsOption = None,
+    engine: Annotated[Engine, typer.Option(help="local: this machine's cores; ray: a Ray cluster "
+                                           "(pip install 'summarizer[ray]')")] = Engine.local,
+    address: Annotated[Optional[str], typer.Option(
+        help="With --engine ray: 'auto' or HOST:PORT of a running cluster (default: a Ray on this machine)")] = None,
     verbose: VerboseOption = 0,
 ) -> None:
     """Summarize many articles into OUT.jsonl; resumable, cached, rate-limited."""
     from ..batch import records
-    from ..batch.runner import BatchJob, BatchOptions
+    from ..batch.runner import BatchOptions
 
     configure_logging(verbose)
     try:
@@ -130,13 +154,18 @@ def run_command(
                                resume=resume, retry_failed=retry_failed, force=force, max_cost=max_cost,
                                max_tokens=max_tokens, prices_path=prices, workers=workers or os.cpu_count() or 1)
         check_backend(backend, settings)
-        job = BatchJob(inputs, output, settings, options)
+        if address is not None and engine is not Engine.ray:
+            raise ConfigError("--address names a Ray cluster: give it with --engine ray")
+        job = _job(engine, inputs, output, settings, options, address, actors=workers or None)
         progress = _Progress(job.total)
         job.on_progress = progress
         try:
-            import asyncio  # here: the other commands never load it
+            if engine is Engine.ray:
+                summary = job.run()
+            else:
+                import asyncio  # here: the other commands never load it
 
-            summary = asyncio.run(job.run())
+                summary = asyncio.run(job.run())
         finally:
             progress.close()
     except SummarizerError as exc:

@@ -1,0 +1,83 @@
+"""Joining Ray: a local instance sized for this machine, or an existing cluster.
+
+Defaults are for small machines as much as large ones: a local Ray gets a bounded object
+store (articles are small; the default would reserve a third of the memory), no
+dashboard, and quiet logs. A job that the cluster cannot place is refused before it
+starts, naming what it needs and what the cluster has, instead of waiting forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from ..errors import ConfigError
+
+OBJECT_STORE_BYTES = 512 * 1024 * 1024  # a local Ray's object store: blocks of articles, not models
+LOCAL = "local"
+
+
+def connect(address: str | None) -> bool:
+    """Join Ray (``None`` or ``"local"``: start one on this machine); True when this call started it.
+
+    A Ray already initialized in this process (a notebook's, say) is used as it is.
+    """
+    import ray
+
+    if ray.is_initialized():
+        return False
+    quiet = {"include_dashboard": False, "logging_level": logging.WARNING, "log_to_driver": False,
+             "configure_logging": True}
+    # A job's settings travel to its actors inside the task arguments, never as a
+    # runtime_env variable: the key stays out of Ray's own logs and dashboard.
+    # Ray Data logs every execution's start, plan and end on the driver's stderr, where
+    # the job's own progress and accounting already speak (a user may still set the level).
+    os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
+    # "token authentication is enabled" is good news, said on every start; "disabled" still speaks
+    logging.getLogger("ray._private.authentication.authentication_token_setup").addFilter(
+        lambda record: "authentication is enabled" not in record.getMessage())
+    try:
+        if address in (None, LOCAL):
+            ray.init(num_cpus=os.cpu_count() or 1, object_store_memory=OBJECT_STORE_BYTES, **quiet)
+        else:
+            ray.init(address=address, **quiet)
+    except ConnectionError as exc:
+        raise ConfigError(f"--address {address}: no Ray cluster answers there ({exc}); start one with "
+                          "'ray start --head', or leave out --address for a Ray on this machine") from None
+    return True
+
+
+def cpus() -> float:
+    """The CPUs the cluster has in all."""
+    import ray
+
+    return float(ray.cluster_resources().get("CPU", 0.0))
+
+
+def check_room(actors: int, cpus_each: float) -> None:
+    """Refuse a job whose actors the cluster cannot place (Ray would wait for them forever)."""
+    have = cpus()
+    need = actors * cpus_each
+    if need > have + 1e-9:
+        raise ConfigError(f"the Ray cluster has {have:g} CPUs and the job needs {need:g} "
+                          f"({actors} brief makers x {cpus_each:g}); give fewer --workers")
+
+
+def placement_failure(exc: BaseException) -> ConfigError | None:
+    """Our one-line error for Ray's timeout waiting for actors, or None for another failure."""
+    text = f"{type(exc).__name__}: {exc}"
+    if "actor" in text.lower() and ("timed out" in text.lower() or "timeout" in text.lower()):
+        return ConfigError("the Ray cluster could not start the job's brief makers in time (too few free CPUs "
+                           "or too little memory); give fewer --workers or free the cluster")
+    return None
+
+
+def shutdown(started: bool) -> None:
+    import ray
+
+    if started and ray.is_initialized():
+        ray.shutdown()
+
+
+__all__: list[Any] = ["LOCAL", "check_room", "connect", "cpus", "placement_failure", "shutdown"]

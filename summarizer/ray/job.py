@@ -1,0 +1,223 @@
+"""A batch job on Ray Data: the local engine's inputs, output and guarantees, on many machines.
+
+The driver (this process) scans the inputs and opens the output exactly as
+:class:`summarizer.batch.runner.BatchJob` does: the same fingerprint and run manifest,
+the same :class:`~summarizer.batch.ledger.Ledger`. The articles still pending become a
+Dataset (:class:`.source.ArticleSource`), :class:`.maker.BriefMaker` actors make their
+briefs, and the driver writes every result line itself, as it arrives, into the one
+output. So the output needs no shared filesystem, and exactly once rests on what it rests
+on locally: a line is written whole or not at all, a rerun skips every id written, and an
+id skipped is never read, so never sent, again. Articles in flight when a job dies are
+sent again by the rerun; nothing written is.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ..backends import make_backend
+from ..batch import records
+from ..batch.accounting import Accounts, load_prices
+from ..batch.input_digest import InputDigest
+from ..batch.ledger import Ledger
+from ..batch.runner import FSYNC_INTERVAL_S, BatchOptions, fingerprint
+from ..batch.sources import scan
+from ..config import Settings, default_cache_path
+from ..errors import ConfigError, SummarizerError, error_from_data
+from ..models import BriefMeta
+from . import cluster
+from .maker import BriefMaker, record
+
+NETWORK_ACTOR_CPUS = 0.25  # a maker that waits on a server holds a quarter of a CPU
+OFFLINE_BATCH = 16  # articles per call of an offline maker: enough to make a call's overhead small
+PLACEMENT_TIMEOUT_S = 60  # how long the cluster may take to start the makers before the job is refused
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """Where and how wide a Ray job runs."""
+
+    address: str | None = None  # None: a Ray on this machine; "auto" or HOST:PORT: an existing cluster
+    actors: int | None = None  # brief makers; None: one per CPU (offline) or two per CPU (a server)
+    limits: str = "shared"  # "shared": one limiter actor; "shares": each actor its own rpm/actors (to compare)
+
+
+class RayBatchJob:
+    """One run of a batch on Ray; the same constructor and ``run()`` as the local engine's job."""
+
+    def __init__(
+        self,
+        sources: Sequence[str],
+        out: Path,
+        settings: Settings,
+        options: BatchOptions,
+        ray_options: RayOptions = RayOptions(),
+        on_progress: Callable[[Accounts], None] | None = None,
+    ) -> None:
+        if options.max_cost is not None or options.max_tokens is not None:
+            raise ConfigError("--max-cost and --max-tokens are not yet kept on --engine ray (actors send "
+                              "without asking the driver); run with --engine local, or without a budget")
+        if ray_options.limits not in ("shared", "shares"):
+            raise ConfigError(f"unknown rate-limit mode {ray_options.limits!r}: 'shared' or 'shares'")
+        self.sources = list(sources)
+        inputs = InputDigest()
+        ids = scan(self.sources, digest=inputs)
+        self.total = len(ids)
+        resuming = options.resume or options.retry_failed
+        self._input_ids: frozenset[str] | None = frozenset(ids) if resuming else None
+        self.settings = settings
+        self.options = options
+        self.ray_options = ray_options
+        backend = make_backend(settings)  # for its name, version and capabilities; the actors make the briefs
+        self.backend_name, self.version, self.capabilities = backend.name, backend.version, backend.capabilities
+        backend.close()
+        prices = load_prices(options.prices_path)
+        self.accounts = Accounts(price=prices.get(settings.model) if self.capabilities.costs_tokens else (0, 0, 0))
+        self.out = out
+        self.fingerprint = fingerprint(inputs, self.total, settings, self.backend_name, self.version)
+        self.on_progress = on_progress or (lambda accounts: None)
+        self.stopped_by: str | None = None
+        self.fatal: SummarizerError | None = None
+        self.inputs_changed: list[str] = []
+        self.actors = 0
+        self._limiter: Any = None
+
+    def _shape(self) -> tuple[int, float, int]:
+        """Brief makers, CPUs each, articles in flight in each."""
+        on_network = self.capabilities.rate_limited
+        have = max(1, int(cluster.cpus()))
+        actors = self.ray_options.actors or (2 * have if on_network else have)
+        cpus_each = NETWORK_ACTOR_CPUS if on_network else 1.0
+        in_flight = max(1, math.ceil(self.options.concurrency / actors)) if on_network else 1
+        return actors, cpus_each, in_flight
+
+    def _maker_args(self, actors: int, in_flight: int) -> dict[str, Any]:
+        options = self.options
+        args: dict[str, Any] = {"settings": self.settings, "concurrency": in_flight}
+        if options.cache:
+            args["cache_path"] = str(options.cache_path or default_cache_path())
+        if self.capabilities.rate_limited:
+            if self.ray_options.limits == "shared":
+                from .limiter import shared_limiter
+
+                self._limiter = shared_limiter(options.rpm, options.tpm)
+                args["limiter"] = self._limiter
+            else:
+                args["rpm"] = options.rpm / actors if options.rpm else None
+                args["tpm"] = options.tpm / actors if options.tpm else None
+        return args
+
+    def _count(self, row: dict[str, Any], line: dict[str, Any]) -> None:
+        accounts = self.accounts
+        if records.ERROR in line:
+            accounts.failed[line[records.ERROR]["type"]] += 1
+            accounts.api_calls += int(line[records.ERROR].get("attempts") or 0)
+            return
+        accounts.ok += 1
+        if row["cached"]:
+            accounts.cached += 1
+            return
+        meta = BriefMeta.model_validate_json(row["meta"])
+        accounts.add_usage(meta.usage)
+        accounts.api_calls += meta.attempts + meta.transport_retries
+
+    def _write(self, ledger: Ledger, rows: list[dict[str, Any]]) -> bool:
+        """Write the lines of ``rows``; False once a row says the job must stop."""
+        for row in rows:
+            if row["stops_job"]:
+                if self.fatal is None:
+                    self.fatal = error_from_data(json.loads(row["error"]))
+                    self.stopped_by = f"{type(self.fatal).__name__}: {self.fatal.message}"
+                continue  # no line: the article stays pending for --resume
+            line = record(row)
+            ledger.write(line)
+            self._count(row, line)
+            self.on_progress(self.accounts)
+        return self.fatal is None
+
+    def _dataset(self, skip: frozenset[str]) -> Any:
+        import ray.data
+
+        from .source import ArticleSource
+
+        actors, cpus_each, in_flight = self._shape()
+        cluster.check_room(actors, cpus_each)
+        self.actors = actors
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False  # the job's own progress line says it once
+        context.wait_for_min_actors_s = PLACEMENT_TIMEOUT_S
+        # Reading is a small share of the work: the read tasks take no CPU from the makers
+        # (a whole CPU each could leave them waiting forever on a small machine).
+        articles = ray.data.read_datasource(ArticleSource(self.sources, skip), num_cpus=0)
+        with warnings.catch_warnings():
+            # max_restarts=0 goes through ray_remote_args, deprecated for Ray 2.64 (we pin 2.60):
+            # a maker that dies fails the job, which --resume continues, instead of Ray
+            # restarting it and printing an error line about its arguments on every job
+            # (ray-project/ray#53727).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return articles.map_batches(
+                BriefMaker, fn_constructor_kwargs=self._maker_args(actors, in_flight), batch_format="numpy",
+                batch_size=max(OFFLINE_BATCH, in_flight * 2), compute=ray.data.ActorPoolStrategy(size=actors),
+                num_cpus=cpus_each, max_restarts=0,
+            )
+
+    def run(self) -> dict[str, Any]:
+        """Run the job to the end, or to a fault every article would meet; the accounts' summary."""
+        options = self.options
+        started = cluster.connect(self.ray_options.address)
+        try:
+            with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
+                        retry_failed=options.retry_failed, force=options.force, background_sync=True,
+                        fsync_interval=FSYNC_INTERVAL_S, ids=self._input_ids) as ledger:
+                self._input_ids = None
+                self.inputs_changed = ledger.inputs_changed
+                skip = frozenset(ledger.done) | (frozenset() if options.retry_failed else frozenset(ledger.failed))
+                self.accounts.skipped = len(skip)
+                if len(skip) < self.total:
+                    self._drain(ledger, skip)
+            counts = self._limiter_counts()
+        finally:
+            cluster.shutdown(started)
+        summary = self.accounts.summary()
+        summary["stopped_by"] = self.stopped_by
+        summary["engine"] = "ray"
+        summary["brief_makers"] = self.actors
+        summary["requests_delayed_by_rate_limits"] = counts.get("delayed", 0)
+        summary["server_throttled"] = counts.get("throttled_by_server", 0)
+        summary["output"] = str(self.out)
+        if self.inputs_changed:
+            summary["inputs_changed"] = self.inputs_changed
+        return summary
+
+    def _drain(self, ledger: Ledger, skip: frozenset[str]) -> None:
+        batches = self._dataset(skip).iter_batches(batch_size=None, batch_format="pyarrow")
+        try:
+            for batch in batches:
+                if not self._write(ledger, batch.to_pylist()):
+                    break  # a fault every article would meet: the rest stays pending
+        except SummarizerError:
+            raise
+        except Exception as exc:
+            failure = cluster.placement_failure(exc)
+            if failure is None:
+                raise
+            raise failure from None
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+
+    def _limiter_counts(self) -> dict[str, int]:
+        if self._limiter is None:
+            return {}
+        import ray
+
+        try:
+            return ray.get(self._limiter.counts.remote(), timeout=10)
+        except Exception:  # the counts are a report, not the job
+            return {}
