@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import BackendError, ConfigError
 
 OBJECT_STORE_BYTES = 512 * 1024 * 1024  # a local Ray's object store: blocks of articles, not models
 LOCAL = "local"
+REACH_TIMEOUT_S = 5.0
 
 
 def connect(address: str | None) -> bool:
@@ -37,6 +39,8 @@ def connect(address: str | None) -> bool:
     # "token authentication is enabled" is good news, said on every start; "disabled" still speaks
     logging.getLogger("ray._private.authentication.authentication_token_setup").addFilter(
         lambda record: "authentication is enabled" not in record.getMessage())
+    if address not in (None, LOCAL, "auto") and not address.startswith("ray://"):
+        _check_reachable(address)
     try:
         if address in (None, LOCAL):
             ray.init(num_cpus=os.cpu_count() or 1, object_store_memory=OBJECT_STORE_BYTES, **quiet)
@@ -46,6 +50,18 @@ def connect(address: str | None) -> bool:
         raise ConfigError(f"--address {address}: no Ray cluster answers there ({exc}); start one with "
                           "'ray start --head', or leave out --address for a Ray on this machine") from None
     return True
+
+
+def _check_reachable(address: str) -> None:
+    """Refuse at once an address nothing answers at (Ray itself would retry for minutes)."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"--address {address}: give 'auto', HOST:PORT of a cluster's head, or ray://HOST:PORT")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_TIMEOUT_S).close()
+    except OSError as exc:
+        raise ConfigError(f"--address {address}: no Ray cluster answers there ({exc.strerror or exc}); start one "
+                          "with 'ray start --head', or leave out --address for a Ray on this machine") from None
 
 
 def cpus() -> float:
@@ -71,6 +87,13 @@ def placement_failure(exc: BaseException) -> ConfigError | None:
         return ConfigError("the Ray cluster could not start the job's brief makers in time (too few free CPUs "
                            "or too little memory); give fewer --workers or free the cluster")
     return None
+
+
+def job_failure(exc: BaseException, out: Any) -> BackendError:
+    """Our one-line error for a failure of Ray itself mid-job (the lines written are kept)."""
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    return BackendError(f"the Ray job failed ({type(exc).__name__}: {first[:300]}); every finished article "
+                        f"is in {out}: run again with --resume to continue")
 
 
 def shutdown(started: bool) -> None:

@@ -202,11 +202,8 @@ class RayBatchJob:
                     break  # a fault every article would meet: the rest stays pending
         except SummarizerError:
             raise
-        except Exception as exc:
-            failure = cluster.placement_failure(exc)
-            if failure is None:
-                raise
-            raise failure from None
+        except Exception as exc:  # Ray's: a maker that died, a lost node, a cluster gone
+            raise cluster.placement_failure(exc) or cluster.job_failure(exc, self.out) from None
         finally:
             close = getattr(batches, "close", None)
             if close is not None:
