@@ -221,3 +221,34 @@ def test_killed_mid_run_then_resumed_writes_every_id_once_and_resends_nothing_wr
     assert sorted(ids) == [f"a{i:02d}" for i in range(total)] and len(ids) == len(set(ids))
     sent_again = {f"a{article_number(r.body):02d}" for r in loopback.requests if r.time > resumed_at}
     assert sent_again and not sent_again & before  # nothing written was sent again
+
+
+def test_max_tokens_holds_for_the_whole_job_and_no_paid_brief_is_lost(loopback, tmp_path):
+    source = write_articles(tmp_path / "in.jsonl", 40)
+    loopback.default = lb.delay(0.02, lb.brief(REPLY, usage=(100, 50)))
+    summary = run_ray([source], tmp_path / "out.jsonl", llm_settings(loopback), concurrency=6, max_tokens=1000)
+    assert summary["stopped_by"] == "--max-tokens 1000"
+    assert summary["usage"]["total_tokens"] <= 1000
+    written = lines(tmp_path / "out.jsonl")
+    assert 0 < len(written) == summary["ok"] and all("brief" in line for line in written)
+    assert len(loopback.requests) == len(written)  # every request sent has its line
+
+
+def test_an_address_nothing_answers_at_is_refused_at_once(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    source = write_articles(tmp_path / "in.jsonl", 2)
+    command = [sys.executable, "-m", "summarizer", "batch", str(source), "-o", str(tmp_path / "out.jsonl"),
+               "--backend", "offline"]
+    # a process of its own: this one has joined the module's Ray, which a job here would use as it is
+    result = subprocess.run(command + ["--engine", "ray", "--address", f"127.0.0.1:{port}"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"summarizer: error: --address 127.0.0.1:{port}: no Ray cluster answers there (Connection refused); "
+        "start one with 'ray start --head', or leave out --address for a Ray on this machine"]
+    result = subprocess.run(command + ["--address", "auto"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--address names a Ray cluster: give it with --engine ray" in result.stderr

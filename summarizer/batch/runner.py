@@ -26,7 +26,8 @@ from ..config import Settings, default_cache_path
 from ..errors import ConfigError, InputError, SummarizerError
 from ..models import BriefMeta
 from . import records
-from .accounting import Accounts, cost, load_prices
+from .accounting import Accounts, load_prices
+from .budget import LEARNING, Budget
 from .cache import BriefCache, settings_key
 from .input_digest import InputDigest
 from .ledger import Ledger
@@ -39,8 +40,6 @@ from .workers import WorkerPool
 # process; fsync only guards against the machine itself failing. It can stall writes
 # to the file for tens of milliseconds, so a batch does it rarely and in the background.
 FSYNC_INTERVAL_S = 10.0
-
-_LEARNING = "learning"  # a budget check that must wait for the first costs to be known
 
 Made = tuple[str, BriefMeta]  # a brief just made, as JSON, and its metadata
 
@@ -117,36 +116,20 @@ class BatchJob:
         self._in_flight = 0
         self._by_helpers = 0
         self._paid = 0  # articles sent to the backend and finished, whatever the outcome
+        self.budget = Budget(options.max_tokens, options.max_cost)
         self._settled: asyncio.Event | None = None  # set whenever an article finishes
 
     def _over_budget(self, text: str) -> str | None:
-        """The budget that one more article would break, counting those still in flight.
-
-        The cost of an article is the average so far; before any is known, the backend's
-        estimate, and rather than stop on a guess the job waits (``_LEARNING``) for the
-        first articles in flight to say what they really cost.
-        """
-        paid = self._paid
-        if paid == 0 and self._in_flight == 0:
-            return None  # the first article is how the job learns what one costs
-        coming = self._in_flight + 1
-        guess = self.backend.estimate_usage(text) if paid == 0 and self.backend.capabilities.costs_tokens else None
-        if self.options.max_tokens is not None:
-            used = self.accounts.usage.total_tokens
-            per_article = used / paid if paid else (guess.total_tokens if guess else 0)
-            if used + coming * per_article > self.options.max_tokens:
-                return _LEARNING if paid == 0 else f"--max-tokens {self.options.max_tokens}"
-        spent = self.accounts.cost
-        if self.options.max_cost is not None and spent is not None:
-            guessed = cost(guess, self.accounts.price) if guess else None
-            per_article = spent / paid if paid else (guessed or 0)
-            if spent + coming * per_article > self.options.max_cost:
-                return _LEARNING if paid == 0 else f"--max-cost {self.options.max_cost}"
-        return None
+        """The budget that one more article would break (:meth:`Budget.over`), or None."""
+        guess = (self.backend.estimate_usage(text)
+                 if self._paid == 0 and self.backend.capabilities.costs_tokens else None)
+        return self.budget.over(paid=self._paid, in_flight=self._in_flight,
+                                used_tokens=self.accounts.usage.total_tokens, spent=self.accounts.cost,
+                                guess=guess, price=self.accounts.price)
 
     async def _within_budget(self, text: str) -> str | None:
         """None when one more article fits the budgets, else the budget it would break."""
-        while (reason := self._over_budget(text)) == _LEARNING:
+        while (reason := self._over_budget(text)) == LEARNING:
             assert self._settled is not None
             self._settled.clear()
             await self._settled.wait()

@@ -33,9 +33,6 @@ def connect(address: str | None) -> bool:
              "configure_logging": True}
     # A job's settings travel to its actors inside the task arguments, never as a
     # runtime_env variable: the key stays out of Ray's own logs and dashboard.
-    # Ray Data logs every execution's start, plan and end on the driver's stderr, where
-    # the job's own progress and accounting already speak (a user may still set the level).
-    os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
     # "token authentication is enabled" is good news, said on every start; "disabled" still speaks
     logging.getLogger("ray._private.authentication.authentication_token_setup").addFilter(
         lambda record: "authentication is enabled" not in record.getMessage())
@@ -50,6 +47,16 @@ def connect(address: str | None) -> bool:
         raise ConfigError(f"--address {address}: no Ray cluster answers there ({exc}); start one with "
                           "'ray start --head', or leave out --address for a Ray on this machine") from None
     return True
+
+
+def quiet_ray_data() -> None:
+    """Ray Data logs every execution's start, plan and end on the driver's stderr, where the
+    job's own progress and accounting already speak, and its warnings (such as "progress
+    bars disabled", which the job asks for) say nothing a user can act on; errors still show.
+    (Set after ``import ray.data``, which configures its loggers.)"""
+    import ray.data  # noqa: F401
+
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
 
 
 def _check_reachable(address: str) -> None:

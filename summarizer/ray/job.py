@@ -23,6 +23,7 @@ from typing import Any, Callable, Sequence
 from ..backends import make_backend
 from ..batch import records
 from ..batch.accounting import Accounts, load_prices
+from ..batch.budget import Budget
 from ..batch.input_digest import InputDigest
 from ..batch.ledger import Ledger
 from ..batch.runner import FSYNC_INTERVAL_S, BatchOptions, fingerprint
@@ -31,7 +32,7 @@ from ..config import Settings, default_cache_path
 from ..errors import ConfigError, SummarizerError, error_from_data
 from ..models import BriefMeta
 from . import cluster
-from .maker import BriefMaker, record
+from .maker import FAULT, BriefMaker, record
 
 NETWORK_ACTOR_CPUS = 0.25  # a maker that waits on a server holds a quarter of a CPU
 OFFLINE_BATCH = 16  # articles per call of an offline maker: enough to make a call's overhead small
@@ -59,9 +60,6 @@ class RayBatchJob:
         ray_options: RayOptions = RayOptions(),
         on_progress: Callable[[Accounts], None] | None = None,
     ) -> None:
-        if options.max_cost is not None or options.max_tokens is not None:
-            raise ConfigError("--max-cost and --max-tokens are not yet kept on --engine ray (actors send "
-                              "without asking the driver); run with --engine local, or without a budget")
         if ray_options.limits not in ("shared", "shares"):
             raise ConfigError(f"unknown rate-limit mode {ray_options.limits!r}: 'shared' or 'shares'")
         self.sources = list(sources)
@@ -86,6 +84,7 @@ class RayBatchJob:
         self.inputs_changed: list[str] = []
         self.actors = 0
         self._limiter: Any = None
+        self._sent_written = 0  # lines written of articles sent to the backend
 
     def _shape(self) -> tuple[int, float, int]:
         """Brief makers, CPUs each, articles in flight in each."""
@@ -105,9 +104,10 @@ class RayBatchJob:
             if self.ray_options.limits == "shared":
                 from .limiter import shared_limiter
 
-                self._limiter = shared_limiter(options.rpm, options.tpm)
+                self._limiter = shared_limiter(options.rpm, options.tpm, Budget(options.max_tokens, options.max_cost),
+                                               self.accounts.price)
                 args["limiter"] = self._limiter
-            else:
+            else:  # to compare with the shared limiter only: no budgets, no job-wide stop
                 args["rpm"] = options.rpm / actors if options.rpm else None
                 args["tpm"] = options.tpm / actors if options.tpm else None
         return args
@@ -126,19 +126,30 @@ class RayBatchJob:
         accounts.add_usage(meta.usage)
         accounts.api_calls += meta.attempts + meta.transport_retries
 
-    def _write(self, ledger: Ledger, rows: list[dict[str, Any]]) -> bool:
-        """Write the lines of ``rows``; False once a row says the job must stop."""
+    def _write(self, ledger: Ledger, rows: list[dict[str, Any]]) -> None:
+        """Write the lines of ``rows``; a row that stops the job has none (it stays pending)."""
         for row in rows:
-            if row["stops_job"]:
-                if self.fatal is None:
+            if row["stop"]:
+                if row["error"] and self.fatal is None:
                     self.fatal = error_from_data(json.loads(row["error"]))
                     self.stopped_by = f"{type(self.fatal).__name__}: {self.fatal.message}"
-                continue  # no line: the article stays pending for --resume
+                elif self.stopped_by is None and row["stop"] != FAULT:
+                    self.stopped_by = row["stop"]
+                continue
             line = record(row)
             ledger.write(line)
+            self._sent_written += bool(row["sent"])
             self._count(row, line)
             self.on_progress(self.accounts)
-        return self.fatal is None
+
+    def _settled(self) -> bool:
+        """After a stop: True once every article sent has its line (none is paid for and lost)."""
+        if self._limiter is None:
+            return True  # a maker of its own limits stops after its own fault; nothing to wait for
+        import ray
+
+        paid, in_flight = ray.get(self._limiter.progress.remote(), timeout=60)
+        return in_flight == 0 and self._sent_written >= paid
 
     def _dataset(self, skip: frozenset[str]) -> Any:
         import ray.data
@@ -148,6 +159,7 @@ class RayBatchJob:
         actors, cpus_each, in_flight = self._shape()
         cluster.check_room(actors, cpus_each)
         self.actors = actors
+        cluster.quiet_ray_data()
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # the job's own progress line says it once
         context.wait_for_min_actors_s = PLACEMENT_TIMEOUT_S
@@ -198,8 +210,10 @@ class RayBatchJob:
         batches = self._dataset(skip).iter_batches(batch_size=None, batch_format="pyarrow")
         try:
             for batch in batches:
-                if not self._write(ledger, batch.to_pylist()):
-                    break  # a fault every article would meet: the rest stays pending
+                self._write(ledger, batch.to_pylist())
+                # after a stop, the articles in flight finish and are written; the rest stay pending
+                if (self.fatal is not None or self.stopped_by is not None) and self._settled():
+                    break
         except SummarizerError:
             raise
         except Exception as exc:  # Ray's: a maker that died, a lost node, a cluster gone

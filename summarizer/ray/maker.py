@@ -8,10 +8,12 @@ columns of a batch output line, each as the JSON text of that part of the line:
 * ``brief`` and ``meta``: the brief and its metadata, or None;
 * ``error``: :func:`summarizer.batch.records.error_data` of the article's fault, or None;
 * ``cached``: True when the brief came from the cache;
-* ``stops_job``: True for a fault every article would meet (a refused key, an unknown
-  model, an exhausted quota). That article has no line: the job stops on it with the
-  error's one-line message, and every later article of this actor is marked the same way
-  without being sent, so a resume runs them.
+* ``sent``: True when the article went to the backend (whatever came of it);
+* ``stop``: why the job stops here, or None: ``"fault"`` for a fault every article would
+  meet (a refused key, an unknown model, an exhausted quota; it is in ``error``), else
+  the budget reached (``"--max-cost 5.0"``). Such an article has no line: the job stops
+  and a resume runs it. With the job's limiter actor, every maker asks it before sending
+  and learns of a stop at once; without, a maker stops after its own first fault.
 
 An article's own fault is its ``error``, never an exception that fails a block.
 :func:`record` turns a row into the batch line the local engine writes.
@@ -32,7 +34,8 @@ from ..errors import BackendError, InputError, SummarizerError
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("brief", "meta", "error", "cached", "stops_job")
+COLUMNS = ("brief", "meta", "error", "cached", "sent", "stop")
+FAULT = "fault"
 
 
 class BriefMaker:
@@ -42,7 +45,8 @@ class BriefMaker:
     Args:
         settings: the job's :class:`~summarizer.config.Settings` (one backend per actor).
         concurrency: articles in flight at once in this actor.
-        limiter: the job's limiter actor (:func:`summarizer.ray.limiter.shared_limiter`), or None.
+        limiter: the job's limiter actor (:func:`summarizer.ray.limiter.shared_limiter`), or None;
+            with it, every article is let go by the actor (rate limits, budgets, stops).
         cache_path: the brief cache to read and fill (a path every node sees), or None.
         rpm, tpm: this actor's own limits, used only without ``limiter`` (a share of the job's).
     """
@@ -59,6 +63,8 @@ class BriefMaker:
         from ..backends import make_backend
 
         self.backend = make_backend(settings)
+        self.gate = limiter if self.backend.capabilities.rate_limited else None
+        self.guessed = False  # the first article's usage estimate is sent with it (for budgets)
         if self.backend.capabilities.rate_limited:
             if limiter is not None:
                 from .limiter import RemoteLimiter
@@ -92,30 +98,44 @@ class BriefMaker:
         return await asyncio.gather(*(one(text, problem) for _, text, problem in rows))
 
     async def _one(self, text: str, problem: str | None) -> tuple[Any, ...]:
-        """``(brief, meta, error, cached, stops_job)`` of one article."""
+        """The columns of :data:`COLUMNS` for one article."""
         if problem or not str(text).strip():
-            return None, None, _json(records.error_data(InputError(problem or "the article is empty"))), False, False
+            return None, None, _json(records.error_data(InputError(problem or "the article is empty"))), False, False, None
         if self.stopped is not None:
-            return None, None, _json(self.stopped), False, True
+            return None, None, _json(self.stopped), False, False, FAULT
         hit = self.cache.get(text) if self.cache else None
         if hit is not None:
-            return hit.brief_json, hit.meta.model_dump_json(), None, True, False
+            return hit.brief_json, hit.meta.model_dump_json(), None, True, False, None
+        if self.gate is not None:
+            guess = None if self.guessed else self.backend.estimate_usage(text).model_dump()
+            self.guessed = True
+            reason = await self.gate.start.remote(guess)
+            if reason is not None:
+                return None, None, None, False, False, reason
+        usage = None
         try:
             brief = await self.backend.asummarize(text)
         except SummarizerError as exc:
             data = records.error_data(exc)
             if getattr(exc, "stops_job", False):
                 self.stopped = data
-                return None, None, _json(data), False, True
-            return None, None, _json(data), False, False
+                if self.gate is not None:
+                    self.gate.halt.remote(FAULT)
+                return None, None, _json(data), False, True, FAULT
+            return None, None, _json(data), False, True, None
         except Exception as exc:  # a bug is this article's error row, not the end of the block
             log.exception("an article failed unexpectedly")
-            return None, None, _json(records.error_data(BackendError(f"{type(exc).__name__}: {exc}"))), False, False
+            return None, None, _json(records.error_data(BackendError(f"{type(exc).__name__}: {exc}"))), False, True, None
+        else:
+            usage = brief.meta.usage.model_dump() if brief.meta is not None else None
+        finally:
+            if self.gate is not None:
+                self.gate.finish.remote(usage)
         assert brief.meta is not None  # every backend finishes its briefs (summarizer.finish)
         brief_json = brief.model_dump_json()
         if self.cache is not None:
             self.cache.put(text, brief_json, brief.meta)
-        return brief_json, brief.meta.model_dump_json(), None, False, False
+        return brief_json, brief.meta.model_dump_json(), None, False, True, None
 
     def __del__(self) -> None:
         try:
