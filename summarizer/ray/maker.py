@@ -39,8 +39,8 @@ FAULT = "fault"
 
 
 class BriefMaker:
-    """``map_batches`` UDF: a batch of articles (``id``, ``text``, ``source``, ``problem``) in,
-    the same batch with :data:`COLUMNS` added out.
+    """``map_batches`` UDF: a batch of articles (``id``, ``text``, and ``problem``: why an article
+    cannot be read, or None; optional) in, the same batch with :data:`COLUMNS` added out.
 
     Args:
         settings: the job's :class:`~summarizer.config.Settings` (one backend per actor).
@@ -81,7 +81,8 @@ class BriefMaker:
         self.stopped: dict[str, Any] | None = None  # the fault that stops the job, once met
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        rows = list(zip(batch["id"], batch["text"], batch["problem"]))
+        problems = batch["problem"] if "problem" in batch else [None] * len(batch["id"])
+        rows = list(zip(batch["id"], batch["text"], problems))
         made = self.loop.run_until_complete(self._batch(rows))
         out = dict(batch)
         for number, column in enumerate(COLUMNS):
