@@ -252,3 +252,21 @@ def test_an_address_nothing_answers_at_is_refused_at_once(tmp_path):
         "start one with 'ray start --head', or leave out --address for a Ray on this machine"]
     result = subprocess.run(command + ["--address", "auto"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "--address names a Ray cluster: give it with --engine ray" in result.stderr
+
+
+def test_makers_the_cluster_cannot_start_end_the_job_in_one_line_not_a_hang(tmp_path):
+    @ray.remote(num_cpus=2)
+    class Squatter:  # holds every CPU of the module's Ray, as another team's job would
+        def ready(self) -> bool:
+            return True
+
+    squatter = Squatter.remote()
+    try:
+        ray.get(squatter.ready.remote(), timeout=60)
+        source = write_articles(tmp_path / "in.jsonl", 3)
+        job = RayBatchJob([str(source)], tmp_path / "out.jsonl", resolve_settings(backend="offline"),
+                          BatchOptions(cache=False), RayOptions(actors=1, placement_timeout=3))
+        with pytest.raises(ConfigError, match="could not start the job's brief makers in time"):
+            job.run()
+    finally:
+        ray.kill(squatter)

@@ -46,6 +46,7 @@ class RayOptions:
     address: str | None = None  # None: a Ray on this machine; "auto" or HOST:PORT: an existing cluster
     actors: int | None = None  # brief makers; None: one per CPU (offline) or two per CPU (a server)
     limits: str = "shared"  # "shared": one limiter actor; "shares": each actor its own rpm/actors (to compare)
+    placement_timeout: float = PLACEMENT_TIMEOUT_S  # seconds the makers may take to start before the job is refused
 
 
 class RayBatchJob:
@@ -162,7 +163,7 @@ class RayBatchJob:
         cluster.quiet_ray_data()
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # the job's own progress line says it once
-        context.wait_for_min_actors_s = PLACEMENT_TIMEOUT_S
+        context.wait_for_min_actors_s = self.ray_options.placement_timeout
         # Reading is a small share of the work: the read tasks take no CPU from the makers
         # (a whole CPU each could leave them waiting forever on a small machine).
         articles = ray.data.read_datasource(ArticleSource(self.sources, skip), num_cpus=0)
