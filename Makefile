@@ -25,8 +25,12 @@ demo: install
 	$(BIN)/summarizer validate out/demo.brief.json
 	@cat out/demo.brief.json
 
+# The suite runs on every core (pytest-xdist); `make test XDIST=` runs it in one process, as a
+# plain `python -m pytest` does. loadgroup keeps each @pytest.mark.xdist_group on one worker.
+XDIST ?= -n auto --dist loadgroup
+
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 	$(MAKE) --no-print-directory eval
 
 # The real llama.cpp server tier: llama-cpp-python built from source (about 5 minutes on 2

@@ -256,10 +256,12 @@ def test_refused_key_exits_1_with_one_line_and_never_the_key(tmp_path, fake_api,
 
 
 def test_unreachable_server_exits_1_with_one_line():
-    with socket.socket() as probe:  # a port nothing listens on
+    # A port nothing listens on: bound, never listening, and held until the call is refused,
+    # so no other process (a loopback server of a parallel test) can take it in between.
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = invoke("status", "batch_1", "--base-url", f"http://127.0.0.1:{port}/v1")
+        result = invoke("status", "batch_1", "--base-url", f"http://127.0.0.1:{port}/v1")
     assert result.exit_code == 1
     assert one_line(result.stderr).startswith("summarizer: error: batch batch_1: API unavailable after 1 attempt(s): "
                                               "connection failed")

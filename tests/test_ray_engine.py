@@ -28,6 +28,8 @@ from summarizer.errors import AccessError, ConfigError, InputError  # noqa: E402
 from summarizer.ray import RayBatchJob, RayOptions  # noqa: E402
 from test_llm_backend import ARTICLE, REPLY  # noqa: E402
 
+pytestmark = pytest.mark.xdist_group("ray")  # one Ray for the module: its tests stay on one worker
+
 
 
 FIXTURES = Path(__file__).resolve().parents[1] / "evals" / "fixtures"
