@@ -205,6 +205,7 @@ def test_status_wait_outlives_a_failed_poll(tmp_path, fake_api, request_files):
     assert len(polls) == 3
 
 
+@pytest.mark.wallclock
 def test_status_wait_timeout_exits_5_with_the_current_state(tmp_path, fake_api, request_files):
     _, files = request_files
     invoke("submit", *map(str, files), base_url=fake_api.url)

@@ -139,6 +139,7 @@ def test_a_helper_whose_parent_is_gone_stops_by_itself(loopback):
         pool.close()
 
 
+@pytest.mark.wallclock
 def test_closing_stops_a_helper_still_starting_at_once_and_a_ready_one_after_its_work(loopback):
     loopback.default = lb.delay(0.5, lb.brief(REPLY))
     starting, ready = WorkerPool(settings(loopback), helpers=1, share=1), WorkerPool(settings(loopback), helpers=1, share=1)

@@ -83,6 +83,7 @@ def test_retry_after_parsing(headers, seconds):
 # --- 2. an exhausted quota ----------------------------------------------------------------------
 
 
+@pytest.mark.wallclock
 @pytest.mark.parametrize("run_async", [False, True], ids=["sync", "async"])
 def test_insufficient_quota_is_not_retried_and_says_what_to_do(loopback, run_async):
     loopback.default = lb.quota_exhausted(headers={"Retry-After": "1"})  # a wait would not help
@@ -175,6 +176,7 @@ def test_cli_brief_exits_1_with_one_line_and_never_the_key(loopback, tmp_path, c
 # gap between two bytes of a trickle); a call and its retries end within `deadline`.
 
 
+@pytest.mark.wallclock
 @pytest.mark.parametrize("run_async", [False, True], ids=["sync", "async"])
 def test_a_server_that_never_answers_times_out_each_attempt(loopback, run_async):
     loopback.default = lb.hang()
@@ -187,6 +189,7 @@ def test_a_server_that_never_answers_times_out_each_attempt(loopback, run_async)
     assert all(0.5 <= gap < 0.9 for gap in gaps), gaps  # the timeout, then a wait of at most 0.05 s
 
 
+@pytest.mark.wallclock
 @pytest.mark.parametrize("run_async", [False, True], ids=["sync", "async"])
 def test_a_trickling_reply_is_cut_by_the_timeout_and_retries_stop_at_the_deadline(loopback, run_async):
     loopback.default = lb.trickle(0.2)  # a byte every 0.2 s: each read succeeds, the reply never ends

@@ -294,6 +294,7 @@ def test_size_limits_are_checked_before_decoding() -> None:
         parse_article(page, "big.html")
 
 
+@pytest.mark.wallclock
 def test_a_named_pipe_with_no_writer_is_one_line_not_a_hang(tmp_path, monkeypatch):
     from summarizer import inputs
 

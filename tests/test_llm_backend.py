@@ -110,6 +110,7 @@ def test_json_schema_mode_asks_openai_for_strict_structured_outputs(loopback):
     assert set(schema["required"]) == set(schema["properties"])
 
 
+@pytest.mark.wallclock
 def test_429_with_retry_after_then_success_counts_only_the_successful_call(loopback):
     loopback.enqueue(lb.error(429, headers={"Retry-After": "1"}), lb.brief(REPLY, usage=(100, 50)))
     started = time.monotonic()
@@ -123,6 +124,7 @@ def test_429_with_retry_after_then_success_counts_only_the_successful_call(loopb
     assert (brief.meta.attempts, brief.meta.transport_retries) == (1, 1)
 
 
+@pytest.mark.wallclock
 def test_retry_after_ms_wins_over_retry_after(loopback):
     loopback.enqueue(lb.error(429, headers={"Retry-After": "30", "retry-after-ms": "150"}), lb.brief(REPLY))
     started = time.monotonic()
@@ -139,6 +141,7 @@ def test_transient_faults_are_retried_once_then_succeed(loopback, fault):
     assert brief.meta.transport_retries == 1 and len(brief.figures) == 1
 
 
+@pytest.mark.wallclock
 def test_timeout_is_retried_where_asked(loopback):
     # a remote server's timeout is retried (retry_timeouts=None does so for any server not on a private network)
     loopback.enqueue(lb.delay(2, lb.brief(REPLY)), lb.brief(REPLY))

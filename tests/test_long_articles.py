@@ -412,6 +412,7 @@ def test_a_20000_word_article_gives_one_brief_from_concurrent_parts(loopback):
     # parts ran concurrently: the fifth request started before the first parts were all answered
 
 
+@pytest.mark.wallclock
 def test_parts_run_concurrently_at_most_four_at_a_time(loopback):
     loopback.default = lb.respond(lambda body: lb.delay(0.5, answer(body)))
     started = time.monotonic()
@@ -570,6 +571,7 @@ def test_the_offline_backend_says_it_has_no_limiter_and_costs_nothing():
 
 
 
+@pytest.mark.wallclock
 def test_the_offline_backend_reads_20000_words_whole_and_fast():
     summarizer = Summarizer(backend="offline")
     summarizer.summarize(PARAGRAPHS[2].text)  # tables and regexes built

@@ -183,6 +183,7 @@ def test_default_reply_is_settable(loopback: LoopbackServer, client: openai.Open
         assert client.chat.completions.create(model=MODEL, messages=MESSAGES).choices[0].message.content
 
 
+@pytest.mark.wallclock
 def test_delay_past_the_client_timeout_raises_timeout(loopback: LoopbackServer, client: openai.OpenAI) -> None:
     loopback.enqueue(delay(3.0, brief(PAYLOAD)))
 
@@ -202,6 +203,7 @@ def test_short_delay_then_reply(loopback: LoopbackServer, client: openai.OpenAI)
     assert completion.choices[0].message.content
 
 
+@pytest.mark.wallclock
 def test_stop_ends_a_pending_delay_quickly() -> None:
     server = LoopbackServer().start()
     server.enqueue(delay(10, brief(PAYLOAD)))

@@ -77,6 +77,7 @@ def test_a_reply_slower_than_the_timeout_but_never_stalling_is_not_cut(loopback,
     assert len(loopback.requests) == 1
 
 
+@pytest.mark.wallclock
 @pytest.mark.parametrize("run_async", [False, True])
 def test_a_stalled_stream_is_cut_at_the_timeout_and_a_local_server_is_not_asked_again(loopback, run_async):
     loopback.default = slow(4, 0.0, stream_stall=8.0)  # one piece, then silence
@@ -90,6 +91,7 @@ def test_a_stalled_stream_is_cut_at_the_timeout_and_a_local_server_is_not_asked_
     assert "nothing from the server for 0.6 s" in message and "not retried" in message and "--timeout" in message
 
 
+@pytest.mark.wallclock
 @pytest.mark.parametrize("run_async", [False, True])
 def test_the_deadline_ends_a_reply_that_keeps_coming(loopback, run_async):
     loopback.default = slow(40, 0.25)  # 10 s of steady pieces
@@ -100,6 +102,7 @@ def test_the_deadline_ends_a_reply_that_keeps_coming(loopback, run_async):
     assert 1.4 < time.monotonic() - started < 3.5
 
 
+@pytest.mark.wallclock
 def test_the_cli_takes_the_deadline_and_says_so_in_one_line(loopback, tmp_path):
     loopback.default = slow(40, 0.25)
     article = tmp_path / "a.txt"
