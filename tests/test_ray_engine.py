@@ -149,11 +149,12 @@ def test_faults_are_error_rows_of_the_articles_they_hit_only(loopback, tmp_path)
     assert summary["ok"] == 10 and summary["failed"] == 2
     # the 429 paused the job's one limiter, which every maker asks before it sends
     assert summary["server_throttled"] >= 1
-    # Retry-After: 1 held every maker at once: in the second after the 429, only requests
-    # already on their way when it was sent (the job's four in flight, within milliseconds)
+    # Retry-After: 1 held every maker at once: in the second after the 429 came only the
+    # requests already past the limiter when it was sent (at most the other three of the
+    # job's four in flight); each maker on its own would have sent the rest of its share
     after = [r.time - seen_429[0] for r in loopback.requests if r.time > seen_429[0]]
     early = [t for t in after if t < 0.9]
-    assert len(after) > len(early) and len(early) <= 4 and all(t < 0.05 for t in early), early
+    assert len(after) >= 8 and len(early) <= 3, early
 
 
 def test_a_fault_every_article_would_meet_stops_the_job_and_writes_nothing_for_it(loopback, tmp_path):
