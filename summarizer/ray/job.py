@@ -36,7 +36,10 @@ from .maker import FAULT, BriefMaker, record
 
 NETWORK_ACTOR_CPUS = 0.25  # a maker that waits on a server holds a quarter of a CPU
 OFFLINE_BATCH = 16  # articles per call of an offline maker: enough to make a call's overhead small
-PLACEMENT_TIMEOUT_S = 60  # how long the cluster may take to start the makers before the job is refused
+PLACEMENT_TIMEOUT_S = 60
+BLOCK_BYTES = 64 * 1024  # about ten articles of 1,000 words
+# what a job sets in Ray Data's context, which is the process's: put back after the job
+JOB_CONTEXT = ("enable_progress_bars", "wait_for_min_actors_s", "target_max_block_size")  # how long the cluster may take to start the makers before the job is refused
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class RayBatchJob:
         self.actors = 0
         self._limiter: Any = None
         self._sent_written = 0  # lines written of articles sent to the backend
+        self._context_before: dict[str, Any] = {}
 
     def _shape(self) -> tuple[int, float, int]:
         """Brief makers, CPUs each, articles in flight in each."""
@@ -162,8 +166,13 @@ class RayBatchJob:
         self.actors = actors
         cluster.quiet_ray_data()
         context = ray.data.DataContext.get_current()
+        self._context_before = {name: getattr(context, name) for name in JOB_CONTEXT}
         context.enable_progress_bars = False  # the job's own progress line says it once
         context.wait_for_min_actors_s = self.ray_options.placement_timeout
+        # Results reach the driver a block at a time; at Ray's default size (about 170
+        # articles of 1,000 words) lines came in bursts, and a driver killed mid-job lost,
+        # to be sent again, up to a block per maker. Small blocks stream lines as they come.
+        context.target_max_block_size = BLOCK_BYTES
         # Reading is a small share of the work: the read tasks take no CPU from the makers
         # (a whole CPU each could leave them waiting forever on a small machine).
         articles = ray.data.read_datasource(ArticleSource(self.sources, skip), num_cpus=0)
@@ -195,6 +204,7 @@ class RayBatchJob:
                     self._drain(ledger, skip)
             counts = self._limiter_counts()
         finally:
+            self._restore_context()
             cluster.shutdown(started)
         summary = self.accounts.summary()
         summary["stopped_by"] = self.stopped_by
@@ -223,6 +233,14 @@ class RayBatchJob:
             close = getattr(batches, "close", None)
             if close is not None:
                 close()
+
+    def _restore_context(self) -> None:
+        if self._context_before:
+            import ray.data
+
+            context = ray.data.DataContext.get_current()
+            for name, value in self._context_before.items():
+                setattr(context, name, value)
 
     def _limiter_counts(self) -> dict[str, int]:
         if self._limiter is None:
