@@ -77,6 +77,26 @@ def fingerprint(inputs: InputDigest, articles: int, settings: Settings, backend:
             **settings_key(settings, backend, version)}
 
 
+def scan_inputs(sources: Sequence[str], options: BatchOptions) -> tuple[InputDigest, int, frozenset[str] | None]:
+    """One pass over a job's inputs (both engines): their digest, how many articles, and
+    their ids when the job resumes (the only ids its output may hold).
+
+    It refuses duplicate or missing ids before anything runs.
+    """
+    inputs = InputDigest()
+    ids = scan(sources, digest=inputs)
+    resuming = options.resume or options.retry_failed
+    return inputs, len(ids), frozenset(ids) if resuming else None
+
+
+def open_output(out: Path, job_fingerprint: dict[str, Any], options: BatchOptions,
+                ids: frozenset[str] | None) -> Ledger:
+    """A job's output ledger (both engines), opened as its options say: new, resumed or retried."""
+    return Ledger(out, job_fingerprint, resume=options.resume or options.retry_failed,
+                  retry_failed=options.retry_failed, force=options.force, background_sync=True,
+                  fsync_interval=FSYNC_INTERVAL_S, ids=ids)
+
+
 class BatchJob:
     """One run of a batch: inputs, output ledger, backend, cache, limits and accounts."""
 
@@ -89,14 +109,7 @@ class BatchJob:
         on_progress: Callable[[Accounts], None] | None = None,
     ) -> None:
         self.sources = list(sources)
-        # One pass refuses duplicate or missing ids before anything runs, counts the
-        # articles and digests their contents for the fingerprint.
-        inputs = InputDigest()
-        ids = scan(self.sources, digest=inputs)
-        self.total = len(ids)
-        # the only ids an output may hold: checked when a resume reads it, then let go
-        resuming = options.resume or options.retry_failed
-        self._input_ids: frozenset[str] | None = frozenset(ids) if resuming else None
+        inputs, self.total, self._input_ids = scan_inputs(self.sources, options)
         self.settings = settings
         self.options = options
         self.limiter = RateLimiter(options.rpm, options.tpm)
@@ -257,9 +270,7 @@ class BatchJob:
             if options.cache:
                 cache = BriefCache(options.cache_path or default_cache_path(), self.settings, self.backend_name,
                                    self.backend.version)
-            with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
-                        retry_failed=options.retry_failed, force=options.force, background_sync=True,
-                        fsync_interval=FSYNC_INTERVAL_S, ids=self._input_ids) as ledger:
+            with open_output(self.out, self.fingerprint, options, self._input_ids) as ledger:
                 self._input_ids = None
                 self.inputs_changed = ledger.inputs_changed
                 await self._run(ledger, cache, concurrency)

@@ -24,10 +24,8 @@ from ..backends import make_backend
 from ..batch import records
 from ..batch.accounting import Accounts, load_prices
 from ..batch.budget import Budget
-from ..batch.input_digest import InputDigest
 from ..batch.ledger import Ledger
-from ..batch.runner import FSYNC_INTERVAL_S, BatchOptions, fingerprint
-from ..batch.sources import scan
+from ..batch.runner import BatchOptions, fingerprint, open_output, scan_inputs
 from ..config import Settings, default_cache_path
 from ..errors import ConfigError, SummarizerError, error_from_data
 from ..models import BriefMeta
@@ -67,11 +65,7 @@ class RayBatchJob:
         if ray_options.limits not in ("shared", "shares"):
             raise ConfigError(f"unknown rate-limit mode {ray_options.limits!r}: 'shared' or 'shares'")
         self.sources = list(sources)
-        inputs = InputDigest()
-        ids = scan(self.sources, digest=inputs)
-        self.total = len(ids)
-        resuming = options.resume or options.retry_failed
-        self._input_ids: frozenset[str] | None = frozenset(ids) if resuming else None
+        inputs, self.total, self._input_ids = scan_inputs(self.sources, options)
         self.settings = settings
         self.options = options
         self.ray_options = ray_options
@@ -193,9 +187,7 @@ class RayBatchJob:
         options = self.options
         started = cluster.connect(self.ray_options.address)
         try:
-            with Ledger(self.out, self.fingerprint, resume=options.resume or options.retry_failed,
-                        retry_failed=options.retry_failed, force=options.force, background_sync=True,
-                        fsync_interval=FSYNC_INTERVAL_S, ids=self._input_ids) as ledger:
+            with open_output(self.out, self.fingerprint, options, self._input_ids) as ledger:
                 self._input_ids = None
                 self.inputs_changed = ledger.inputs_changed
                 skip = frozenset(ledger.done) | (frozenset() if options.retry_failed else frozenset(ledger.failed))
