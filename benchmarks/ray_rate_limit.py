@@ -1,7 +1,7 @@
 """Job-wide request rate of a Ray batch job with several brief makers, against --rpm.
 
     python benchmarks/ray_rate_limit.py [--n 600] [--rpm 600] [--actors 4] [--latency 0.05]
-                                        [--concurrency 16] [--runs 3] [--modes shared,shares]
+                                        [--concurrency 16] [--runs 3] [--modes shared,shares[,local]]
 
 Starts the benchmark server (server.py --record-times: no limit of its own, ``--latency``
 per reply, every request's arrival kept) and one local Ray (a bounded object store, no
@@ -9,7 +9,9 @@ dashboard), then runs a RayBatchJob of N articles (cache off) through the Python
 RayOptions(actors=ACTORS) and BatchOptions(rpm=RPM), RUNS times in each mode, the modes
 alternating: ``shared`` (one limiter actor that every brief maker asks, the product's
 default) and ``shares`` (each maker its own limiter of RPM / ACTORS). Every job joins the
-same Ray. The defaults make about 60 s of requests per job.
+same Ray. The defaults make about 60 s of requests per job. ``local`` (not run unless
+named) is a reference: the local engine's BatchJob with the same options (one process,
+one limiter), to tell the limiter's own shortfall from what Ray adds.
 
 The rate is the server's: from its recorded arrivals, (requests - 1) / (last - first)
 x 60 (a paced limiter sends its first request at once, then one per interval), as a
@@ -25,6 +27,7 @@ job-wide rate within 0.95-1.00 of RPM, no 60 s window over RPM, no failed articl
 from __future__ import annotations
 
 import argparse
+import asyncio
 import bisect
 import logging
 import os
@@ -37,7 +40,7 @@ from typing import Any
 
 import common
 
-MODES = ("shared", "shares")
+MODES = ("shared", "shares")  # the default modes; "local" is the local engine, for reference
 
 
 def most_in_window(times: list[float], seconds: float) -> int:
@@ -46,15 +49,18 @@ def most_in_window(times: list[float], seconds: float) -> int:
 
 
 def run(srv: common.Server, source: Path, out: Path, mode: str, args: argparse.Namespace) -> dict[str, Any]:
-    from summarizer.batch.runner import BatchOptions
+    from summarizer.batch.runner import BatchJob, BatchOptions
     from summarizer.ray import RayBatchJob, RayOptions
 
-    job = RayBatchJob([str(source)], out, common.settings(srv.url),
-                      BatchOptions(rpm=args.rpm, concurrency=args.concurrency, cache=False, force=True),
-                      RayOptions(actors=args.actors, limits=mode))
+    options = BatchOptions(rpm=args.rpm, concurrency=args.concurrency, cache=False, force=True)
+    if mode == "local":
+        local = BatchJob([str(source)], out, common.settings(srv.url), options)
+    else:
+        job = RayBatchJob([str(source)], out, common.settings(srv.url), options,
+                          RayOptions(actors=args.actors, limits=mode))
     srv.reset()
     epoch, started = time.time(), time.perf_counter()
-    summary = job.run()
+    summary = asyncio.run(local.run()) if mode == "local" else job.run()
     wall = time.perf_counter() - started
     stats = srv.stats()
     times = sorted(stats["times"])
@@ -64,7 +70,7 @@ def run(srv: common.Server, source: Path, out: Path, mode: str, args: argparse.N
     return {"mode": mode, "wall": wall, "requests": stats["requests"], "throttled": stats["throttled"],
             "span": span, "rpm": rpm, "use": rpm / args.rpm, "max60": max60, "max10": max10,
             "max10_use": max10 * 6 / args.rpm, "in_flight": stats["max_in_flight"],
-            "failed": summary["failed"], "ok": summary["ok"], "makers": summary["brief_makers"],
+            "failed": summary["failed"], "ok": summary["ok"], "makers": summary.get("brief_makers"),
             "delayed": summary["requests_delayed_by_rate_limits"],
             "start": times[0] - epoch if times else float("nan")}
 
@@ -81,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated, of: shared, shares")
     args = parser.parse_args(argv)
     modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+    if unknown := set(modes) - {*MODES, "local"}:
+        parser.error(f"unknown --modes {', '.join(sorted(unknown))}: shared, shares or local")
     # Ray Data's own INFO lines; the engine quiets them only for a Ray it starts itself
     os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
     for name in ("NO_PROXY", "no_proxy"):  # the actors reach 127.0.0.1 directly, whatever proxy is set
@@ -139,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         failed = sum(r["failed"] for r in mine)
         worst60 = max(r["max60"] for r in mine)
         ok = 0.95 <= m["use"] <= 1.0 and worst60 <= args.rpm and failed == 0
-        common.result(f"ray job-wide rate, limits={mode}, {args.actors} makers",
+        name = "local engine" if mode == "local" else f"ray, limits={mode}, {args.actors} makers"
+        common.result(f"job-wide rate, {name}",
                       f"{m['use']:.3f} of --rpm (median); most in 60 s {worst60}; {failed} failed",
                       f"--rpm {args.rpm:g}", m["use"], "0.95-1.00; <= rpm in 60 s; 0 failed", ok)
     return 0
