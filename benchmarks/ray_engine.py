@@ -20,8 +20,9 @@ the start: imports, and on Ray, starting Ray, its actors and its read task); the
 over the middle half, from the first sighting of >= N/4 lines to that of >= 3N/4; and
 the job's own ``wall_time_s`` from the summary JSON the CLI prints on stderr (the local
 engine's counts from the job's start; the Ray engine's includes starting Ray, not the
-imports). With a server, also the requests per second the server saw from its first to
-its last request. Medians per engine, and the ratios ray/local of the medians.
+imports). With a server, also when its first request came and the requests per second
+it saw from its first to its last request. Medians per engine, and the ratios ray/local
+of the medians.
 
 The Ray engine writes its lines a whole block at a time (a block is about 1 MiB of
 articles, at least 4 blocks a job: ~167 articles of 1,000 words), so its first line comes
@@ -31,9 +32,9 @@ ends, overstates it less; with a server the server's request rate is the clean f
 
 Target: the Ray engine's steady rate at least 0.9 x the local engine's (offline: the
 middle half; with a server: the server's request rate), since on one machine Ray adds no
-cores, so once running it should cost little. Start to exit is
-reported with its ratio but has no target: Ray's fixed start (tens of seconds on 2
-cores) weighs on any job this size.
+cores, so once running it should cost little. Start to exit is reported with its ratio
+but has no target: Ray's fixed start (tens of seconds on 2 cores) weighs on any job this
+size.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def run_once(engine: str, source: Path, out: Path, n: int, args: argparse.Namesp
     errors = (out.parent / f"{engine}.stderr").open("w+", encoding="utf-8")
     watch = LineWatch(out)
     seen: list[tuple[float, int]] = []  # (seconds since start, lines) at each change
-    started = time.perf_counter()
+    epoch, started = time.time(), time.perf_counter()
     # its own session, so that a run past --timeout is stopped with every process it started (Ray's too);
     # run outside the checkout, so that PYTHONPATH, not the current folder, says which package runs
     proc = subprocess.Popen(command, env=env, cwd=source.parent, stdout=subprocess.DEVNULL, stderr=errors,
@@ -162,7 +163,8 @@ def run_once(engine: str, source: Path, out: Path, n: int, args: argparse.Namesp
     if srv is not None:
         stats = srv.stats()
         span = max((stats["last"] or 0) - (stats["first"] or 0), 1e-9)
-        row.update(requests=stats["requests"], server_rate=(stats["ok"] - 1) / span, in_flight=stats["max_in_flight"])
+        row.update(requests=stats["requests"], server_rate=(stats["ok"] - 1) / span, in_flight=stats["max_in_flight"],
+                   first_request=(stats["first"] or epoch) - epoch)
     return row
 
 
@@ -170,7 +172,7 @@ def table(rows: list[dict[str, Any]], server: bool) -> Iterator[str]:
     head = ["run", "engine", "wall s", "articles/s", "first line s", "lines then", "first->last s", "steady art/s",
             "middle-half art/s", "job wall_time_s", "job articles/s"]
     if server:
-        head += ["server req/s", "max in flight"]
+        head += ["first request s", "server req/s", "max in flight"]
     yield "| " + " | ".join(head) + " |"
     yield "|" + "---|" * len(head)
     for r in rows:
@@ -178,7 +180,7 @@ def table(rows: list[dict[str, Any]], server: bool) -> Iterator[str]:
                  str(r["first_lines"]), f"{r['last_t'] - r['first_t']:.2f}", f"{r['steady']:.1f}",
                  f"{r['middle']:.1f}", f"{r['job_wall']:.2f}", f"{r['job_rate']:.1f}"]
         if server:
-            cells += [f"{r['server_rate']:.1f}", str(r["in_flight"])]
+            cells += [f"{r['first_request']:.2f}", f"{r['server_rate']:.1f}", str(r["in_flight"])]
         yield "| " + " | ".join(cells) + " |"
 
 
@@ -215,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                 row = run_once(engine, source, Path(tmp) / "out.jsonl", args.n, args, env, srv)
                 row["run"] = number
                 rows.append(row)
-                extra = (f", server {row['server_rate']:.1f} req/s, max in flight {row['in_flight']}"
+                extra = (f", first request at {row['first_request']:.2f} s, server {row['server_rate']:.1f} req/s, "
+                         f"max in flight {row['in_flight']}"
                          if srv is not None else "")
                 print(f"{engine}: run {number}: {row['wall']:.2f} s = {row['rate']:.1f} articles/s; first line at "
                       f"{row['first_t']:.2f} s ({row['first_lines']} lines), last at {row['last_t']:.2f} s: steady "
@@ -226,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for line in table(rows, srv is not None):
         print(line)
-    keys = ["wall", "first_t", "steady", "middle", "job_wall"] + (["server_rate"] if srv is not None else [])
+    keys = ["wall", "first_t", "steady", "middle", "job_wall"]
+    if srv is not None:
+        keys += ["first_request", "server_rate"]
     med = {engine: {key: statistics.median(r[key] for r in rows if r["engine"] == engine) for key in keys}
            for engine in ENGINES}
     for m in med.values():
@@ -235,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nmedians over {args.runs} runs:\n")
     cols = [("wall s", "wall", ".2f"), ("articles/s", "rate", ".1f"), ("first line s", "first_t", ".2f"),
             ("steady art/s (first->last line)", "steady", ".1f"), ("middle-half art/s", "middle", ".1f"),
-            ("job wall_time_s", "job_wall", ".2f")] + ([("server req/s", "server_rate", ".1f")] if srv is not None else [])
+            ("job wall_time_s", "job_wall", ".2f")]
+    if srv is not None:
+        cols += [("first request s", "first_request", ".2f"), ("server req/s", "server_rate", ".1f")]
     print("| engine | " + " | ".join(title for title, _, _ in cols) + " |")
     print("|---|" + "---|" * len(cols))
     for engine in ENGINES:
