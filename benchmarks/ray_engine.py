@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import signal
 import statistics
@@ -50,7 +51,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import common
 
@@ -112,7 +113,7 @@ def run_once(engine: str, source: Path, out: Path, n: int, args: argparse.Namesp
         srv.reset()
     errors = (out.parent / f"{engine}.stderr").open("w+", encoding="utf-8")
     watch = LineWatch(out)
-    seen: list[tuple[float, int]] = []  # (seconds since start, lines) at each change
+    seen: list[tuple[float, int]] = [(0.0, 0)]  # (seconds since start, lines) at each change
     epoch, started = time.time(), time.perf_counter()
     # its own session, so that a run past --timeout is stopped with every process it started (Ray's too);
     # run outside the checkout, so that PYTHONPATH, not the current folder, says which package runs
@@ -121,7 +122,7 @@ def run_once(engine: str, source: Path, out: Path, n: int, args: argparse.Namesp
     try:
         while proc.poll() is None:
             lines = watch.poll()
-            if not seen or lines != seen[-1][1]:
+            if lines != seen[-1][1]:
                 seen.append((time.perf_counter() - started, lines))
             if time.perf_counter() - started > args.timeout:
                 raise SystemExit(f"{engine}: no exit after {args.timeout} s ({seen[-1][1]} lines); stopped it")
@@ -155,7 +156,8 @@ def run_once(engine: str, source: Path, out: Path, n: int, args: argparse.Namesp
     row: dict[str, Any] = {
         "engine": engine, "wall": wall, "rate": n / wall, "first_t": first_t, "first_lines": first_lines,
         "last_t": last_t, "steady": (n - first_lines) / max(last_t - first_t, 1e-9),
-        "middle": (three - quarter) / max(three_t - quarter_t, 1e-9),
+        # nan when one step crosses the whole middle half (a job of a few blocks on Ray)
+        "middle": (three - quarter) / (three_t - quarter_t) if three_t > quarter_t else math.nan,
         "job_wall": summary.get("wall_time_s"), "job_rate": summary.get("articles_per_s"),
         "makers": summary.get("brief_makers"),
         "noise": [line for line in stderr.splitlines() if line.strip() and not line.startswith(("summarizer: ", " ", "{", "}"))],
@@ -166,6 +168,12 @@ def run_once(engine: str, source: Path, out: Path, n: int, args: argparse.Namesp
         row.update(requests=stats["requests"], server_rate=(stats["ok"] - 1) / span, in_flight=stats["max_in_flight"],
                    first_request=(stats["first"] or epoch) - epoch)
     return row
+
+
+def median(values: Iterable[float]) -> float:
+    """The median of the figures that are numbers (nan when none is)."""
+    finite = [value for value in values if not math.isnan(value)]
+    return statistics.median(finite) if finite else math.nan
 
 
 def table(rows: list[dict[str, Any]], server: bool) -> Iterator[str]:
@@ -232,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     keys = ["wall", "first_t", "steady", "middle", "job_wall"]
     if srv is not None:
         keys += ["first_request", "server_rate"]
-    med = {engine: {key: statistics.median(r[key] for r in rows if r["engine"] == engine) for key in keys}
+    med = {engine: {key: median(r[key] for r in rows if r["engine"] == engine) for key in keys}
            for engine in ENGINES}
     for m in med.values():
         m["rate"] = args.n / m["wall"]
