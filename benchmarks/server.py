@@ -1,6 +1,6 @@
 """A fast OpenAI-compatible chat-completions server for load benchmarks (127.0.0.1 only).
 
-    python benchmarks/server.py [--port 0] [--latency SECONDS] [--rps-limit N]
+    python benchmarks/server.py [--port 0] [--latency SECONDS] [--rps-limit N] [--record-times]
 
 Prints the port it listens on as its first stdout line. Every ``POST .../chat/completions``
 gets, after ``--latency`` seconds (asyncio.sleep, so any number may wait at once), the
@@ -12,6 +12,8 @@ that a 429 with ``retry-after-ms`` = ms until the window ends. Every reply then 
 ``x-ratelimit-remaining-requests`` (left in this window) and
 ``x-ratelimit-reset-requests`` (time until the window ends, e.g. ``0s500ms``).
 ``GET /stats`` gives the counts as JSON, ``POST /reset`` zeroes them (and answers with them).
+With ``--record-times`` the counts also hold ``times``: the arrival of every request
+(``time.time()``, 429s included, no cap), for rates over sliding windows.
 Standard library only: asyncio streams and a minimal HTTP/1.1 keep-alive parser.
 """
 
@@ -30,8 +32,8 @@ CONTENT = json.dumps(REPLY)
 
 
 class State:
-    def __init__(self, latency: float, rps_limit: int | None) -> None:
-        self.latency, self.rps_limit = latency, rps_limit
+    def __init__(self, latency: float, rps_limit: int | None, record_times: bool = False) -> None:
+        self.latency, self.rps_limit, self.record_times = latency, rps_limit, record_times
         self.window, self.in_window = -1, 0
         self.reset()
 
@@ -39,6 +41,8 @@ class State:
         self.counts = {"requests": 0, "ok": 0, "throttled": 0, "other": 0, "first": None, "last": None,
                        "max_in_flight": 0,
                        "throttled_at": [], "arrived_at": []}  # seconds after the first request (first 500)
+        if self.record_times:
+            self.counts["times"] = []  # every request's arrival, epoch seconds
         self.in_flight = 0
         return self.counts
 
@@ -92,6 +96,8 @@ async def chat(state: State, raw: bytes) -> bytes:
     counts["requests"] += 1
     counts["first"] = counts["first"] or time.time()
     allowed, headers = rate_headers(state)
+    if state.record_times:
+        counts["times"].append(time.time())
     if len(counts["arrived_at"]) < 500:
         counts["arrived_at"].append(round(time.time() - counts["first"], 3))
     if not allowed:
@@ -161,8 +167,9 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--rps-limit", type=int, default=None)
+    parser.add_argument("--record-times", action="store_true", help="keep every request's arrival time in /stats")
     args = parser.parse_args(argv)
-    state = State(args.latency, args.rps_limit)
+    state = State(args.latency, args.rps_limit, args.record_times)
     srv = await asyncio.start_server(lambda r, w: handle(state, r, w), "127.0.0.1", args.port, backlog=1024)
     print(srv.sockets[0].getsockname()[1], flush=True)
     async with srv:
