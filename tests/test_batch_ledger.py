@@ -297,6 +297,7 @@ def test_fsync_every_n_lines_and_on_close(tmp_path: Path, monkeypatch: pytest.Mo
     assert len(synced) == 3
 
 
+@pytest.mark.wallclock  # the first write must come within the 0.05 s interval
 def test_fsync_after_an_interval(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     synced: list[int] = []
     with Ledger(tmp_path / "out.jsonl", FP, fsync_every=1000, fsync_interval=0.05) as ledger:
