@@ -40,7 +40,9 @@ def connect(address: str | None) -> bool:
         _check_reachable(address)
     try:
         if address in (None, LOCAL):
-            ray.init(num_cpus=os.cpu_count() or 1, object_store_memory=OBJECT_STORE_BYTES, **quiet)
+            # address="local": a RAY_ADDRESS in the environment (set inside `ray job submit`)
+            # must not turn this into a join that refuses num_cpus
+            ray.init(address="local", num_cpus=os.cpu_count() or 1, object_store_memory=OBJECT_STORE_BYTES, **quiet)
         else:
             ray.init(address=address, **quiet)
     except ConnectionError as exc:

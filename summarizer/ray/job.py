@@ -35,9 +35,8 @@ from .maker import FAULT, BriefMaker, record
 NETWORK_ACTOR_CPUS = 0.25  # a maker that waits on a server holds a quarter of a CPU
 OFFLINE_BATCH = 16  # articles per call of an offline maker: enough to make a call's overhead small
 PLACEMENT_TIMEOUT_S = 60
-BLOCK_BYTES = 64 * 1024  # about ten articles of 1,000 words
 # what a job sets in Ray Data's context, which is the process's: put back after the job
-JOB_CONTEXT = ("enable_progress_bars", "wait_for_min_actors_s", "target_max_block_size")  # how long the cluster may take to start the makers before the job is refused
+JOB_CONTEXT = ("enable_progress_bars", "wait_for_min_actors_s")  # how long the cluster may take to start the makers before the job is refused
 
 
 @dataclass(frozen=True)
@@ -163,10 +162,8 @@ class RayBatchJob:
         self._context_before = {name: getattr(context, name) for name in JOB_CONTEXT}
         context.enable_progress_bars = False  # the job's own progress line says it once
         context.wait_for_min_actors_s = self.ray_options.placement_timeout
-        # Results reach the driver a block at a time; at Ray's default size (about 170
-        # articles of 1,000 words) lines came in bursts, and a driver killed mid-job lost,
-        # to be sent again, up to a block per maker. Small blocks stream lines as they come.
-        context.target_max_block_size = BLOCK_BYTES
+        # Ray Data's default block size, deliberately: 64 KiB blocks (tried in 23482b8) made
+        # one block per article and cut the throughput against a server 3-4x.
         # Reading is a small share of the work: the read tasks take no CPU from the makers
         # (a whole CPU each could leave them waiting forever on a small machine).
         articles = ray.data.read_datasource(ArticleSource(self.sources, skip), num_cpus=0)
