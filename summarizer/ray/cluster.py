@@ -112,4 +112,4 @@ def shutdown(started: bool) -> None:
         ray.shutdown()
 
 
-__all__: list[Any] = ["LOCAL", "check_room", "connect", "cpus", "placement_failure", "shutdown"]
+__all__ = ["LOCAL", "check_room", "connect", "cpus", "job_failure", "placement_failure", "quiet_ray_data", "shutdown"]

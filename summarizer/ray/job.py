@@ -34,9 +34,9 @@ from .maker import FAULT, BriefMaker, record
 
 NETWORK_ACTOR_CPUS = 0.25  # a maker that waits on a server holds a quarter of a CPU
 OFFLINE_BATCH = 16  # articles per call of an offline maker: enough to make a call's overhead small
-PLACEMENT_TIMEOUT_S = 60
+PLACEMENT_TIMEOUT_S = 60  # how long the cluster may take to start the makers before the job is refused
 # what a job sets in Ray Data's context, which is the process's: put back after the job
-JOB_CONTEXT = ("enable_progress_bars", "wait_for_min_actors_s")  # how long the cluster may take to start the makers before the job is refused
+JOB_CONTEXT = ("enable_progress_bars", "wait_for_min_actors_s")
 
 
 @dataclass(frozen=True)
