@@ -19,8 +19,8 @@ fraction of RPM; and the most requests in any 60 s window (a window slid over th
 arrivals), so a burst over the limit shows even when the average is under it, and in any
 10 s window x 6. A job shorter than 60 s holds all its requests in one 60 s window.
 
-The client's limiter runs at HEADROOM (summarizer/batch/ratelimit.py, 0.95) of the
-limit, on purpose, so a well-kept limit reads about 0.95. Targets (the issue's): the
+The client's limiter runs at HEADROOM (summarizer/batch/ratelimit.py, 0.97) of the
+limit, on purpose, so a well-kept limit reads about 0.97. Targets (the issue's): the
 job-wide rate within 0.95-1.00 of RPM, no 60 s window over RPM, no failed article.
 """
 

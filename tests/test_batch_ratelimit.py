@@ -27,15 +27,34 @@ class Clock:
 
 def test_request_bucket_paces_one_at_a_time_under_a_per_second_limit():
     clock = Clock()
-    limiter = RateLimiter(rpm=1200, clock=clock)  # 20/s, kept at 19/s
-    sent = 0
-    for _ in range(2000):  # simulate 2 seconds in 1 ms steps
+    limiter = RateLimiter(rpm=1200, clock=clock)  # 20/s, kept at 19.4/s
+    sent = []
+    for _ in range(3000):  # simulate 3 seconds in 1 ms steps, starting with a full bucket
         while limiter.delay(1) == 0:
             limiter.requests.take(1)
-            sent += 1
+            sent.append(clock.now)
         clock.now += 0.001
-    assert 37 <= sent <= 40  # 19 a second, never a burst
-    assert limiter.requests.capacity == 1.0
+    assert 58 <= len(sent) <= 60
+    # one at a time: at least the 51.5 ms interval less the 20 ms late-wake-up credit
+    assert min(b - a for a, b in zip(sent, sent[1:])) > 0.03
+    most_in_a_second = max(sum(t <= s < t + 1.0 for s in sent) for t in sent)
+    assert most_in_a_second == 20  # at the limit of a per-second window, never over it
+
+
+def test_a_late_wake_up_is_credited_to_the_next_request():
+    clock = Clock()
+    limiter = RateLimiter(rpm=600, clock=clock)  # kept at 9.7/s: one every 103 ms
+    interval = 60 / (600 * limiter.headroom)
+    limiter.requests.take(1)
+    limiter.requests.take(limiter.requests.level)  # empty: the next request waits a whole interval
+    assert limiter.delay(1) == pytest.approx(interval)
+    clock.now += interval + 0.005  # the waiter wakes 5 ms late
+    assert limiter.delay(1) == 0
+    limiter.requests.take(1)
+    assert limiter.delay(1) == pytest.approx(interval - 0.005)  # the 5 ms are not lost
+    clock.now += 1.0  # idle: the credit is bounded, so no burst follows
+    limiter.requests.take(1)
+    assert limiter.delay(1) > interval * 0.75
 
 
 def test_token_bucket_refills_at_its_rate():
@@ -52,7 +71,7 @@ def test_headers_teach_the_limit_and_an_exhausted_window_pauses():
     limiter = RateLimiter(clock=clock)
     limiter.observe({"x-ratelimit-limit-requests": "600", "x-ratelimit-remaining-requests": "0",
                      "x-ratelimit-reset-requests": "2s500ms"})
-    assert limiter.requests is not None and limiter.requests.rate == pytest.approx(600 * 0.95 / 60)
+    assert limiter.requests is not None and limiter.requests.rate == pytest.approx(600 * 0.97 / 60)
     assert limiter.delay(1) == pytest.approx(2.5)
 
 
