@@ -24,8 +24,8 @@ imports). With a server, also when its first request came and the requests per s
 it saw from its first to its last request. Medians per engine, and the ratios ray/local
 of the medians.
 
-The Ray engine writes its lines a whole block at a time (a block is about 1 MiB of
-articles, at least 4 blocks a job: ~167 articles of 1,000 words), so its first line comes
+The Ray engine writes its lines a whole block at a time (a block is 64 articles,
+summarizer/ray/source.py's ROWS_PER_BLOCK, at least 4 blocks a maker), so its first line comes
 only after a block is done, while other blocks are nearly done: first-to-last then
 overstates its steady rate, by up to a block per maker. The middle half, between block
 ends, overstates it less; with a server the server's request rate is the clean figure.

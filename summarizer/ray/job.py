@@ -34,6 +34,7 @@ from .maker import FAULT, BriefMaker, record
 
 NETWORK_ACTOR_CPUS = 0.25  # a maker that waits on a server holds a quarter of a CPU
 OFFLINE_BATCH = 16  # articles per call of an offline maker: enough to make a call's overhead small
+BLOCKS_PER_MAKER = 4  # the fewest blocks a job is read into, per maker
 PLACEMENT_TIMEOUT_S = 60  # how long the cluster may take to start the makers before the job is refused
 # what a job sets in Ray Data's context, which is the process's: put back after the job
 JOB_CONTEXT = ("enable_progress_bars", "wait_for_min_actors_s")
@@ -152,7 +153,7 @@ class RayBatchJob:
     def _dataset(self, skip: frozenset[str]) -> Any:
         import ray.data
 
-        from .source import ArticleSource
+        from .source import ROWS_PER_BLOCK, ArticleSource
 
         actors, cpus_each, in_flight = self._shape()
         cluster.check_room(actors, cpus_each)
@@ -162,11 +163,17 @@ class RayBatchJob:
         self._context_before = {name: getattr(context, name) for name in JOB_CONTEXT}
         context.enable_progress_bars = False  # the job's own progress line says it once
         context.wait_for_min_actors_s = self.ray_options.placement_timeout
-        # Ray Data's default block size, deliberately: 64 KiB blocks (tried in 23482b8) made
-        # one block per article and cut the throughput against a server 3-4x.
+        # Blocks of about ROWS_PER_BLOCK articles: a maker returns its lines a block at a
+        # time, so Ray Data's 1 MiB blocks (~167 articles of 1,000 words) held lines back
+        # and a killed driver resent them; 64 KiB blocks (tried in 23482b8) made one block
+        # per article and cut the throughput against a server 3-4x. Counted in rows, not
+        # bytes, and a small job still gets a few blocks per maker, or one maker takes it all.
         # Reading is a small share of the work: the read tasks take no CPU from the makers
         # (a whole CPU each could leave them waiting forever on a small machine).
-        articles = ray.data.read_datasource(ArticleSource(self.sources, skip), num_cpus=0)
+        pending = self.total - len(skip)
+        blocks = max(1, math.ceil(pending / ROWS_PER_BLOCK), min(pending, BLOCKS_PER_MAKER * actors))
+        articles = ray.data.read_datasource(ArticleSource(self.sources, skip), num_cpus=0,
+                                            override_num_blocks=blocks)
         with warnings.catch_warnings():
             # max_restarts=0 goes through ray_remote_args, deprecated for Ray 2.64 (we pin 2.60):
             # a maker that dies fails the job, which --resume continues, instead of Ray

@@ -21,7 +21,7 @@ from ray.data.datasource import Datasource, ReadTask
 
 from ..batch.sources import STDIN, Article, read
 
-ROWS_PER_BLOCK = 64  # small blocks: a block is the unit an actor takes, and articles are slow to brief
+ROWS_PER_BLOCK = 64  # a block is the unit a maker takes and returns, and articles are slow to brief
 SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string()), ("metadata", pa.string()),
                     ("source", pa.string()), ("problem", pa.string())])
 
