@@ -257,6 +257,39 @@ def test_an_address_nothing_answers_at_is_refused_at_once(tmp_path):
     assert result.returncode == 2 and "--address names a Ray cluster: give it with --engine ray" in result.stderr
 
 
+def test_a_web_address_or_a_web_server_is_refused_in_one_line_and_leaves_no_output(tmp_path):
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    source = write_articles(tmp_path / "in.jsonl", 2)
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "summarizer", "batch", str(source), "-o", str(out), "--backend", "offline",
+               "--engine", "ray", "--address"]
+    # Ray would retry either for about 20 s, printing a line of its own every second.
+    # The dashboard's address, as `ray job submit` takes it, is the likely mistake
+    result = subprocess.run(command + ["http://127.0.0.1:8265"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "summarizer: error: --address http://127.0.0.1:8265: that is a web address (a dashboard's, as 'ray job "
+        "submit' takes); give the head's HOST:PORT (its GCS port, 6379 unless set), or 'auto' on a node"]
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)  # accepts the connection, then speaks HTTP/1
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    try:
+        address = f"127.0.0.1:{web.server_address[1]}"
+        result = subprocess.run(command + [address], capture_output=True, text=True, timeout=60)
+    finally:
+        web.shutdown()
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"summarizer: error: --address {address}: a server that is not a Ray cluster's head answers there (a web "
+        "server or a dashboard?); give the head's GCS port (6379 unless set), or 'auto' on a node"]
+    assert not out.exists()
+
+
 def test_makers_the_cluster_cannot_start_end_the_job_in_one_line_not_a_hang(tmp_path):
     @ray.remote(num_cpus=2)
     class Squatter:  # holds every CPU of the module's Ray, as another team's job would

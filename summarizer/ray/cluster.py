@@ -18,6 +18,8 @@ from ..errors import BackendError, ConfigError
 OBJECT_STORE_BYTES = 512 * 1024 * 1024  # a local Ray's object store: blocks of articles, not models
 LOCAL = "local"
 REACH_TIMEOUT_S = 5.0
+GCS_PORT = 6379  # ray start --head's default
+HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"  # how every gRPC (so Ray) connection opens
 
 
 def connect(address: str | None) -> bool:
@@ -36,8 +38,7 @@ def connect(address: str | None) -> bool:
     # "token authentication is enabled" is good news, said on every start; "disabled" still speaks
     logging.getLogger("ray._private.authentication.authentication_token_setup").addFilter(
         lambda record: "authentication is enabled" not in record.getMessage())
-    if address not in (None, LOCAL, "auto") and not address.startswith("ray://"):
-        _check_reachable(address)
+    check_address(address)
     try:
         if address in (None, LOCAL):
             # address="local": a RAY_ADDRESS in the environment (set inside `ray job submit`)
@@ -61,16 +62,41 @@ def quiet_ray_data() -> None:
     logging.getLogger("ray.data").setLevel(logging.ERROR)
 
 
+def check_address(address: str | None) -> None:
+    """Refuse at once, in one line, a HOST:PORT that names no Ray cluster's head."""
+    if address not in (None, LOCAL, "auto") and not address.startswith("ray://"):
+        _check_reachable(address)
+
+
 def _check_reachable(address: str) -> None:
-    """Refuse at once an address nothing answers at (Ray itself would retry for minutes)."""
+    """Refuse at once an address nothing answers at, or a web server does (Ray itself would
+    retry for a while, printing a line of its own every second)."""
+    if address.startswith(("http://", "https://")):
+        raise ConfigError(f"--address {address}: that is a web address (a dashboard's, as 'ray job submit' takes); "
+                          f"give the head's HOST:PORT (its GCS port, {GCS_PORT} unless set), or 'auto' on a node")
     host, _, port = address.rpartition(":")
     if not host or not port.isdigit():
         raise ConfigError(f"--address {address}: give 'auto', HOST:PORT of a cluster's head, or ray://HOST:PORT")
     try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_TIMEOUT_S).close()
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_TIMEOUT_S) as conn:
+            reply = _first_reply(conn)
     except OSError as exc:
         raise ConfigError(f"--address {address}: no Ray cluster answers there ({exc.strerror or exc}); start one "
                           "with 'ray start --head', or leave out --address for a Ray on this machine") from None
+    if reply and all(32 <= byte < 127 or byte in b"\t\r\n" for byte in reply):
+        raise ConfigError(f"--address {address}: a server that is not a Ray cluster's head answers there (a web "
+                          f"server or a dashboard?); give the head's GCS port ({GCS_PORT} unless set), or 'auto' on a node")
+
+
+def _first_reply(conn: socket.socket) -> bytes:
+    """What a server says first to HTTP/2's opening. A Ray head (gRPC) sends a binary
+    settings frame (a head with TLS, a binary alert); a web server, a dashboard or a Redis
+    answer in text. Nothing in time is left for Ray to judge."""
+    try:
+        conn.sendall(HTTP2_PREFACE)
+        return conn.recv(16)
+    except OSError:
+        return b""
 
 
 def cpus() -> float:
@@ -112,4 +138,4 @@ def shutdown(started: bool) -> None:
         ray.shutdown()
 
 
-__all__ = ["LOCAL", "check_room", "connect", "cpus", "job_failure", "placement_failure", "quiet_ray_data", "shutdown"]
+__all__ = ["LOCAL", "check_address", "check_room", "connect", "cpus", "job_failure", "placement_failure", "quiet_ray_data", "shutdown"]

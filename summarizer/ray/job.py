@@ -189,19 +189,23 @@ class RayBatchJob:
     def run(self) -> dict[str, Any]:
         """Run the job to the end, or to a fault every article would meet; the accounts' summary."""
         options = self.options
-        started = cluster.connect(self.ray_options.address)
-        try:
-            with open_output(self.out, self.fingerprint, options, self._input_ids) as ledger:
-                self._input_ids = None
-                self.inputs_changed = ledger.inputs_changed
-                skip = frozenset(ledger.done) | (frozenset() if options.retry_failed else frozenset(ledger.failed))
-                self.accounts.skipped = len(skip)
-                if len(skip) < self.total:
+        counts: dict[str, int] = {}
+        cluster.check_address(self.ray_options.address)  # a wrong address leaves no output behind
+        # Then the output: an output that cannot be opened (a folder, a locked or foreign
+        # run) is refused before Ray starts, and a finished job starts no Ray at all.
+        with open_output(self.out, self.fingerprint, options, self._input_ids) as ledger:
+            self._input_ids = None
+            self.inputs_changed = ledger.inputs_changed
+            skip = frozenset(ledger.done) | (frozenset() if options.retry_failed else frozenset(ledger.failed))
+            self.accounts.skipped = len(skip)
+            if len(skip) < self.total:
+                started = cluster.connect(self.ray_options.address)
+                try:
                     self._drain(ledger, skip)
-            counts = self._limiter_counts()
-        finally:
-            self._restore_context()
-            cluster.shutdown(started)
+                    counts = self._limiter_counts()
+                finally:
+                    self._restore_context()
+                    cluster.shutdown(started)
         summary = self.accounts.summary()
         summary["stopped_by"] = self.stopped_by
         summary["engine"] = "ray"
