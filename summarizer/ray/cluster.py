@@ -25,7 +25,8 @@ HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"  # how every gRPC (so Ray) c
 def connect(address: str | None) -> bool:
     """Join Ray (``None`` or ``"local"``: start one on this machine); True when this call started it.
 
-    A Ray already initialized in this process (a notebook's, say) is used as it is.
+    A Ray already initialized in this process (a notebook's, say) is used as it is. The
+    caller checks ``address`` first (:func:`check_address`), before it opens any output.
     """
     import ray
 
@@ -38,7 +39,6 @@ def connect(address: str | None) -> bool:
     # "token authentication is enabled" is good news, said on every start; "disabled" still speaks
     logging.getLogger("ray._private.authentication.authentication_token_setup").addFilter(
         lambda record: "authentication is enabled" not in record.getMessage())
-    check_address(address)
     try:
         if address in (None, LOCAL):
             # address="local": a RAY_ADDRESS in the environment (set inside `ray job submit`)
